@@ -1,0 +1,154 @@
+"""Plots the chapters and widgets share. Each draws on an ``ax`` it is given.
+
+Taking the axes as an argument keeps these functions free of pyplot's global state, so
+a widget can redraw a figure many times without leaking figures, and a chapter can lay
+several plots side by side with :func:`nnlab.widgets.new_figure`.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+from .checks import check_int, check_matrix
+
+CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                "#e377c2", "#17becf"]
+PATH_COLORS = {"GD": "#444444", "SGD": "#444444", "Momentum": "#1f77b4",
+               "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
+
+
+def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):
+    """A ``(2, resolution**2)`` grid covering the columns of ``X`` (plus a margin),
+    and the two meshgrid arrays to reshape predictions onto."""
+    X = check_matrix("X", X, rows=2)
+    check_int("resolution", resolution, low=2)
+    (x0, y0), (x1, y1) = X.min(axis=1) - margin, X.max(axis=1) + margin
+    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    return np.vstack([xx.ravel(), yy.ravel()]), xx, yy
+
+
+def plot_decision_boundary(ax, predict: Callable[[np.ndarray], np.ndarray], X, Y,
+                           resolution: int = 150, title: str | None = None,
+                           n_classes: int | None = None, margin: float = 0.5,
+                           grid=None, s: float = 12):
+    """Colour the plane by ``predict`` and scatter the examples ``X`` (2, m) by label ``Y``.
+
+    ``predict`` maps a ``(2, k)`` array to ``k`` class labels (any shape with k entries).
+    Pass a precomputed ``grid`` (from :func:`grid_over`) to reuse it across redraws.
+    """
+    X = check_matrix("X", X, rows=2)
+    labels = np.asarray(Y).reshape(-1).astype(int)
+    if labels.size != X.shape[1]:
+        raise ValueError(f"Y must hold one label per column of X ({X.shape[1]}), got {labels.size}")
+    pts, xx, yy = grid if grid is not None else grid_over(X, resolution, margin)
+    Z = np.asarray(predict(pts)).reshape(xx.shape)
+    k = n_classes or int(max(labels.max(), Z.max())) + 1
+    cmap = ListedColormap(CLASS_COLORS[:k])
+    ax.contourf(xx, yy, Z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.25)
+    ax.scatter(X[0], X[1], c=labels, cmap=cmap, vmin=-0.5, vmax=k - 0.5, s=s,
+               edgecolors="white", linewidths=0.4)
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def smooth(values, window: int) -> np.ndarray:
+    """Moving average over ``window`` points (shorter at the start), for noisy cost curves."""
+    v = np.asarray(values, dtype=float)
+    if window <= 1 or v.size == 0:
+        return v
+    c = np.cumsum(np.insert(v, 0, 0.0))
+    idx = np.arange(1, v.size + 1)
+    lo = np.maximum(idx - window, 0)
+    return (c[idx] - c[lo]) / (idx - lo)
+
+
+def plot_costs(ax, costs, label: str | None = None, x=None, smooth_window: int = 1,
+               logy: bool = False, xlabel: str = "iteration", color=None, alpha: float = 1.0):
+    """The cost curve ``J`` against iterations (or ``x``), optionally smoothed."""
+    costs = np.asarray(costs, dtype=float)
+    x = np.arange(1, costs.size + 1) if x is None else np.asarray(x)
+    ax.plot(x, smooth(costs, smooth_window), label=label, color=color, alpha=alpha, lw=1.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("cost $J$")
+    if logy:
+        ax.set_yscale("log")
+    if label:
+        ax.legend(frameon=False)
+    return ax
+
+
+def plot_train_dev(ax, train, dev, ylabel: str = "accuracy", marker_epoch: int | None = None,
+                   marker_label: str = "stopped"):
+    """Train and dev curves per epoch, with an optional vertical line at ``marker_epoch``."""
+    epochs = np.arange(1, len(train) + 1)
+    ax.plot(epochs, train, label="train", color="#1f77b4", lw=1.5)
+    ax.plot(np.arange(1, len(dev) + 1), dev, label="dev", color="#d62728", lw=1.5)
+    if marker_epoch is not None:
+        ax.axvline(marker_epoch, color="#444444", ls="--", lw=1, label=marker_label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_contours(ax, f: Callable, xlim: Sequence[float], ylim: Sequence[float],
+                  levels: int = 30, log: bool = True, resolution: int = 120, cmap="viridis"):
+    """Contour lines of a 2-D function ``f(x, y)`` (vectorized) over a box.
+
+    ``log=True`` spaces the levels geometrically above the minimum, so both the steep walls
+    and the flat valley floor of an elongated bowl show up.
+    """
+    xs = np.linspace(*xlim, resolution)
+    ys = np.linspace(*ylim, resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    zz = np.asarray(f(xx, yy), dtype=float)
+    if log:
+        lo = zz.min()
+        span = max(zz.max() - lo, 1e-12)
+        lv = lo + np.geomspace(span * 1e-4, span, levels)
+        ax.contour(xx, yy, zz, levels=np.unique(lv), cmap=cmap, linewidths=0.8)
+    else:
+        ax.contour(xx, yy, zz, levels=levels, cmap=cmap, linewidths=0.8)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    return ax
+
+
+def plot_path(ax, points, label: str | None = None, color=None, marker: str = "o",
+              markevery: int | None = None):
+    """An optimizer's trajectory: ``points`` is ``(n, 2)``; start and end are marked."""
+    p = np.asarray(points, dtype=float)
+    if p.ndim != 2 or p.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {p.shape}")
+    color = color or PATH_COLORS.get(label or "", None)
+    every = markevery or max(1, len(p) // 25)
+    line, = ax.plot(p[:, 0], p[:, 1], marker=marker, ms=2.5, lw=1.2, markevery=every,
+                    label=label, color=color)
+    ax.plot(p[0, 0], p[0, 1], "k^", ms=6)
+    ax.plot(p[-1, 0], p[-1, 1], marker="*", ms=9, color=line.get_color())
+    return ax
+
+
+def plot_histograms(axes, arrays: Mapping[str, np.ndarray], bins: int = 40,
+                    range_: tuple[float, float] | None = None, color="#1f77b4",
+                    log: bool = False):
+    """One histogram per named array (e.g. ``{"A1": …, "A2": …}``) on consecutive axes,
+    with its standard deviation in the title: the quantity initialization keeps steady."""
+    axes = list(np.ravel(axes))
+    if len(axes) < len(arrays):
+        raise ValueError(f"need {len(arrays)} axes, got {len(axes)}")
+    for ax, (name, a) in zip(axes, arrays.items()):
+        a = np.asarray(a, dtype=float).ravel()
+        a = a[np.isfinite(a)]
+        ax.hist(a, bins=bins, range=range_, color=color, alpha=0.8, log=log)
+        ax.set_title(f"{name}  (std {a.std():.2g})" if a.size else f"{name} (no finite values)",
+                     fontsize=9)
+        ax.tick_params(labelsize=7)
+    return axes

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from nnlab import plots
+from nnlab.widgets import new_figure
+
+
+def test_smooth_is_a_trailing_moving_average():
+    # by hand: window 2 over [1, 3, 5, 7] -> [1, 2, 4, 6]
+    assert np.allclose(plots.smooth([1, 3, 5, 7], 2), [1, 2, 4, 6])
+    assert np.allclose(plots.smooth([1, 3], 1), [1, 3])
+
+
+def test_grid_over_covers_data_with_margin():
+    X = np.array([[0.0, 1.0], [-1.0, 2.0]])
+    pts, xx, yy = plots.grid_over(X, resolution=5, margin=0.5)
+    assert pts.shape == (2, 25)
+    assert xx.min() == -0.5 and xx.max() == 1.5 and yy.min() == -1.5 and yy.max() == 2.5
+
+
+def test_decision_boundary_colours_the_plane_by_the_prediction():
+    X = np.array([[-1.0, 1.0, -1.0, 1.0], [0.0, 0.0, 1.0, 1.0]])
+    Y = np.array([[0, 1, 0, 1]])
+    fig, (ax,) = new_figure()
+    calls = []
+
+    def predict(P):
+        calls.append(P.shape)
+        return (P[0] > 0).astype(int)
+
+    plots.plot_decision_boundary(ax, predict, X, Y, resolution=20)
+    assert calls == [(2, 400)]
+    assert len(ax.collections) >= 2  # filled contours + scatter
+
+
+def test_decision_boundary_rejects_mismatched_labels():
+    fig, (ax,) = new_figure()
+    with pytest.raises(ValueError, match="one label per column"):
+        plots.plot_decision_boundary(ax, lambda P: P[0] > 0, np.zeros((2, 4)), np.zeros((1, 3)))
+
+
+def test_plot_path_requires_n_by_2():
+    fig, (ax,) = new_figure()
+    plots.plot_path(ax, np.array([[0, 0], [1, 1], [2, 1]]), label="Adam")
+    assert ax.lines[0].get_xdata().tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match=r"points must have shape \(n, 2\)"):
+        plots.plot_path(ax, np.zeros((3, 3)))
+
+
+def test_histograms_report_std_and_need_enough_axes():
+    fig, axes = new_figure(ncols=2)
+    rng = np.random.default_rng(0)
+    plots.plot_histograms(axes, {"A1": rng.normal(0, 2, 1000), "A2": np.zeros(10)})
+    assert axes[0].get_title().startswith("A1  (std 2")
+    with pytest.raises(ValueError, match="need 3 axes"):
+        plots.plot_histograms(axes, {"a": [1], "b": [1], "c": [1]})
+
+
+def test_contours_and_costs_draw():
+    fig, axes = new_figure(ncols=2)
+    plots.plot_contours(axes[0], lambda x, y: x**2 + 10 * y**2, (-1, 1), (-1, 1))
+    assert axes[0].get_xlim() == (-1, 1)
+    plots.plot_costs(axes[1], [3, 2, 1], label="GD", logy=True)
+    assert axes[1].get_yscale() == "log"
