@@ -1,0 +1,133 @@
+"""Regularization: weight penalties (L2, L1), inverted dropout and early stopping.
+
+Penalties act on the weight matrices ``W[l]`` only: biases, ``gamma`` and ``beta``
+are few and do not make the network more flexible, so they are left free.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import re
+
+import numpy as np
+
+from .checks import check_int, check_keep_prob, check_range
+
+__all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_forward",
+           "dropout_backward", "EarlyStopping"]
+
+_WEIGHT = re.compile(r"^W\d+$")
+
+
+def weight_keys(params: dict) -> list[str]:
+    """The keys of the weight matrices ``W1 … WL`` (what a penalty acts on)."""
+    return [k for k in params if _WEIGHT.match(k)]
+
+
+def _check_lambd_m(lambd, m):
+    check_range("lambd", lambd, 0, None)
+    check_int("m", m, low=1)
+
+
+def l2_cost(params: dict, lambd: float, m: int) -> float:
+    """``(λ / 2m) · Σ_l ‖W[l]‖²_F``, the L2 ("weight decay") penalty added to the cost."""
+    _check_lambd_m(lambd, m)
+    return lambd / (2 * m) * sum(float(np.sum(np.square(params[k]))) for k in weight_keys(params))
+
+
+def l2_grad(W, lambd: float, m: int):
+    """``∂/∂W[l]`` of the L2 penalty: ``(λ / m) · W[l]``, added to ``dW[l]``."""
+    _check_lambd_m(lambd, m)
+    return (lambd / m) * np.asarray(W, dtype=float)
+
+
+def l1_cost(params: dict, lambd: float, m: int) -> float:
+    """``(λ / m) · Σ_l Σ_ij |W[l]_ij|``, the L1 penalty.
+
+    Convention: ``λ/m`` (no ½, since ``|w|`` has no square to cancel); some texts use
+    ``λ/(2m)``, which only rescales ``λ``.
+    """
+    _check_lambd_m(lambd, m)
+    return lambd / m * sum(float(np.sum(np.abs(params[k]))) for k in weight_keys(params))
+
+
+def l1_grad(W, lambd: float, m: int):
+    """``(λ / m) · sign(W[l])``: a subgradient of the L1 penalty, taken as 0 at ``W = 0``."""
+    _check_lambd_m(lambd, m)
+    return (lambd / m) * np.sign(np.asarray(W, dtype=float))
+
+
+def _as_rng(rng):
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise ValueError(f"rng must be a np.random.Generator or an integer seed, got {rng!r}")
+
+
+def dropout_forward(A, keep_prob: float, rng):
+    """Inverted dropout: ``D ~ Bernoulli(keep_prob)``, ``A_out = A ⊙ D / keep_prob``.
+
+    Dividing by ``keep_prob`` keeps ``E[A_out] = A``, so nothing needs rescaling at test
+    time. Returns ``(A_out, D)``; ``D`` is a float 0/1 mask of ``A``'s shape, which the
+    backward pass needs. ``rng`` is a ``np.random.Generator`` (or an int seed).
+    """
+    check_keep_prob("keep_prob", keep_prob)
+    rng = _as_rng(rng)
+    A = np.asarray(A, dtype=float)
+    D = (rng.random(A.shape) < keep_prob).astype(float)
+    return A * D / keep_prob, D
+
+
+def dropout_backward(dA, mask, keep_prob: float):
+    """``dA_in = dA ⊙ D / keep_prob``: only the kept units pass gradient back."""
+    check_keep_prob("keep_prob", keep_prob)
+    if np.shape(dA) != np.shape(mask):
+        raise ValueError(f"mask must have the shape of dA {np.shape(dA)}, got {np.shape(mask)}")
+    return dA * mask / keep_prob
+
+
+class EarlyStopping:
+    """Stop when the dev cost has not improved for ``patience`` epochs; keep the best weights.
+
+    An epoch *improves* when ``dev_cost < best_cost - min_delta``. ``update`` returns
+    ``True`` once ``patience`` epochs in a row did not improve. ``best_params`` is a deep
+    copy of the parameters at ``best_epoch``; ``restore(params)`` writes them back in
+    place (``train`` calls it at the end when ``restore_best`` is true).
+    """
+
+    def __init__(self, patience: int = 10, min_delta: float = 0.0, restore_best: bool = True):
+        self.patience = check_int("patience", patience, low=1)
+        self.min_delta = check_range("min_delta", min_delta, 0, None)
+        self.restore_best = bool(restore_best)
+        self.best_cost = math.inf
+        self.best_epoch = None
+        self.best_params = None
+        self.stopped_epoch = None
+        self.wait = 0
+
+    def update(self, epoch: int, dev_cost: float, params: dict) -> bool:
+        """Record epoch ``epoch``'s ``dev_cost``; return whether to stop now."""
+        if np.isfinite(dev_cost) and dev_cost < self.best_cost - self.min_delta:
+            self.best_cost = float(dev_cost)
+            self.best_epoch = epoch
+            self.best_params = copy.deepcopy(params)
+            self.wait = 0
+            return False
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def restore(self, params: dict) -> dict:
+        """Overwrite ``params`` in place with the best parameters seen; return it."""
+        if self.best_params is None:
+            raise ValueError("EarlyStopping has no best parameters yet: call update() first")
+        for k, v in self.best_params.items():
+            # write into the existing arrays, so anything holding them sees the best values
+            if k in params and np.shape(params[k]) == np.shape(v):
+                params[k][...] = v
+            else:
+                params[k] = np.array(v, copy=True)
+        return params
