@@ -1,0 +1,142 @@
+"""The training loop: mini-batches, an optimizer, an optional schedule and early stopping.
+
+One call trains a :class:`~nnlab.model.Network` and returns a :class:`History` that
+the plotting helpers draw. A run whose cost becomes NaN or infinite stops at once with
+:class:`~nnlab.checks.DivergenceError` (carrying the partial history), instead of
+printing a page of NumPy overflow warnings.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checks import DivergenceError, check_int
+from .minibatch import random_mini_batches
+from .model import Network, cross_entropy_from_logits
+
+__all__ = ["train", "History"]
+
+
+@dataclass
+class History:
+    """What happened during :func:`train`.
+
+    ``costs``: the mini-batch cost ``J^{t}`` (cross-entropy + penalty, training mode)
+    at every iteration ``t``; per epoch: ``epoch_costs`` (mean of that epoch's ``J^{t}``,
+    weighted by batch size), ``train_acc``, ``dev_acc`` and ``dev_costs`` (dev
+    cross-entropy without the penalty, test mode), ``lrs`` (the learning rate used).
+    ``stopped_epoch``: the epoch early stopping fired (else ``None``); ``best_epoch``:
+    the epoch whose weights were kept; ``seconds``: wall-clock time.
+    """
+
+    costs: list = field(default_factory=list)
+    epoch_costs: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    dev_acc: list = field(default_factory=list)
+    dev_costs: list = field(default_factory=list)
+    lrs: list = field(default_factory=list)
+    stopped_epoch: int | None = None
+    best_epoch: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def epochs(self) -> int:
+        """Number of completed epochs."""
+        return len(self.epoch_costs)
+
+
+def _diverged(history, iteration, epoch, lr, what="cost"):
+    return DivergenceError(
+        f"Training diverged: the {what} became NaN or infinite at iteration {iteration} "
+        f"(epoch {epoch}) with learning rate lr = {lr:g}. Try a smaller learning rate.",
+        iteration=iteration, history=history)
+
+
+def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
+          schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
+          decay_every: int = 1) -> History:
+    """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
+
+    Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
+    ``decay_every``, set ``optimizer.lr = schedule(e)``; shuffle into mini-batches with
+    ``random_mini_batches(X, Y, mini_batch_size, seed + e)`` (``None``: one batch of all
+    ``m``); for each batch ``t`` compute ``J^{t}`` and the gradients, then
+    ``optimizer.step(net.params, grads)``. Dropout masks come from
+    ``np.random.default_rng(seed)``, so a run is reproducible.
+
+    With ``X_dev, Y_dev`` the dev cost and accuracy are recorded each epoch;
+    ``early_stopping`` (an :class:`~nnlab.regularization.EarlyStopping`, needs the dev
+    set) is updated with the dev cost and may end the run; if its ``restore_best`` is
+    true the best epoch's parameters (and batch-norm running averages) are put back
+    into ``net`` at the end.
+
+    Raises :class:`~nnlab.checks.DivergenceError` (``.history`` holds the partial
+    history) when a cost becomes NaN or infinite.
+    """
+    X = net._check_X(X)
+    m = X.shape[1]
+    T = net._targets(Y, m)
+    epochs = check_int("epochs", epochs, low=1)
+    batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
+    decay_every = check_int("decay_every", decay_every)
+    if schedule is not None and not callable(schedule):
+        raise ValueError(f"schedule must be a callable epoch -> lr, got {schedule!r}")
+    if (X_dev is None) != (Y_dev is None):
+        raise ValueError("X_dev and Y_dev must be given together")
+    if X_dev is not None:
+        X_dev = net._check_X(X_dev)
+        T_dev = net._targets(Y_dev, X_dev.shape[1])
+    if early_stopping is not None and X_dev is None:
+        raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
+
+    history = History()
+    rng = np.random.default_rng(seed)
+    best_running = None
+    start = time.perf_counter()
+    iteration = 0
+    # Overflow on the way to divergence is expected: it is reported once, as an error.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for epoch in range(epochs):
+            if schedule is not None and epoch % decay_every == 0:
+                optimizer.lr = schedule(epoch)
+            history.lrs.append(float(optimizer.lr))
+            total = 0.0
+            for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
+                J, grads = net.loss_and_grads(X_t, Y_t, rng=rng)
+                if not np.isfinite(J):
+                    history.seconds = time.perf_counter() - start
+                    raise _diverged(history, iteration, epoch, optimizer.lr)
+                history.costs.append(J)
+                total += J * X_t.shape[1]
+                optimizer.step(net.params, grads)
+                iteration += 1
+            history.epoch_costs.append(total / m)
+            if not all(np.all(np.isfinite(p)) for p in net.params.values()):
+                history.seconds = time.perf_counter() - start
+                raise _diverged(history, iteration - 1, epoch, optimizer.lr, "parameters")
+            history.train_acc.append(net.accuracy(X, T))
+            if X_dev is None:
+                continue
+            AL, cache = net.forward(X_dev, training=False, update_running=False)
+            dev_cost = cross_entropy_from_logits(cache[f"Z{net.L}"], T_dev, net.output)
+            history.dev_costs.append(dev_cost)
+            history.dev_acc.append(net.accuracy(X_dev, T_dev))
+            if early_stopping is None:
+                continue
+            stop = early_stopping.update(epoch, dev_cost, net.params)
+            if early_stopping.best_epoch == epoch:
+                best_running = copy.deepcopy(net.running)
+            if stop:
+                history.stopped_epoch = epoch
+                break
+    if early_stopping is not None and early_stopping.best_params is not None:
+        history.best_epoch = early_stopping.best_epoch
+        if early_stopping.restore_best:
+            early_stopping.restore(net.params)
+            if best_running is not None:
+                net.running.update(best_running)
+    history.seconds = time.perf_counter() - start
+    return history

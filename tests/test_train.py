@@ -1,0 +1,126 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from nnlab.checks import DivergenceError
+from nnlab.data import make_moons, make_spirals, train_dev_test_split
+from nnlab.model import Network, cross_entropy_from_logits
+from nnlab.optimizers import SGD, Adam
+from nnlab.regularization import EarlyStopping
+from nnlab.train import History, train
+
+
+@pytest.fixture(scope="module")
+def moons():
+    return make_moons(m=400, noise=0.15, seed=0)
+
+
+def test_two_moons_reach_95_percent(moons):
+    X, Y = moons
+    net = Network([2, 16, 16, 1], seed=0)
+    h = train(net, X, Y, Adam(lr=0.01), epochs=60, mini_batch_size=64)
+    assert isinstance(h, History)
+    assert h.train_acc[-1] > 0.95 and net.accuracy(X, Y) > 0.95
+    assert h.epoch_costs[-1] < 0.5 * h.epoch_costs[0]
+    assert len(h.costs) == 60 * math.ceil(400 / 64) and len(h.epoch_costs) == 60
+    assert h.seconds > 0 and h.stopped_epoch is None
+
+
+def test_softmax_with_labels_and_batchnorm_trains():
+    X, Y = make_spirals(m=300, k=3, noise=0.1, seed=0)
+    net = Network([2, 32, 32, 3], output="softmax", batchnorm=True, seed=0)
+    h = train(net, X, Y, Adam(lr=0.02), epochs=80, mini_batch_size=64)
+    assert h.train_acc[-1] > 0.9
+    assert net.predict(X).shape == (1, 300)
+
+
+def test_huge_learning_rate_raises_divergence_without_warnings(moons):
+    X, Y = moons
+    net = Network([2, 16, 16, 1], lambd=1.0, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any RuntimeWarning would fail the test
+        with pytest.raises(DivergenceError) as info:
+            train(net, X, Y, SGD(lr=1000.0), epochs=50)
+    err = info.value
+    assert "iteration" in str(err) and "lr = 1000" in str(err)
+    assert isinstance(err.history, History)
+    assert len(err.history.costs) == err.iteration  # every finite cost before it was kept
+    assert all(np.isfinite(err.history.costs))
+
+
+def test_full_batch_matches_hand_gradient_descent(moons):
+    X, Y = moons
+    net, ref = Network([2, 5, 1], seed=3), Network([2, 5, 1], seed=3)
+    h = train(net, X, Y, SGD(lr=0.5), epochs=5, mini_batch_size=None)
+    assert len(h.costs) == 5
+    for _ in range(5):  # W := W - α dW on all examples (column order does not matter)
+        _, grads = ref.loss_and_grads(X, Y)
+        for k in ref.params:
+            ref.params[k] -= 0.5 * grads["d" + k]
+    for k in ref.params:
+        np.testing.assert_allclose(net.params[k], ref.params[k], atol=1e-12)
+
+
+def test_schedule_sets_lr_every_decay_every_epochs(moons):
+    X, Y = moons
+    net = Network([2, 4, 1], seed=0)
+    h = train(net, X, Y, SGD(lr=0.1), epochs=7, schedule=lambda e: 0.1 / (1 + e),
+              decay_every=3)
+    assert h.lrs == pytest.approx([0.1] * 3 + [0.1 / 4] * 3 + [0.1 / 7])
+
+
+def test_early_stopping_restores_best_weights(moons):
+    X, Y = moons
+    s = train_dev_test_split(X, Y, (0.5, 0.5, 0.0), seed=0)
+    # a big network on little data with a high rate: the dev cost turns back up
+    net = Network([2, 64, 64, 1], seed=0)
+    es = EarlyStopping(patience=5)
+    h = train(net, s.X_train[:, :60], s.Y_train[:, :60], Adam(lr=0.03), epochs=300,
+              mini_batch_size=16, X_dev=s.X_dev, Y_dev=s.Y_dev, early_stopping=es)
+    assert h.stopped_epoch is not None and h.stopped_epoch < 299
+    assert h.best_epoch == int(np.argmin(h.dev_costs))
+    assert h.stopped_epoch == h.best_epoch + 5
+    assert len(h.dev_costs) == h.stopped_epoch + 1
+    # the weights left in the network are the best epoch's: recompute its dev cost
+    _, cache = net.forward(s.X_dev, training=False)
+    dev_now = cross_entropy_from_logits(cache[f"Z{net.L}"], s.Y_dev)
+    assert dev_now == pytest.approx(min(h.dev_costs), rel=1e-12)
+    assert dev_now < h.dev_costs[-1]
+
+
+def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
+    X, Y = moons
+    s = train_dev_test_split(X, Y)
+    runs = []
+    for seed in (1, 1, 2):
+        net = Network([2, 8, 1], keep_prob=0.8, seed=0)
+        runs.append(train(net, s.X_train, s.Y_train, Adam(lr=0.01), epochs=5, seed=seed,
+                          X_dev=s.X_dev, Y_dev=s.Y_dev))
+    assert len(runs[0].dev_acc) == len(runs[0].dev_costs) == 5
+    assert all(0 <= a <= 1 for a in runs[0].dev_acc)
+    assert runs[0].costs == runs[1].costs
+    assert runs[0].costs != runs[2].costs
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(epochs=0), "epochs"),
+    (dict(mini_batch_size=0), "mini_batch_size"),
+    (dict(decay_every=0), "decay_every"),
+    (dict(schedule=0.1), "schedule"),
+    (dict(X_dev=np.zeros((2, 3))), "X_dev"),
+    (dict(early_stopping=EarlyStopping()), "early_stopping"),
+])
+def test_bad_arguments_name_the_parameter(moons, kwargs, name):
+    X, Y = moons
+    with pytest.raises(ValueError, match=rf"^{name}"):
+        train(Network([2, 3, 1]), X, Y, SGD(lr=0.1), **kwargs)
+
+
+def test_bad_shapes(moons):
+    X, Y = moons
+    with pytest.raises(ValueError, match="^X must have shape"):
+        train(Network([3, 3, 1]), X, Y, SGD(lr=0.1), epochs=1)
+    with pytest.raises(ValueError, match="^Y must have shape"):
+        train(Network([2, 3, 1]), X, Y[:, :-1], SGD(lr=0.1), epochs=1)
