@@ -243,6 +243,10 @@ def test_bad_shapes_raise_clear_errors():
         net.cost(Y[:, :4], cache)
     with pytest.raises(ValueError, match=r"^Y must have shape"):
         net.backward(np.zeros((2, 5)), cache)
+    with pytest.raises(ValueError, match=r"^Y must hold 0/1 labels"):
+        net.cost(Y + 1, cache)
+    with pytest.raises(ValueError, match=r"^Y must hold integer labels in 0 … 2"):
+        Network([3, 4, 3], output="softmax").loss(X, np.full((1, 5), 3))
     with pytest.raises(ValueError, match=r"^layer_dims"):
         Network([3, 4, 1], output="softmax")
     with pytest.raises(ValueError, match=r"^masks\['D1'\]"):

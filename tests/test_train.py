@@ -50,6 +50,18 @@ def test_huge_learning_rate_raises_divergence_without_warnings(moons):
     assert all(np.isfinite(err.history.costs))
 
 
+def test_exploding_but_finite_cost_is_divergence_too(moons):
+    # ReLU + SGD at lr = 1e6: the cost passes 1e40 yet stays finite (units then die)
+    X, Y = moons
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DivergenceError, match="exceeded 1e\\+08"):
+            train(Network([2, 16, 16, 1], seed=0), X, Y, SGD(lr=1e6), epochs=5)
+        # with the threshold off, only NaN/inf count, and this run finishes
+        h = train(Network([2, 16, 16, 1], seed=0), X, Y, SGD(lr=1e6), epochs=5, max_cost=None)
+    assert max(h.costs) > 1e40 and np.all(np.isfinite(h.costs))
+
+
 def test_full_batch_matches_hand_gradient_descent(moons):
     X, Y = moons
     net, ref = Network([2, 5, 1], seed=3), Network([2, 5, 1], seed=3)
@@ -108,6 +120,7 @@ def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
     (dict(epochs=0), "epochs"),
     (dict(mini_batch_size=0), "mini_batch_size"),
     (dict(decay_every=0), "decay_every"),
+    (dict(max_cost=-1.0), "max_cost"),
     (dict(schedule=0.1), "schedule"),
     (dict(X_dev=np.zeros((2, 3))), "X_dev"),
     (dict(early_stopping=EarlyStopping()), "early_stopping"),

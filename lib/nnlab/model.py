@@ -80,7 +80,11 @@ def _targets(Y, n_L: int, m: int, output: str) -> np.ndarray:
         return one_hot(Y, n_L)
     if Y.shape[0] != n_L:
         raise ValueError(f"Y must have shape (1, {m}) or ({n_L}, {m}), got shape {Y.shape}")
-    return Y.astype(float)
+    Y = Y.astype(float)
+    if Y.size and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError(f"Y must hold 0/1 labels (or one-hot columns) for a {output} output, "
+                         f"got values in [{Y.min():g}, {Y.max():g}]")
+    return Y
 
 
 # ---------------------------------------------------------------- the network

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import DivergenceError, check_int
+from .checks import DivergenceError, check_int, check_positive
 from .minibatch import random_mini_batches
 from .model import Network, cross_entropy_from_logits
 
@@ -48,16 +48,26 @@ class History:
         return len(self.epoch_costs)
 
 
-def _diverged(history, iteration, epoch, lr, what="cost"):
+def _diverged(history, iteration, epoch, lr, what):
     return DivergenceError(
-        f"Training diverged: the {what} became NaN or infinite at iteration {iteration} "
-        f"(epoch {epoch}) with learning rate lr = {lr:g}. Try a smaller learning rate.",
+        f"Training diverged: the {what} at iteration {iteration} (epoch {epoch}) with "
+        f"learning rate lr = {lr:g}. Try a smaller learning rate.",
         iteration=iteration, history=history)
+
+
+def _cost_problem(J, max_cost):
+    if np.isnan(J):
+        return "cost became NaN"
+    if np.isinf(J):
+        return "cost became infinite"
+    if max_cost is not None and J > max_cost:
+        return f"cost exceeded {max_cost:g} (J = {J:.3g})"
+    return None
 
 
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
           schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
-          decay_every: int = 1) -> History:
+          decay_every: int = 1, max_cost: float | None = 1e8) -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
     Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
@@ -74,7 +84,9 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     into ``net`` at the end.
 
     Raises :class:`~nnlab.checks.DivergenceError` (``.history`` holds the partial
-    history) when a cost becomes NaN or infinite.
+    history) when a cost becomes NaN or infinite, or exceeds ``max_cost`` (default
+    ``1e8``: a cross-entropy that large means logits of ``~1e8``, a run that has blown up
+    even if it has not overflowed yet; ``None`` checks NaN/inf only).
     """
     X = net._check_X(X)
     m = X.shape[1]
@@ -82,6 +94,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     epochs = check_int("epochs", epochs, low=1)
     batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
     decay_every = check_int("decay_every", decay_every)
+    if max_cost is not None:
+        check_positive("max_cost", max_cost)
     if schedule is not None and not callable(schedule):
         raise ValueError(f"schedule must be a callable epoch -> lr, got {schedule!r}")
     if (X_dev is None) != (Y_dev is None):
@@ -106,9 +120,10 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
             total = 0.0
             for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
                 J, grads = net.loss_and_grads(X_t, Y_t, rng=rng)
-                if not np.isfinite(J):
+                problem = _cost_problem(J, max_cost)
+                if problem:
                     history.seconds = time.perf_counter() - start
-                    raise _diverged(history, iteration, epoch, optimizer.lr)
+                    raise _diverged(history, iteration, epoch, optimizer.lr, problem)
                 history.costs.append(J)
                 total += J * X_t.shape[1]
                 optimizer.step(net.params, grads)
@@ -116,7 +131,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
             history.epoch_costs.append(total / m)
             if not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 history.seconds = time.perf_counter() - start
-                raise _diverged(history, iteration - 1, epoch, optimizer.lr, "parameters")
+                raise _diverged(history, iteration - 1, epoch, optimizer.lr,
+                                "parameters became NaN or infinite")
             history.train_acc.append(net.accuracy(X, T))
             if X_dev is None:
                 continue
