@@ -66,3 +66,8 @@ def test_unknown_activation_names_the_parameter():
         get_activation("swish", "hidden")
     with pytest.raises(ValueError, match="output must be one of 'sigmoid', 'softmax'"):
         get_activation("relu", "output", ("sigmoid", "softmax"))
+
+
+def test_mapping_pairs_forward_with_backward():
+    assert ACTIVATIONS == {"sigmoid": (sigmoid, sigmoid_backward), "relu": (relu, relu_backward),
+                           "tanh": (tanh, tanh_backward), "softmax": (softmax, softmax_backward)}
