@@ -1,0 +1,132 @@
+"""Widget of the chapter on mini-batch gradient descent.
+
+:data:`minibatch_explorer`: pick the mini-batch size and the learning rate α; the same
+small network is trained for a fixed number of epochs on two moons and the figure shows
+the cost of every mini-batch (noisy), the cost on the whole training set after each epoch
+(next to batch gradient descent at the same α) and that cost against wall time.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..checks import DivergenceError
+from ..data import make_moons
+from ..minibatch_training import minibatch_gd
+from ..model import Network
+from ..plots import smooth
+from . import Dropdown, Explorer, LogSlider, new_figure, note_on_axes
+
+M = 128                      # training examples: batch GD uses all of them per update
+EPOCHS = 6
+LAYER_DIMS = (2, 16, 8, 1)
+SIZES = (1, 4, 16, 32, 64, 128)
+COLOR, BATCH_COLOR = "#1f77b4", "#555555"
+
+
+@lru_cache(maxsize=1)
+def _data():
+    return make_moons(M, noise=0.2, seed=1)
+
+
+@lru_cache(maxsize=64)
+def _run(mini_batch_size: int, lr: float):
+    """``(run, message)`` for one setting; the network starts from the same weights."""
+    X, Y = _data()
+    net = Network(list(LAYER_DIMS), seed=0)
+    try:
+        return minibatch_gd(net, X, Y, lr=lr, mini_batch_size=mini_batch_size,
+                            epochs=EPOCHS, seed=0), ""
+    except DivergenceError as err:
+        return err.history, str(err)
+
+
+@lru_cache(maxsize=1)
+def _epoch_milliseconds() -> dict:
+    """Median wall time of one epoch for every size in :data:`SIZES` (measured once)."""
+    X, Y = _data()
+    out = {}
+    for size in SIZES:
+        net = Network(list(LAYER_DIMS), seed=0)
+        run = minibatch_gd(net, X, Y, lr=0.1, mini_batch_size=size, epochs=3, seed=0)
+        out[size] = 1e3 * run.seconds_per_epoch
+    return out
+
+
+def _fixed_layout(fig, axes):
+    """Place the panels by hand: constrained layout would cost half of the redraw time."""
+    fig.set_layout_engine("none")
+    width, left, gap = 0.24, 0.06, 0.085
+    for k, ax in enumerate(axes):
+        ax.set_position([left + k * (width + gap), 0.15, width, 0.74])
+
+
+def _label(size: int) -> str:
+    if size == M:
+        return f"batch GD (size {M})"
+    if size == 1:
+        return "stochastic GD (size 1)"
+    return f"mini-batch size {size}"
+
+
+def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
+    """Three panels: ``J^{t}`` per update, ``J`` per epoch, ``J`` against wall time."""
+    mini_batch_size, lr = int(mini_batch_size), float(lr)
+    run, message = _run(mini_batch_size, lr)
+    batch, _ = _run(M, lr)
+    fig, (ax1, ax2, ax3) = new_figure(3, width=10.0, height=3.2)
+    _fixed_layout(fig, (ax1, ax2, ax3))
+
+    costs = np.asarray(run.iteration_costs, dtype=float)
+    steps = np.arange(1, costs.size + 1)
+    ok = np.isfinite(costs)
+    ax1.plot(steps[ok], costs[ok], color=COLOR, lw=0.6, alpha=0.35, label="cost of mini-batch t")
+    per_epoch = max(1, -(-M // mini_batch_size))
+    if per_epoch > 1 and ok.all():
+        ax1.plot(steps, smooth(costs, per_epoch), color=COLOR, lw=1.6,
+                 label="average over one epoch")
+    ax1.set_xlabel(f"update t  ({per_epoch} per epoch)")
+    ax1.set_ylabel("mini-batch cost")
+    ax1.set_title(_label(mini_batch_size), fontsize=10)
+    ax1.legend(frameon=False, fontsize=8)
+
+    shown = [(run, COLOR, "-", _label(mini_batch_size))]
+    if mini_batch_size != M:
+        shown.insert(0, (batch, BATCH_COLOR, "--", _label(M)))
+    for r, color, ls, name in shown:
+        ec = np.asarray(r.epoch_costs, dtype=float)
+        ax2.plot(np.arange(ec.size), ec, ls=ls, marker="o", ms=3, color=color, label=name)
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("training cost $J$ (all m examples)")
+    ax2.set_title(f"after {EPOCHS} epochs, α = {lr:.3g}", fontsize=10)
+    ax2.legend(frameon=False, fontsize=8)
+
+    times = _epoch_milliseconds()
+    colors = [COLOR if s == mini_batch_size else "#bbbbbb" for s in SIZES]
+    ax3.bar([str(s) for s in SIZES], [times[s] for s in SIZES], color=colors)
+    ax3.set_yscale("log")
+    ax3.set_xlabel("mini-batch size")
+    ax3.set_ylabel("wall time of one epoch (ms)")
+    ax3.set_title(f"size {mini_batch_size}: {per_epoch} updates, "
+                  f"{times[mini_batch_size]:.2g} ms per epoch", fontsize=10)
+
+    if message:
+        note_on_axes(ax2, message)
+    elif run.epoch_costs[-1] > 0.95 * run.epoch_costs[0]:
+        note_on_axes(ax2, "α too large for this size:\nthe cost did not go down")
+    return fig
+
+
+minibatch_explorer = Explorer(
+    minibatch_figure,
+    [Dropdown("mini_batch_size", 64, "mini-batch size", options=SIZES),
+     LogSlider("lr", 0.3, "learning rate α", min=0.01, max=10.0, step=0.1,
+               readout_format=".3f")],
+    title="Mini-batch size and learning rate: cost per update, per epoch and per second",
+    columns=2)
+
+
+def minibatch_widget():
+    """The explorer as an ipywidgets box, for the chapter."""
+    return minibatch_explorer.build()
