@@ -1,0 +1,218 @@
+"""Widgets for the chapter on batch normalization.
+
+``bn_training_explorer``: the same deep network on two moons, with or without batch
+norm, at a chosen learning rate and mini-batch size: cost per epoch (the other setting
+drawn faintly for comparison) and the distribution of each hidden layer's input to its
+activation after training.
+
+``bn_noise_explorer``: one batch-norm network trained at a chosen mini-batch size.
+Left: how far the mean of one unit over a mini-batch strays from its full-data mean
+(the noise behind batch norm's slight regularization). Middle: the running average of
+that mean for a chosen momentum against the per-step batch means. Right: the network's
+outputs in train mode (statistics of the example's mini-batch) against test mode
+(running averages).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..data import make_moons
+from ..experiments import batch_stat_noise, fit, running_average
+from ..model import Network
+from ..optimizers import SGD
+from . import Checkbox, Dropdown, Explorer, FloatSlider, LogSlider, new_figure, note_on_axes
+
+LAYER_DIMS = (2, 16, 16, 16, 16, 1)
+EPOCHS = 12
+BATCH_SIZES = (16, 32, 64, 128, 256)
+NOISE_BATCH_SIZES = (8, 16, 32, 64, 128, 256)
+
+
+@lru_cache(maxsize=1)
+def moons():
+    """The 256 training examples every batch-norm experiment uses."""
+    return make_moons(256, noise=0.2, seed=0)
+
+
+@lru_cache(maxsize=64)
+def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCHS,
+           bn_momentum: float = 0.9):
+    """Train ``LAYER_DIMS`` with plain mini-batch GD; returns ``(net, history)``.
+
+    Keyed by the controls it depends on, so flipping back to a seen setting is free.
+    """
+    X, Y = moons()
+    net = Network(list(LAYER_DIMS), batchnorm=batchnorm, seed=1, bn_momentum=bn_momentum)
+    hist = fit(net, X, Y, SGD(lr=lr), epochs=epochs, mini_batch_size=mini_batch_size, seed=0,
+               record_batch_stats=batchnorm)
+    return net, hist
+
+
+def hidden_inputs(net) -> dict:
+    """The input of each hidden activation (``Z̃[l]`` with batch norm, ``Z[l]`` without)
+    on the whole training set, in test mode."""
+    X, _ = moons()
+    with np.errstate(all="ignore"):
+        _, cache = net.forward(X, training=False, update_running=False)
+    key = "Zn" if net.batchnorm else "Z"
+    return {f"layer {l}": cache.get(f"{key}{l}", cache[f"Z{l}"]) for l in range(1, net.L)}
+
+
+def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size: int = 32):
+    """Cost per epoch for both settings (chosen one bold) and the hidden-layer histograms."""
+    lr = float(lr)
+    mini_batch_size = int(mini_batch_size)
+    fig, axes = new_figure(ncols=5, width=11.0, height=3.2)
+    ax = axes[0]
+    for bn in (not batchnorm, batchnorm):
+        _, h = bn_run(bn, lr, mini_batch_size)
+        chosen = bn == batchnorm
+        label = "with BN" if bn else "without BN"
+        if h.epoch_costs:
+            ax.plot(np.arange(1, len(h.epoch_costs) + 1), h.epoch_costs, label=label,
+                    color="#d62728" if bn else "#1f77b4", lw=2.0 if chosen else 1.0,
+                    alpha=1.0 if chosen else 0.45)
+    ax.set_xlim(1, EPOCHS)
+    ax.set_ylim(0, 1.0)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training cost $J$")
+    ax.legend(frameon=False, fontsize=8)
+    net, h = bn_run(batchnorm, lr, mini_batch_size)
+    ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}", fontsize=9)
+    if h.diverged:
+        note_on_axes(ax, f"{'with' if batchnorm else 'without'} BN:\ndiverged at step "
+                         f"{h.diverged_at}")
+        for a in axes[1:]:
+            a.axis("off")
+        return fig
+    for a, (name, Z) in zip(axes[1:], hidden_inputs(net).items()):
+        z = Z.ravel()
+        z = z[np.isfinite(z)]
+        a.hist(z, bins=30, histtype="stepfilled", color="#d62728" if batchnorm else "#1f77b4", alpha=0.8)
+        a.set_title(f"{name}: mean {z.mean():.2g}, std {z.std():.2g}", fontsize=8)
+        a.tick_params(labelsize=7)
+        a.set_yticks([])
+    axes[1].set_xlabel("input to $g$ (all units)", fontsize=8)
+    return fig
+
+
+bn_training_explorer = Explorer(
+    bn_training_figure,
+    [Checkbox("batchnorm", True, description="batch norm"),
+     LogSlider("lr", 1.0, min=0.01, max=5.0, step=0.1, readout_format=".3f",
+               description="α"),
+     Dropdown("mini_batch_size", 32, options=BATCH_SIZES, description="mini-batch size")],
+    title="A 4-hidden-layer network on two moons, with and without batch norm")
+
+
+def bn_training_widget():
+    """Batch norm on/off, α and mini-batch size → cost curves and layer histograms."""
+    return bn_training_explorer.build()
+
+
+# ---------------------------------------------------------------- noise and test mode
+UNIT = (2, 0)  # (layer, unit) whose statistics the noise explorer follows
+
+
+@lru_cache(maxsize=16)
+def noise_run(mini_batch_size: int):
+    """A batch-norm network trained at ``mini_batch_size`` (α = 0.3, 6 epochs), its
+    per-step batch statistics, and the full-data ``Z[l]`` of every hidden layer."""
+    net, hist = bn_run(True, 0.3, int(mini_batch_size), epochs=6)
+    X, _ = moons()
+    _, cache = net.forward(X, training=True, update_running=False)
+    Z = {l: cache[f"Z{l}"] for l in range(1, net.L)}
+    return net, hist, Z
+
+
+def test_mode_output(net, hist, momentum: float):
+    """``A[L]`` on the training set in test mode, with running averages computed from the
+    recorded batch statistics at ``momentum`` (starting from ``μ = 0``, ``σ² = 1``)."""
+    X, _ = moons()
+    saved = dict(net.running)
+    try:
+        for l in range(1, net.L):
+            mu = running_average(np.array(hist.batch_mu[l]), momentum)[-1]
+            var = running_average(np.array(hist.batch_var[l]), momentum,
+                                  start=np.ones_like(hist.batch_var[l][0]))[-1]
+            net.running[f"mu{l}"], net.running[f"var{l}"] = mu, var
+        return net.predict_proba(X)
+    finally:
+        net.running.update(saved)
+
+
+def train_mode_output(net, mini_batch_size: int):
+    """``A[L]`` of each training example computed inside a mini-batch of the given size."""
+    X, _ = moons()
+    m = X.shape[1]
+    order = np.random.default_rng(1).permutation(m)
+    out = np.empty((1, m))
+    for k in range(0, m, mini_batch_size):
+        cols = order[k:k + mini_batch_size]
+        if cols.size < 2:  # a batch of one has zero variance: join it to the previous one
+            cols = order[k - mini_batch_size:k + mini_batch_size]
+        A, _ = net.forward(X[:, cols], training=True, update_running=False)
+        out[:, cols] = A
+    return out
+
+
+def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
+    """Batch-mean noise, the running average at ``momentum``, train vs test outputs."""
+    s = int(mini_batch_size)
+    net, hist, Z = noise_run(s)
+    layer, unit = UNIT
+    z = Z[layer][unit:unit + 1]
+    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.4)
+
+    mus, _ = batch_stat_noise(z, s, n_batches=300, seed=0)
+    full_mu, full_sd = float(z.mean()), float(z.std())
+    spread = float(mus.std())
+    # a fixed window (±σ around the full-data mean) so the histogram visibly narrows as
+    # the batch grows; at s = m every batch is the whole set and the spread is zero
+    lo, hi = full_mu - full_sd, full_mu + full_sd
+    ax1.hist(np.clip(mus[:, 0], lo, hi), bins=np.linspace(lo, hi, 41), histtype="stepfilled",
+             color="#9467bd", alpha=0.8)
+    ax1.set_xlim(lo, hi)
+    ax1.axvline(full_mu, color="k", ls="--", lw=1, label="full-data μ")
+    ax1.set_title(f"batch means of one unit, batch {s}\nspread {spread:.2f} "
+                  f"(σ/√s = {full_sd / np.sqrt(s):.2f})", fontsize=9)
+    ax1.set_xlabel("$\\mu^{\\{t\\}}$ of $z$ (layer 2, unit 1)")
+    ax1.set_yticks([])
+    ax1.legend(frameon=False, fontsize=8)
+
+    batch_mu = np.array(hist.batch_mu[layer])[:, unit, 0]
+    run_mu = running_average(batch_mu, momentum)
+    steps = np.arange(1, batch_mu.size + 1)
+    ax2.plot(steps, batch_mu, color="#bbbbbb", lw=0.8, label="batch μ")
+    ax2.plot(steps, run_mu, color="#d62728", lw=1.6, label=f"running μ (momentum {momentum:.2f})")
+    ax2.axhline(full_mu, color="k", ls="--", lw=1, label="full-data μ after training")
+    ax2.set_xlabel("training step")
+    ax2.set_title(f"running average: final {run_mu[-1]:.2f} vs {full_mu:.2f}", fontsize=9)
+    ax2.legend(frameon=False, fontsize=7)
+
+    p_test = test_mode_output(net, hist, momentum)[0]
+    p_train = train_mode_output(net, s)[0]
+    gap = float(np.mean(np.abs(p_test - p_train)))
+    ax3.plot([0, 1], [0, 1], color="#444444", lw=0.8)
+    ax3.scatter(p_train, p_test, s=8, alpha=0.6, color="#1f77b4")
+    ax3.set_xlim(-0.02, 1.02)
+    ax3.set_ylim(-0.02, 1.02)
+    ax3.set_xlabel("train mode: $\\hat y$ with batch statistics")
+    ax3.set_ylabel("test mode: running averages")
+    ax3.set_title(f"mean |difference| = {gap:.3f}", fontsize=9)
+    return fig
+
+
+bn_noise_explorer = Explorer(
+    bn_noise_figure,
+    [Dropdown("mini_batch_size", 16, options=NOISE_BATCH_SIZES, description="mini-batch size"),
+     FloatSlider("momentum", 0.9, min=0.0, max=0.999, step=0.001, readout_format=".3f",
+                 description="running-average momentum")],
+    title="Batch statistics: noise in training, running averages at test time")
+
+
+def bn_noise_widget():
+    """Mini-batch size and running-average momentum → batch noise and train/test gap."""
+    return bn_noise_explorer.build()
