@@ -1,0 +1,135 @@
+"""Widget for exponentially weighted averages (EWA) over a noisy year of temperatures.
+
+Used twice: in "How to use this book" (to learn how the sliders work) and in the
+optimization chapter on EWA, the idea under Momentum, RMSprop and Adam.
+
+The left panel shows the raw daily temperatures ``θ_t``, their average ``v_t`` and,
+when bias correction is on, the uncorrected ``v_t`` in grey so the start-up bias stays
+visible. The right panel shows the weight each past day gets in the last plotted
+average: ``(1 − β) β^k`` for the day ``k`` days back, with the window ``1/(1 − β)``
+marked. Its area ``1 − β^t`` is the reason bias correction is needed.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..checks import check_beta, check_int
+from ..data import make_temperature
+from ..ewa import ewa
+from . import Checkbox, Dropdown, Explorer, FloatSlider, new_figure
+
+DAYS = 365
+VIEWS = {"whole year": DAYS, "first 60 days": 60}
+RAW_COLOR = "#7aa6c2"
+AVG_COLOR = "#c0392b"
+GREY = "#8c8c8c"
+
+
+@lru_cache(maxsize=1)
+def temperatures() -> tuple[np.ndarray, np.ndarray]:
+    """The series every view uses: day ``t = 1 … 365`` and ``θ_t`` in °C (seed 0)."""
+    return make_temperature(days=DAYS, noise=3.0, seed=0)
+
+
+@lru_cache(maxsize=256)
+def _averages(beta: float) -> tuple[np.ndarray, np.ndarray]:
+    # Keyed by β only: toggling bias correction or the view must not recompute.
+    _, theta = temperatures()
+    v = ewa(theta, beta)
+    return v, ewa(theta, beta, bias_correction=True)
+
+
+def window(beta: float) -> float:
+    """How many recent values ``v_t`` mostly averages: ``1 / (1 − β)``.
+
+    After ``1/(1 − β)`` steps a weight has shrunk by ``β^{1/(1−β)} ≈ 1/e``.
+    """
+    beta = check_beta("beta", beta)
+    return 1.0 / (1.0 - beta)
+
+
+def ewa_weights(beta: float, t: int, bias_correction: bool = False) -> np.ndarray:
+    """Weight of ``θ_{t−k}`` in ``v_t`` for ``k = 0 … t−1``.
+
+    Unrolling ``v_t = β v_{t−1} + (1 − β) θ_t`` from ``v_0 = 0`` gives
+    ``v_t = Σ_{k=0}^{t−1} (1 − β) β^k θ_{t−k}``. The weights sum to ``1 − β^t``; with
+    bias correction they are divided by that sum, so they add up to exactly 1.
+    """
+    beta = check_beta("beta", beta)
+    t = check_int("t", t, low=1)
+    w = (1.0 - beta) * beta ** np.arange(t)
+    if bias_correction:
+        w = w / (1.0 - beta ** t)
+    return w
+
+
+def ewa_figure(beta: float = 0.9, bias_correction: bool = False, view: str = "whole year"):
+    """The series with its EWA (left) and the weights of the last average (right)."""
+    beta = check_beta("beta", beta)
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {sorted(VIEWS)}, got {view!r}")
+    t_end = VIEWS[view]
+    days, theta = temperatures()
+    v, v_hat = _averages(beta)
+    shown = v_hat if bias_correction else v
+
+    fig, (ax, axw) = new_figure(ncols=2, width=10.0, height=3.6)
+    ax.get_gridspec().set_width_ratios([2.6, 1.0])
+    d = days[:t_end]
+    ax.plot(d, theta[:t_end], ".", ms=3 if t_end > 100 else 5, color=RAW_COLOR,
+            label="daily temperature $\\theta_t$")
+    if bias_correction:
+        ax.plot(d, v[:t_end], "--", color=GREY, lw=1.2, label="$v_t$ without correction")
+        label = "$v_t / (1 - \\beta^t)$, bias-corrected"
+    else:
+        label = "$v_t$, no bias correction"
+    ax.plot(d, shown[:t_end], color=AVG_COLOR, lw=2.0, label=label)
+    ax.set_xlim(0, t_end + 1)
+    ax.set_ylim(min(-2.0, float(theta.min()) - 1), float(theta.max()) + 2)
+    ax.set_xlabel("day $t$")
+    ax.set_ylabel("°C")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    n_win = window(beta)
+    ax.set_title(f"β = {beta:.3f}: averages about the last 1/(1 − β) ≈ {n_win:.0f} days",
+                 fontsize=10)
+
+    _draw_weights(axw, beta, t_end, bias_correction, n_win)
+    return fig
+
+
+def _draw_weights(ax, beta: float, t_end: int, bias_correction: bool, n_win: float):
+    w = ewa_weights(beta, t_end, bias_correction)
+    k = np.arange(w.size)
+    # Far-back weights are invisible anyway; stopping at 4 windows keeps the plot readable.
+    k_max = int(min(w.size, max(10, 4 * n_win)))
+    ax.fill_between(k[:k_max], w[:k_max], step="mid", color=AVG_COLOR, alpha=0.35, lw=0)
+    ax.plot(k[:k_max], w[:k_max], color=AVG_COLOR, lw=1.0, drawstyle="steps-mid")
+    if n_win < k_max:
+        ax.axvline(n_win, color="black", lw=1.0, ls=":")
+        ax.text(n_win, 0.55, " 1/(1 − β)", transform=ax.get_xaxis_transform(), fontsize=8,
+                va="center")
+    ax.set_xlim(-0.5, k_max)
+    ax.set_ylim(0, float(w[0]) * 1.25)
+    ax.set_xlabel(f"days back from day {t_end}, $k$")
+    ax.set_ylabel(f"weight of $\\theta_{{{t_end}-k}}$")
+    ax.set_title(f"weights in $v_{{{t_end}}}$: they add up to {w.sum():.3f}", fontsize=10)
+
+
+explorer = Explorer(
+    update=ewa_figure,
+    controls=[
+        # β near 1 is where the interesting behaviour is, but a log slider would crowd
+        # 0.5 … 0.9 into nothing; a fine linear step reaches 0.999 exactly.
+        FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f"),
+        Checkbox("bias_correction", False, "bias correction"),
+        Dropdown("view", "whole year", "show", options=tuple(VIEWS)),
+    ],
+    title="Exponentially weighted average of a year of daily temperatures",
+)
+
+
+def ewa_widget():
+    """The EWA explorer for a notebook cell: β slider, bias-correction toggle, zoom."""
+    return explorer.build()
