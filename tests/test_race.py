@@ -134,4 +134,17 @@ def test_data_race_schedule_sets_each_step_rate():
     Y = (X[0:1] > 0).astype(int)
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
                      schedule=lambda epoch, it: 0.1 / (1 + epoch))
-    assert np.allclose(d.lrs, np.repeat([0.1, 0.05, 0.1 / 3], 3))
+    assert np.allclose(d.lrs, np.repeat([0.1, 0.05, 0.1 / 3], 3)[None])
+
+
+def test_data_race_schedule_may_give_each_copy_its_own_rate():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 30))
+    Y = (X[0:1] > 0).astype(int)
+    # copy 0 with α = 0 never moves; copy 1 with α = 0.1 does, from the same start
+    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD", "GD"], epochs=2, mini_batch_size=10,
+                     schedule=lambda epoch, it: np.array([0.0, 0.1]))
+    start = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=1, lr=1e-300).params
+    assert np.allclose(d.params["W1"][0], start["W1"][0])
+    assert not np.allclose(d.params["W1"][1], start["W1"][0])
+    assert d.lrs.shape == (2, 6) and np.all(d.lrs[0] == 0.0)

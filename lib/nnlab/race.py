@@ -52,7 +52,8 @@ class OptimizerBank:
     ``step(params, grads)`` updates ``params[k]`` in place with the rule of
     ``optimizers[k]`` (see the module docstring for the equations). ``weight_decay``
     (λ, decoupled as in AdamW) shrinks every row by ``α λ θ`` on top of its rule;
-    ``lr`` may be changed between steps (a schedule). Rows listed in ``frozen`` are not
+    ``lr`` may be changed between steps (a schedule), to one float or to an array with
+    one α per row. Rows listed in ``frozen`` are not
     touched (a diverged run stays where it stopped).
     """
 
@@ -71,39 +72,50 @@ class OptimizerBank:
         self.s: dict = {}
         self.frozen = np.zeros(K, dtype=bool)
         # per-row coefficients: a row without momentum uses β1 = 0 so that v is just g,
-        # a row without RMS scaling divides by 1
+        # a row without RMS scaling divides by 1; moments nobody uses are not computed
         self._b1 = np.array([beta1 if _USES_V[n] else 0.0 for n in self.names])
-        self._uses_s = np.array([_USES_S[n] for n in self.names])
+        self._uses_s = np.array([_USES_S[n] for n in self.names], dtype=float)
         self._corrects = np.array([_CORRECTS[n] for n in self.names])
+        self._any_v = any(_USES_V[n] for n in self.names)
+        self._any_s = bool(self._uses_s.any())
 
-    def _rows(self, coeff: np.ndarray, ndim: int) -> np.ndarray:
-        return coeff.reshape((-1,) + (1,) * (ndim - 1))
+    def _rows(self, coeff, ndim: int) -> np.ndarray:
+        return np.asarray(coeff).reshape((-1,) + (1,) * (ndim - 1))
 
     def direction(self, key: str, g: np.ndarray) -> np.ndarray:
         """Update the moments of ``key`` with gradient ``g`` and return the step
         direction (before ``α``): ``g``, ``v``, ``g/(√s+ε)`` or ``v̂/(√ŝ+ε)`` per row."""
-        t = self.t
-        b1 = self._rows(self._b1, g.ndim)
-        v = self.v.get(key, np.zeros_like(g))
-        s = self.s.get(key, np.zeros_like(g))
-        v = b1 * v + (1 - b1) * g
-        s = self.beta2 * s + (1 - self.beta2) * g * g
-        self.v[key], self.s[key] = v, s
-        corr = self._rows(self._corrects, g.ndim)
-        v_hat = np.where(corr, v / (1 - self.beta1 ** t), v)
-        s_hat = np.where(corr, s / (1 - self.beta2 ** t), s)
-        scale = np.where(self._rows(self._uses_s, g.ndim), np.sqrt(s_hat) + self.epsilon, 1.0)
-        return v_hat / scale
+        nd = g.ndim
+        t = max(self.t, 1)
+        out = g
+        if self._any_v:
+            b1 = self._rows(self._b1, nd)
+            v = self.v.get(key)
+            v = (1 - b1) * g if v is None else b1 * v + (1 - b1) * g
+            self.v[key] = v
+            # v̂ = v / (1 − β1^t) on the rows that correct, v elsewhere
+            out = v * self._rows(np.where(self._corrects, 1 / (1 - self.beta1 ** t), 1.0), nd)
+        if self._any_s:
+            s = self.s.get(key)
+            s = (1 - self.beta2) * g * g if s is None else self.beta2 * s + (1 - self.beta2) * g * g
+            self.s[key] = s
+            c2 = self._rows(np.where(self._corrects, 1 / (1 - self.beta2 ** t), 1.0), nd)
+            u = self._rows(self._uses_s, nd)
+            out = out / (u * (np.sqrt(s * c2) + self.epsilon) + (1 - u))
+        return out
 
     def step(self, params: dict, grads: dict) -> None:
         """One step of every optimizer: ``θ ← θ − α (direction + λ θ)``, frozen rows kept."""
         self.t += 1
         keep = ~self.frozen
+        lr = np.asarray(self.lr, dtype=float)
         for key, p in params.items():
             d = self.direction(key, grads["d" + key])
             if self.weight_decay:
                 d = d + self.weight_decay * p
-            p -= self.lr * d * self._rows(keep, p.ndim)
+            # one α per optimizer when lr is an array (a schedule compared with a baseline)
+            scale = self._rows(lr * keep, p.ndim)
+            p -= scale * d
 
 
 # ---------------------------------------------------------------- 2-D surfaces
@@ -313,7 +325,8 @@ class DataRace:
     """A race on data. ``epoch_costs`` is ``(K, epochs + 1)``: the full-batch cost before
     training and after each epoch; ``batch_costs`` is ``(K, iterations)``, the cost of each
     mini-batch before its step; ``lrs`` the α used at each iteration; ``params`` the final
-    stacked parameters; ``diverged_at[k]`` the iteration where copy ``k`` blew up, or None."""
+    stacked parameters; ``diverged_at[k]`` the iteration where copy ``k`` blew up, or None.
+    ``lrs`` is ``(K, iterations)``: the α each copy used at each step."""
 
     names: tuple
     epoch_costs: np.ndarray
@@ -336,7 +349,8 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     Every copy starts from the same weights and sees the same shuffled mini-batches, so
     the only difference is the update rule. ``lambd`` adds the L2 term ``(λ/2m)‖W‖²``
     to the cost's gradient (``dW += λ W / m``); ``weight_decay`` decays decoupled.
-    ``schedule(epoch, iteration) -> α`` (both counted from 0) overrides ``lr`` per step.
+    ``schedule(epoch, iteration) -> α`` (both counted from 0) overrides ``lr`` per step;
+    it may return one α per optimizer (an array of length ``K``).
     """
     X = check_matrix("X", X)
     Y = check_matrix("Y", Y, rows=1, cols=X.shape[1])
@@ -357,7 +371,7 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     n_batches = -(-m // mini_batch_size)
     epoch_costs = np.full((K, epochs + 1), np.nan)
     batch_costs = np.full((K, epochs * n_batches), np.nan)
-    lrs = np.empty(epochs * n_batches)
+    lrs = np.empty((K, epochs * n_batches))
     diverged_at: list = [None] * K
     epoch_costs[:, 0] = forward_backward(params, X, Y, hidden, grads=False)[0]
     it = 0
@@ -372,10 +386,10 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
                         if key[0] == "W":
                             grads["d" + key] = grads["d" + key] + lambd / m * params[key]
                 batch_costs[:, it] = J
-                bank.lr = lr if schedule is None else float(schedule(epoch, it))
-                lrs[it] = bank.lr
+                bank.lr = lr if schedule is None else schedule(epoch, it)
+                lrs[:, it] = bank.lr
                 it += 1
-                snapshot = {k: v.copy() for k, v in params.items()} if K else None
+                snapshot = {k: v.copy() for k, v in params.items()}
                 bank.step(params, grads)
                 bad = np.zeros(K, dtype=bool)
                 for v in params.values():
