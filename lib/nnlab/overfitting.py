@@ -80,12 +80,15 @@ def _record(rec: FitRecord, net, t, X, Y, X_dev, Y_dev, keep_snapshots):
 
 def fit_full_batch(net: Network, X, Y, lr: float = 0.01, iterations: int = 1000,
                    X_dev=None, Y_dev=None, record_every: int = 10,
-                   keep_snapshots: bool = False, seed: int = 0) -> FitRecord:
-    """Batch gradient descent with Adam: ``iterations`` updates on all ``m`` examples.
+                   keep_snapshots: bool = False, seed: int = 0,
+                   mini_batch_size: int | None = None) -> FitRecord:
+    """Gradient descent with Adam: ``iterations`` updates on all ``m`` examples.
 
     Each iteration ``t`` computes ``J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + penalty`` in training
     mode (dropout masks from ``np.random.default_rng(seed)``), its gradients, and takes
-    one Adam step ``W ← W - lr · m̂ / (√v̂ + ε)``. Every ``record_every`` iterations (and
+    one Adam step ``W ← W - lr · m̂ / (√v̂ + ε)``. With ``mini_batch_size`` set, each
+    iteration instead uses that many examples drawn at random without replacement
+    (noisier steps, same number of updates). Every ``record_every`` iterations (and
     before the first) the test-mode accuracies and costs are recorded, with a deep copy
     of ``net.params`` when ``keep_snapshots``.
 
@@ -100,13 +103,20 @@ def fit_full_batch(net: Network, X, Y, lr: float = 0.01, iterations: int = 1000,
     record_every = check_int("record_every", record_every, low=1)
     if (X_dev is None) != (Y_dev is None):
         raise ValueError("X_dev and Y_dev must be given together")
+    m = X.shape[1]
+    if mini_batch_size is not None:
+        mini_batch_size = min(check_int("mini_batch_size", mini_batch_size), m)
     rng = np.random.default_rng(seed)
     opt = Adam(lr=lr)
     rec = FitRecord()
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         _record(rec, net, 0, X, Y, X_dev, Y_dev, keep_snapshots)
         for t in range(1, iterations + 1):
-            J, grads = net.loss_and_grads(X, Y, rng=rng)
+            if mini_batch_size is None or mini_batch_size == m:
+                J, grads = net.loss_and_grads(X, Y, rng=rng)
+            else:
+                idx = rng.choice(m, size=mini_batch_size, replace=False)
+                J, grads = net.loss_and_grads(X[:, idx], Y[:, idx], rng=rng)
             if not np.isfinite(J) or J > 1e8:
                 rec.message = f"the cost blew up at iteration {t} (lr = {lr:g})"
                 break

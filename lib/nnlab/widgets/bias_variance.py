@@ -1,0 +1,85 @@
+"""Widget of the chapter on train/dev/test sets, bias and variance.
+
+:data:`bias_variance_explorer`: pick the width of a two-hidden-layer network and how
+long it trains; the figure shows its decision boundary on the goalkeeper data, the
+train and dev error curves with the chosen moment marked, and the basic recipe's
+diagnosis (the labels are 10 % noisy, so 10 % error is the best possible).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..model import Network
+from ..overfitting import diagnose, fit_full_batch, football_split
+from ..plots import grid_over, plot_decision_boundary
+from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
+from .regularization import fixed_layout
+
+WIDTHS = (1, 2, 4, 16, 64)
+LR, ITERATIONS, EVERY = 0.02, 500, 25
+BAYES_ERROR = 0.10     # football_split's label noise: flipped labels cannot be predicted
+
+
+@lru_cache(maxsize=1)
+def _data():
+    s = football_split()
+    return s, grid_over(s.X_train, resolution=70, margin=0.05)
+
+
+@lru_cache(maxsize=len(WIDTHS))
+def _run(width: int):
+    """One training run of ``[2, width, width, 1]`` with a snapshot every ``EVERY`` steps."""
+    s, _ = _data()
+    net = Network([2, width, width, 1], seed=1)
+    rec = fit_full_batch(net, s.X_train, s.Y_train, lr=LR, iterations=ITERATIONS,
+                         X_dev=s.X_dev, Y_dev=s.Y_dev, record_every=EVERY,
+                         keep_snapshots=True)
+    return net, rec
+
+
+def errors(width: int = 16, iterations: int = 300) -> tuple[float, float]:
+    """Train and dev error (fractions) of the ``width`` network after ``iterations`` steps
+    (rounded down to a recorded checkpoint)."""
+    _, rec = _run(int(width))
+    k = min(int(iterations) // EVERY, len(rec.checkpoints) - 1)
+    return 1 - rec.train_acc[k], 1 - rec.dev_acc[k]
+
+
+def bias_variance_figure(width: int = 16, iterations: int = 300):
+    """Boundary at the chosen moment, and the error curves with that moment marked."""
+    width, iterations = int(width), int(iterations)
+    s, grid = _data()
+    net, rec = _run(width)
+    k = min(iterations // EVERY, len(rec.checkpoints) - 1)
+    net.params = rec.snapshots[k]
+    tr, dev = 1 - rec.train_acc[k], 1 - rec.dev_acc[k]
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7)
+    fixed_layout(fig, (ax1, ax2), bottom=0.14, height=0.72)
+    plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
+                           title=f"[2, {width}, {width}, 1] after {rec.checkpoints[k]} steps")
+    if rec.message:
+        note_on_axes(ax1, rec.message)
+    steps = rec.checkpoints
+    ax2.plot(steps, [1 - a for a in rec.train_acc], color="#1f77b4", label="train error")
+    ax2.plot(steps, [1 - a for a in rec.dev_acc], color="#d62728", label="dev error")
+    ax2.axhline(BAYES_ERROR, color="#777777", ls=":", lw=1, label="best possible (10%)")
+    ax2.axvline(steps[k], color="#444444", ls="--", lw=1)
+    ax2.set_ylim(0, 0.6)
+    ax2.set_xlabel("iterations")
+    ax2.set_ylabel("error")
+    ax2.legend(frameon=False, fontsize=8, loc="upper right")
+    verdict = diagnose(tr, dev, BAYES_ERROR)
+    ax2.set_title(f"train {100 * tr:.1f}%, dev {100 * dev:.1f}%: {verdict}", fontsize=10)
+    return fig
+
+
+bias_variance_explorer = Explorer(
+    bias_variance_figure,
+    [Dropdown("width", 16, "hidden units per layer", options=WIDTHS),
+     IntSlider("iterations", 300, "training iterations", min=0, max=ITERATIONS, step=EVERY)],
+    title="Network size, training length, bias and variance")
+
+
+def bias_variance_widget():
+    """The explorer's ipywidgets box, for the chapter."""
+    return bias_variance_explorer.build()

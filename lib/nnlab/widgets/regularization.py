@@ -1,0 +1,113 @@
+"""Widget of the chapter on L2 and L1 regularization.
+
+:data:`regularization_explorer`: pick the penalty (none, L2, L1) and ``lambd``; the same
+large tanh network (same Xavier initial weights, same 200 goalkeeper kicks) is trained
+and the figure shows its decision boundary, train/dev accuracy next to the unregularized
+network's, and the histogram of its weights (L1 piles them up at zero).
+
+The hidden units are tanh, not ReLU: a ReLU unit that dies has no data gradient, so
+any penalty (even L2, especially under Adam) sends its weights to zero, which would
+blur the L1/L2 contrast the histogram is there to show.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..model import Network
+from ..overfitting import fit_full_batch, football_split, weights_of
+from ..plots import grid_over, plot_decision_boundary
+from . import Dropdown, Explorer, LogSlider, new_figure, note_on_axes
+
+LAYER_DIMS = (2, 48, 24, 1)
+LR, ITERATIONS = 0.02, 350
+PENALTIES = ("none", "L2", "L1")
+NEAR_ZERO = 0.01       # |w| below this counts as "switched off" in the histogram title
+
+
+def fixed_layout(fig, axes, bottom: float = 0.15, height: float = 0.74):
+    """Place side-by-side panels by hand: constrained layout costs half the redraw time."""
+    fig.set_layout_engine("none")
+    n = len(axes)
+    left, gap = 0.05, 0.07
+    width = (0.97 - left - gap * (n - 1)) / n
+    for k, ax in enumerate(axes):
+        ax.set_position([left + k * (width + gap), bottom, width, height])
+
+
+@lru_cache(maxsize=1)
+def _data():
+    s = football_split()
+    return s, grid_over(s.X_train, resolution=70, margin=0.05)
+
+
+@lru_cache(maxsize=96)
+def _fit(penalty: str, lambd: float):
+    """``(net, record)`` for one setting (``penalty="none"`` ignores ``lambd``)."""
+    s, _ = _data()
+    kw = {} if penalty == "none" else {"lambd": lambd, "penalty": penalty.lower()}
+    net = Network(list(LAYER_DIMS), hidden="tanh", init="xavier", seed=1, **kw)
+    rec = fit_full_batch(net, s.X_train, s.Y_train, lr=LR, iterations=ITERATIONS,
+                         X_dev=s.X_dev, Y_dev=s.Y_dev, record_every=ITERATIONS)
+    return net, rec
+
+
+def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
+    """Boundary, accuracies against the unregularized net, and the weight histogram."""
+    lambd = float(f"{float(lambd):.3g}")  # slider positions differ in the 16th digit
+    s, grid = _data()
+    net, rec = _fit(penalty, lambd if penalty != "none" else 0.0)
+    base, base_rec = _fit("none", 0.0)
+    fig, (ax1, ax2, ax3) = new_figure(3, width=11.0, height=3.5)
+    fixed_layout(fig, (ax1, ax2, ax3))
+    name = "no penalty" if penalty == "none" else f"{penalty}, λ = {lambd:.3g}"
+    plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
+                           title=name)
+    if rec.message:
+        note_on_axes(ax1, rec.message)
+
+    labels = ["train", "dev"]
+    x = np.arange(2)
+    ours = [rec.train_acc[-1], rec.dev_acc[-1]]
+    theirs = [base_rec.train_acc[-1], base_rec.dev_acc[-1]]
+    ax2.bar(x - 0.2, theirs, 0.4, color="#999999", label="no penalty")
+    ax2.bar(x + 0.2, ours, 0.4, color="#1f77b4", label=name)
+    for xi, v in zip(x + 0.2, ours):
+        ax2.text(xi, v + 0.01, f"{100 * v:.1f}%", ha="center", fontsize=8)
+    for xi, v in zip(x - 0.2, theirs):
+        ax2.text(xi, v + 0.01, f"{100 * v:.1f}%", ha="center", fontsize=8, color="#555555")
+    ax2.set_xticks(x, labels)
+    ax2.set_ylim(0.4, 1.2)
+    ax2.set_yticks([0.4, 0.6, 0.8, 1.0])
+    ax2.set_ylabel("accuracy")
+    ax2.legend(frameon=False, fontsize=8, loc="upper center", ncol=2)
+    ax2.set_title("accuracy (dev: 400 kicks)")
+
+    w, w0 = weights_of(net.params), weights_of(base.params)
+    lim = float(np.max(np.abs(w0)))
+    bins = np.linspace(-lim, lim, 61)
+    # stairs, not hist: one path instead of 60 bar patches keeps the redraw fast
+    for v, color, label in ((w0, "#999999", "no penalty"), (w, "#1f77b4", name)):
+        counts, _ = np.histogram(np.clip(v, -lim, lim), bins=bins)
+        ax3.stairs(counts, bins, color=color, fill=True, alpha=0.5, label=label)
+    # a square-root axis shows both the tall spike at 0 and the tails, with few ticks
+    ax3.set_yscale("function", functions=(np.sqrt, np.square))
+    ax3.set_xticks([-round(lim, 1), 0.0, round(lim, 1)])
+    ax3.set_xlabel("weight value $w$")
+    frac = float(np.mean(np.abs(w) < NEAR_ZERO))
+    ax3.set_title(f"weights: {100 * frac:.0f}% have |w| < {NEAR_ZERO}", fontsize=10)
+    ax3.legend(frameon=False, fontsize=8)
+    return fig
+
+
+regularization_explorer = Explorer(
+    regularization_figure,
+    [LogSlider("lambd", 0.1, "λ (lambd)", min=1e-3, max=10.0, step=0.25, readout_format=".3g"),
+     Dropdown("penalty", "L2", "penalty", options=PENALTIES)],
+    title="Regularizing an overfitting network")
+
+
+def regularization_widget():
+    """The explorer's ipywidgets box, for the chapter."""
+    return regularization_explorer.build()
