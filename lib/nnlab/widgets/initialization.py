@@ -1,0 +1,182 @@
+"""Widgets for the chapter on vanishing/exploding gradients and weight initialization.
+
+``init_explorer``: pick the depth, the hidden activation and the initialization scheme;
+see histograms of the activations (or the weight gradients) at a few layers, the spread
+of each layer's activations and gradient, and the cost while the network trains with
+plain gradient descent. Everything except the histogram choice is cached per
+``(depth, activation, scheme)``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
+
+from ..checks import DivergenceError
+from ..data import Normalizer, make_moons
+from ..model import Network
+from ..optimizers import SGD
+from ..signal_propagation import layer_statistics
+from ..train import train
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import Dropdown, Explorer, IntSlider, note_on_axes
+
+#: label shown in the dropdown -> (Network ``init``, ``init_scale``)
+SCHEMES = {
+    "zeros": ("zeros", 0.01),
+    "small random (×0.01)": ("random", 0.01),
+    "large random (×1)": ("random", 1.0),
+    "Xavier √(1/n)": ("xavier", 0.01),
+    "He √(2/n)": ("he", 0.01),
+}
+WIDTH = 32          # units per hidden layer: wide enough for a steady signal, fast to train
+EPOCHS = 100        # full-batch gradient-descent steps in the training panel
+# With 32 units a layer's gain is itself random (a few percent per layer); this draw of the
+# weights keeps He's ReLU signal within a factor 2 at every depth, like a wide layer would.
+SEED = 2
+LR = 0.1
+
+
+@lru_cache(maxsize=1)
+def moons_data():
+    """128 normalized two-moons examples: the training set of the explorer."""
+    X, Y = make_moons(m=128, noise=0.15, seed=0)
+    return Normalizer().fit_transform(X), Y
+
+
+def _network(depth, activation, scheme, seed=SEED):
+    init, scale = SCHEMES[scheme]
+    return Network([2] + [WIDTH] * depth + [1], hidden=activation, init=init,
+                   init_scale=scale, seed=seed)
+
+
+@lru_cache(maxsize=256)
+def init_run(depth: int, activation: str, scheme: str):
+    """Statistics at initialization and a short training run for one setting.
+
+    Returns ``(stats, costs, accuracy, error)``: ``costs`` per step (possibly cut short),
+    the final training accuracy (``None`` if the run diverged) and the divergence message.
+    """
+    X, Y = moons_data()
+    stats = layer_statistics(_network(depth, activation, scheme), X, Y)
+    net = _network(depth, activation, scheme)
+    try:
+        h = train(net, X, Y, SGD(lr=LR), epochs=EPOCHS, mini_batch_size=None)
+        return stats, np.array(h.epoch_costs), h.train_acc[-1], None
+    except DivergenceError as err:
+        costs = np.array(err.history.costs if err.history is not None else [])
+        return stats, costs, None, f"diverged at step {err.iteration}:\nthe cost blew up"
+
+
+def shown_layers(n: int, k: int = 3) -> list[int]:
+    """``k`` layer numbers spread from 1 to ``n`` (first, middle …, last), no repeats."""
+    return sorted(set(int(round(v)) for v in np.linspace(1, n, k)))
+
+
+def fast_figure(ncols: int, nrows: int, width: float, height: float, **margins):
+    """Like :func:`nnlab.widgets.new_figure` but with fixed margins instead of constrained
+    layout: six panels re-laid-out on every redraw cost more than the whole computation."""
+    fig = Figure(figsize=(width, height), dpi=90)
+    FigureCanvasAgg(fig)
+    kw = dict(left=0.07, right=0.98, bottom=0.1, top=0.93, wspace=0.35, hspace=0.55) | margins
+    return fig, fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=kw).ravel()
+
+
+def histogram(ax, name: str, values, color):
+    """A filled step histogram of ``values`` with its standard deviation in the title
+    (``np.histogram`` + ``stairs``: one artist instead of one rectangle per bin)."""
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v)]
+    lo, hi = (v.min(), v.max()) if v.size else (0.0, 1.0)
+    if hi - lo < 1e-300 * max(1.0, abs(lo)) or hi == lo:   # all equal: a single bar
+        lo, hi = lo - 0.5, hi + 0.5
+    counts, edges = np.histogram(v, bins=30, range=(lo, hi))
+    ax.stairs(counts, edges, fill=True, color=color, alpha=0.8)
+    ax.set_title(f"{name}  (std {v.std():.2g})", fontsize=9)
+    ax.locator_params(axis="x", nbins=4)
+    ax.set_yticks([])
+    ax.tick_params(labelsize=7)
+
+
+def _log_axis(ax):
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(numticks=5))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}" if v else "0"))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def _per_layer(ax, values, title, color, ylabel):
+    values = np.asarray(values, dtype=float)
+    if values.size > 1 and np.all(values > 0):
+        title += f" (max/min {values.max() / values.min():.3g}×)"
+    layers = np.arange(1, values.size + 1)
+    positive = values > 0
+    if positive.any():
+        ax.plot(layers[positive], values[positive], "o-", color=color, ms=3, lw=1.3)
+        _log_axis(ax)
+        # at least two decades visible, so a steady signal looks flat and ticks are labelled
+        lo, hi = values[positive].min(), values[positive].max()
+        ax.set_ylim(lo / 10, hi * 10)
+    if not positive.all():
+        note_on_axes(ax, "exactly 0 at every layer" if not positive.any()
+                     else f"exactly 0 at {int((~positive).sum())} layer(s)")
+    ax.set_xlabel("layer l")
+    ax.tick_params(labelsize=7)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ax.set_xlim(0.5, max(values.size, 1) + 0.5)
+
+
+def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √(2/n)",
+                show: str = "activations"):
+    """Top: histograms at three layers. Bottom: std of ``A[l]``, ``‖dW[l]‖``, training cost."""
+    stats, costs, acc, error = init_run(int(depth), activation, scheme)
+    fig, axes = fast_figure(ncols=3, nrows=2, width=10.5, height=5.2)
+    if show == "activations":
+        picked = {f"A[{l}]": stats.A[l - 1] for l in shown_layers(len(stats.A))}
+        color = "#1f77b4"
+    else:
+        picked = {f"dW[{l}]": stats.dW[l - 1] for l in shown_layers(len(stats.dW))}
+        color = "#d62728"
+    for ax, (name, values) in zip(axes, picked.items()):
+        histogram(ax, name, values, color)
+    for ax in axes[len(picked):3]:
+        ax.axis("off")
+    _per_layer(axes[3], stats.act_std, "spread of activations", "#1f77b4",
+               "std of A[l]")
+    _per_layer(axes[4], stats.grad_norm, "size of weight gradients", "#d62728",
+               "‖dW[l]‖ (Frobenius)")
+    ax = axes[5]
+    if costs.size:
+        ax.plot(np.arange(1, costs.size + 1), np.minimum(costs, 10.0), color="#444444", lw=1.4)
+    ax.axhline(np.log(2), color="#999999", ls=":", lw=1)
+    ax.set_ylim(0, 1.2)
+    ax.set_xlim(0, EPOCHS)
+    ax.set_xlabel("gradient-descent step")
+    ax.set_ylabel("cost J", fontsize=8)
+    ax.tick_params(labelsize=7)
+    if error:
+        ax.set_title("training: diverged", fontsize=9)
+        note_on_axes(ax, error)
+    else:
+        ax.set_title(f"training (α = {LR}): accuracy {100 * acc:.0f} %", fontsize=9)
+    return fig
+
+
+init_explorer = Explorer(
+    init_figure,
+    [IntSlider("depth", 10, min=1, max=16, description="hidden layers"),
+     Dropdown("activation", "relu", options=("relu", "tanh"), description="activation g"),
+     Dropdown("scheme", "He √(2/n)", options=tuple(SCHEMES), description="initialization"),
+     Dropdown("show", "activations", options=("activations", "gradients"),
+              description="histograms of")],
+    title="Signal size through a deep network at initialization, and training", columns=4)
+
+
+def initialization_widget():
+    """The depth / activation / initialization explorer, ready to display."""
+    return init_explorer.build()

@@ -1,0 +1,65 @@
+"""signal_propagation: per-layer statistics against hand-built networks and the
+variance rule Var(z) = n Var(W) E[a²]."""
+import numpy as np
+import pytest
+
+from nnlab.model import Network
+from nnlab.signal_propagation import (deep_linear_scale, layer_statistics,
+                                      max_variance_ratio)
+
+
+def _data(n_x=50, m=400, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((n_x, m)), (rng.random((1, m)) < 0.5).astype(int)
+
+
+def test_statistics_of_a_hand_set_network():
+    # W1 = 2·I and b1 = 0 on inputs ±1: A1 = relu(2x) is 2 or 0, half the time each
+    net = Network([2, 2, 1], init="zeros")
+    net.params["W1"] = 2 * np.eye(2)
+    net.params["W2"] = np.array([[1.0, -1.0]])
+    X = np.array([[1.0, -1.0, 1.0, -1.0], [1.0, 1.0, -1.0, -1.0]])
+    Y = np.array([[1, 0, 1, 0]])
+    s = layer_statistics(net, X, Y)
+    assert len(s.A) == 1 and len(s.dW) == 2
+    assert s.act_std[0] == pytest.approx(1.0)          # values {0, 2} in equal numbers
+    np.testing.assert_allclose(s.grad_norm, [np.linalg.norm(s.dW[0]), np.linalg.norm(s.dW[1])])
+
+
+def test_zero_init_gives_zero_activations_and_zero_weight_gradients():
+    X, Y = _data()
+    s = layer_statistics(Network([50, 20, 20, 1], init="zeros"), X, Y)
+    assert np.all(s.act_std == 0) and np.all(s.grad_norm == 0)
+    assert max_variance_ratio(s.act_std) == float("inf")
+
+
+def test_he_keeps_relu_second_moment_steady_in_wide_layers():
+    # He: E[z²] = n · (2/n) · E[a²] and E[a²] = E[z²]/2 for relu, so E[z²] stays 2·E[x²]/...
+    X, Y = _data(n_x=100, m=300)
+    net = Network([100] + [400] * 6 + [1], init="he", seed=0)
+    _, cache = net.forward(X, training=False)
+    second = [np.mean(cache[f"Z{l}"] ** 2) for l in range(1, 7)]
+    np.testing.assert_allclose(second, 2.0, rtol=0.25)
+
+
+def test_small_random_init_shrinks_the_signal_geometrically():
+    # per layer E[z²] is multiplied by n · scale² / 2 = 100 · 1e-4 / 2 = 5e-3
+    X, Y = _data(n_x=100, m=300)
+    s = layer_statistics(Network([100] + [100] * 5 + [1], init="random", init_scale=0.01,
+                                 seed=1), X, Y)
+    ratios = s.act_std[1:] / s.act_std[:-1]
+    np.testing.assert_allclose(ratios, np.sqrt(5e-3), rtol=0.35)
+
+
+def test_deep_linear_scale_and_ratio():
+    assert deep_linear_scale(1.5, 10) == pytest.approx(57.665, rel=1e-4)
+    assert deep_linear_scale(0.5, 10) == pytest.approx(1 / 1024)
+    assert max_variance_ratio([1.0, 2.0, 0.5]) == pytest.approx(16.0)
+    with pytest.raises(ValueError, match="L"):
+        deep_linear_scale(1.0, 0)
+
+
+def test_dropout_networks_are_refused():
+    X, Y = _data()
+    with pytest.raises(ValueError, match="keep_prob"):
+        layer_statistics(Network([50, 10, 1], keep_prob=0.5), X, Y)
