@@ -5,10 +5,9 @@
   so a plot can show a diverged run up to the step it blew up;
 - :func:`batch_stat_noise` measures how much a mini-batch's mean and variance wander
   around the full-data values as the batch size changes (batch norm's noise);
-- :func:`response_surface`, :func:`grid_points`, :func:`random_points` and
-  :func:`best_found` compare grid and random search on a 2-D surface where only one
-  hyperparameter matters much;
-- :func:`sample_on_scale` draws a hyperparameter on a linear, log or ``1 - 10^r`` scale.
+- :func:`response_surface` is a made-up "dev error" over the learning rate ``α`` and
+  Adam's ``ε`` in which one, the other or both matter, and :func:`compare_grid_random`
+  runs grid and random search with the same budget on it.
 """
 from __future__ import annotations
 
@@ -18,9 +17,10 @@ import numpy as np
 
 from .checks import check_int, check_matrix, check_positive, check_range
 from .minibatch import random_mini_batches
+from .tuning import Param, grid_search, random_search
 
-__all__ = ["FitHistory", "fit", "batch_stat_noise", "response_surface", "grid_points",
-           "random_points", "best_found", "sample_on_scale", "SCALES"]
+__all__ = ["FitHistory", "fit", "batch_stat_noise", "running_average", "response_surface",
+           "compare_grid_random", "SEARCH_SPACE", "IMPORTANCE"]
 
 
 # ---------------------------------------------------------------- mini-batch training
@@ -123,3 +123,45 @@ def running_average(values, momentum: float, start=None):
         v = momentum * v + (1 - momentum) * x
         out[t] = v
     return out
+
+
+# ---------------------------------------------------------------- grid vs random search
+SEARCH_SPACE = {"lr": Param(1e-4, 1.0, "log"), "epsilon": Param(1e-10, 1e-6, "log")}
+# weight of α and of ε in the dev error, for each "which one matters" setting
+IMPORTANCE = {"α matters, ε does not": (1.0, 0.03),
+              "both matter equally": (0.5, 0.5),
+              "ε matters, α does not": (0.03, 1.0)}
+BEST_R = (-2.14, -8.14)   # log10 of the best α and ε: deliberately between grid lines
+WIDTH = 0.25              # how sharp the valley is, in decades
+
+
+def response_surface(lr, epsilon, matters: str = "α matters, ε does not"):
+    """A made-up dev error over ``α`` and ``ε`` (both log scale), with minimum 0.05.
+
+    With ``r₁ = log10 α``, ``r₂ = log10 ε`` and importance weights ``(w₁, w₂)`` from
+    ``IMPORTANCE[matters]``:
+    ``error = 0.05 + 0.4 [w₁ (1 - e^{-(r₁ - r₁*)² / 2s²}) + w₂ (1 - e^{-(r₂ - r₂*)² / 2s²})]``
+    with ``s = 0.25`` decades. Broadcasts over arrays.
+    """
+    if matters not in IMPORTANCE:
+        raise ValueError(f"matters must be one of {list(IMPORTANCE)}, got {matters!r}")
+    w1, w2 = IMPORTANCE[matters]
+    r1 = np.log10(np.asarray(lr, dtype=float))
+    r2 = np.log10(np.asarray(epsilon, dtype=float))
+    miss1 = 1 - np.exp(-((r1 - BEST_R[0]) ** 2) / (2 * WIDTH ** 2))
+    miss2 = 1 - np.exp(-((r2 - BEST_R[1]) ** 2) / (2 * WIDTH ** 2))
+    return 0.05 + 0.4 * (w1 * miss1 + w2 * miss2)
+
+
+def compare_grid_random(n_per_dim: int, matters: str = "α matters, ε does not",
+                        seed: int = 0):
+    """Grid search with ``n_per_dim²`` trials and random search with as many, on
+    :func:`response_surface`. Returns ``(grid_results, random_results)`` (best first)."""
+    n_per_dim = check_int("n_per_dim", n_per_dim, low=1)
+
+    def objective(lr, epsilon):
+        return float(response_surface(lr, epsilon, matters))
+
+    grid = grid_search(objective, SEARCH_SPACE, n_per_dim)
+    rand = random_search(objective, SEARCH_SPACE, n_per_dim ** 2, seed=seed)
+    return grid, rand
