@@ -1,0 +1,136 @@
+"""Second widget of the chapter on exponentially weighted averages: smoothing versus lag.
+
+The book's :mod:`nnlab.widgets.ewa` explorer shows one average and its weights. This one
+asks the question that picks β: how much noise does the average remove, and how far
+does it lag behind the signal? Two closed forms answer it for ``v_t = β v_{t−1} +
+(1 − β) θ_t`` once the start-up has faded:
+
+- the weights ``(1 − β) β^k`` have mean age ``Σ k (1 − β) β^k = β / (1 − β)`` days:
+  :func:`mean_lag`;
+- independent day-to-day noise of standard deviation σ is left with standard deviation
+  ``σ √((1 − β)/(1 + β))``: :func:`noise_factor`, since ``Σ ((1 − β) β^k)² =
+  (1 − β)² / (1 − β²)``.
+
+:data:`lag_noise_explorer` draws a noisy signal (a step or the seasonal temperature
+curve) with its bias-corrected average, and the average's error against the true signal
+for every β, so the learner sees the U-shape: small β keeps the noise, large β lags.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..checks import check_beta, check_int, check_range
+from ..data import make_temperature
+from ..ewa import ewa
+from . import Dropdown, Explorer, FloatSlider, new_figure
+
+DAYS = 365
+NOISE = 3.0
+STEP_DAY, STEP_LOW, STEP_HIGH = 120, 10.0, 20.0
+SIGNALS = ("seasonal temperature", "step on day 120")
+BETA_GRID = 1.0 - np.geomspace(0.5, 0.001, 40)     # 0.5 … 0.999, dense near 1
+SKIP = 60  # the error is measured after the start-up days, where both signals are alike
+
+
+def mean_lag(beta: float) -> float:
+    """Mean age of the data in ``v_t``: ``Σ_k k (1 − β) β^k = β / (1 − β)`` (days)."""
+    beta = check_beta("beta", beta)
+    return beta / (1.0 - beta)
+
+
+def noise_factor(beta: float) -> float:
+    """Std of the average of white noise over its std: ``√((1 − β) / (1 + β))``."""
+    beta = check_beta("beta", beta)
+    return float(np.sqrt((1.0 - beta) / (1.0 + beta)))
+
+
+def step_signal(days: int = DAYS, noise: float = NOISE, seed: int = 0):
+    """``θ_t = 10 °C`` before day 120 and ``20 °C`` from it on, plus ``noise · N(0, 1)``.
+
+    Returns ``(t, theta, clean)``.
+    """
+    days = check_int("days", days, low=1)
+    check_range("noise", noise, 0, None)
+    t = np.arange(1, days + 1)
+    clean = np.where(t < STEP_DAY, STEP_LOW, STEP_HIGH).astype(float)
+    return t, clean + noise * np.random.default_rng(seed).standard_normal(days), clean
+
+
+@lru_cache(maxsize=2)
+def _signal(signal: str):
+    if signal == SIGNALS[0]:
+        t, theta = make_temperature(days=DAYS, noise=NOISE, seed=0)
+        _, clean = make_temperature(days=DAYS, noise=0.0, seed=0)
+        return t, theta, clean
+    if signal == SIGNALS[1]:
+        return step_signal()
+    raise ValueError(f"signal must be one of {SIGNALS}, got {signal!r}")
+
+
+def rms_error(beta: float, signal: str = SIGNALS[0]) -> float:
+    """Root-mean-square gap between the bias-corrected average and the true signal,
+    over days ``SKIP + 1 … DAYS``."""
+    _, theta, clean = _signal(signal)
+    v = ewa(theta, check_beta("beta", beta), bias_correction=True)
+    return float(np.sqrt(np.mean((v[SKIP:] - clean[SKIP:]) ** 2)))
+
+
+@lru_cache(maxsize=2)
+def _error_curve(signal: str) -> np.ndarray:
+    return np.array([rms_error(b, signal) for b in BETA_GRID])
+
+
+@lru_cache(maxsize=512)
+def _average(signal: str, beta: float) -> np.ndarray:
+    return ewa(_signal(signal)[1], beta, bias_correction=True)
+
+
+def lag_noise_figure(beta: float = 0.9, signal: str = SIGNALS[0]):
+    """Left: signal, data and average. Right: error against the truth for every β."""
+    beta = float(check_beta("beta", beta))
+    t, theta, clean = _signal(signal)
+    v = _average(signal, beta)
+    fig, (ax, axe) = new_figure(2, width=10.0, height=3.6)
+    fig.set_layout_engine("none")           # fixed placement: constrained layout is slow
+    ax.set_position([0.06, 0.14, 0.52, 0.75])
+    axe.set_position([0.67, 0.14, 0.31, 0.75])
+    ax.plot(t, theta, ".", ms=3, color="#7aa6c2", label="data $\\theta_t$")
+    ax.plot(t, clean, color="black", lw=1.2, label="true signal")
+    ax.plot(t, v, color="#c0392b", lw=2.0, label="bias-corrected $v_t$")
+    if signal == SIGNALS[1]:
+        ax.axvline(STEP_DAY + mean_lag(beta), color="#c0392b", ls=":", lw=1.2)
+    ax.set_xlim(0, DAYS + 1)
+    ax.set_xlabel("day $t$")
+    ax.set_ylabel("°C")
+    ax.legend(frameon=False, fontsize=8, loc="upper left")
+    ax.set_title(f"β = {beta:.3f}: mean lag β/(1 − β) = {mean_lag(beta):.3g} days, "
+                 f"noise × {noise_factor(beta):.2f}", fontsize=10)
+
+    x = 1.0 - BETA_GRID
+    axe.plot(x, _error_curve(signal), color="#c0392b", lw=1.5, label="total error")
+    axe.plot(x, NOISE * np.sqrt(x / (2.0 - x)), color="#7aa6c2", ls="--", lw=1.2,
+             label="noise part $\\sigma\\sqrt{(1-\\beta)/(1+\\beta)}$")
+    axe.plot([1.0 - beta], [rms_error(beta, signal)], "o", color="#c0392b", ms=7)
+    axe.set_xscale("log")
+    axe.invert_xaxis()                      # β grows to the right
+    axe.set_xticks([0.5, 0.1, 0.01, 0.001], ["0.5", "0.9", "0.99", "0.999"])
+    axe.set_xlabel("β")
+    axe.set_ylabel(f"RMS error after day {SKIP} (°C)")
+    axe.set_ylim(0, None)
+    axe.legend(frameon=False, fontsize=7, loc="upper left")
+    axe.set_title("too little β: noise; too much: lag", fontsize=10)
+    return fig
+
+
+lag_noise_explorer = Explorer(
+    lag_noise_figure,
+    [FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f"),
+     Dropdown("signal", SIGNALS[0], "signal", options=SIGNALS)],
+    title="Choosing β: smoothing against lag", columns=2)
+
+
+def lag_noise_widget():
+    """The explorer as an ipywidgets box, for the chapter."""
+    return lag_noise_explorer.build()
