@@ -63,3 +63,26 @@ def test_dropout_networks_are_refused():
     X, Y = _data()
     with pytest.raises(ValueError, match="keep_prob"):
         layer_statistics(Network([50, 10, 1], keep_prob=0.5), X, Y)
+
+
+def test_dZ_rms_matches_a_hand_backward_pass_and_the_weight_gradient():
+    X, Y = _data(n_x=5, m=40, seed=3)
+    net = Network([5, 7, 6, 1], hidden="tanh", init="xavier", seed=4)
+    s = layer_statistics(net, X, Y)
+    P = net.params
+    Z1 = P["W1"] @ X + P["b1"]; A1 = np.tanh(Z1)
+    Z2 = P["W2"] @ A1 + P["b2"]; A2 = np.tanh(Z2)
+    A3 = 1 / (1 + np.exp(-(P["W3"] @ A2 + P["b3"])))
+    dZ3 = (A3 - Y) / 40
+    dZ2 = (P["W3"].T @ dZ3) * (1 - A2 ** 2)
+    dZ1 = (P["W2"].T @ dZ2) * (1 - A1 ** 2)
+    rms = lambda a: np.sqrt(np.mean(a ** 2))
+    np.testing.assert_allclose(s.dZ_rms, [rms(dZ1), rms(dZ2)], rtol=1e-10)
+    # dW[l] = dZ[l] A[l-1]ᵀ (the 1/m is already inside dZ here)
+    np.testing.assert_allclose(s.dW[0], dZ1 @ X.T, rtol=1e-10)
+
+
+def test_he_keeps_the_backward_signal_steady_in_wide_relu_layers():
+    X, Y = _data(n_x=100, m=300)
+    s = layer_statistics(Network([100] + [400] * 8 + [1], init="he", seed=0), X, Y)
+    assert s.dZ_rms.max() / s.dZ_rms.min() < 1.6

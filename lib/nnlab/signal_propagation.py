@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .activations import get_activation
 from .checks import check_int, check_range
 from .model import Network
 
@@ -29,18 +30,21 @@ class LayerStats(NamedTuple):
 
     ``A``: the hidden activations ``[A[1], …, A[L-1]]``; ``dW``: the weight gradients
     ``[dW[1], …, dW[L]]``; ``act_std[l-1] = std(A[l])`` over all units and examples;
-    ``grad_norm[l-1] = ‖dW[l]‖_F``.
+    ``grad_norm[l-1] = ‖dW[l]‖_F``; ``dZ_rms[l-1] = √mean(dZ[l]²)`` for the hidden layers,
+    the size of the gradient signal as backprop carries it down (per unit and example, so
+    layers of different shapes compare fairly).
     """
 
     A: list
     dW: list
     act_std: np.ndarray
     grad_norm: np.ndarray
+    dZ_rms: np.ndarray
 
 
 def layer_statistics(net: Network, X, Y) -> LayerStats:
     """Run ``net`` forward on ``X`` ``(n_x, m)`` (no dropout, no running-average updates)
-    and backward on ``Y``, and collect ``std(A[l])`` and ``‖dW[l]‖_F`` for every layer.
+    and backward on ``Y``, and collect ``std(A[l])``, ``‖dW[l]‖_F`` and ``rms(dZ[l])``.
 
     Overflow is not silenced: a network whose activations overflow float64 has a far
     worse problem than this measurement, and the caller should see it.
@@ -50,11 +54,32 @@ def layer_statistics(net: Network, X, Y) -> LayerStats:
                          "from one call to the next")
     _, cache = net.forward(X, training=True, update_running=False)
     grads = net.backward(Y, cache)
+    cache["Y_for_stats"] = net._targets(Y, cache["m"])
     A = [cache[f"A{l}"] for l in range(1, net.L)]
     dW = [grads[f"dW{l}"] for l in range(1, net.L + 1)]
     return LayerStats(A=A, dW=dW,
                       act_std=np.array([a.std() for a in A]),
-                      grad_norm=np.array([np.linalg.norm(g) for g in dW]))
+                      grad_norm=np.array([np.linalg.norm(g) for g in dW]),
+                      dZ_rms=_hidden_dZ_rms(net, cache))
+
+
+def _hidden_dZ_rms(net: Network, cache) -> np.ndarray:
+    """``rms(dZ[l])`` for ``l = 1 … L-1`` with ``dZ[L] = (A[L] - Y)/m`` and
+    ``dZ[l] = W[l+1]ᵀ dZ[l+1] ⊙ g'(Z[l])``: the signal whose size the depth multiplies.
+
+    ``dZ[L]`` is recovered from ``db[L] = Σ_i dZ[L]⁽ⁱ⁾`` only in aggregate, so it is
+    rebuilt from the cache (``A[L] - Y`` is exact for sigmoid/softmax + cross-entropy).
+    """
+    if net.batchnorm:
+        raise ValueError("net must not use batch norm here (it rescales each layer's signal)")
+    backward = get_activation(net.hidden, "hidden")[1]
+    L, m = net.L, cache["m"]
+    dZ = (cache[f"A{L}"] - cache["Y_for_stats"]) / m
+    out = []
+    for l in range(L - 1, 0, -1):
+        dZ = backward(cache["params"][f"W{l + 1}"].T @ dZ, cache[f"Z{l}"])
+        out.append(np.sqrt(np.mean(dZ ** 2)))
+    return np.array(out[::-1])
 
 
 def deep_linear_scale(w: float, L: int) -> float:

@@ -2,7 +2,7 @@
 
 ``init_explorer``: pick the depth, the hidden activation and the initialization scheme;
 see histograms of the activations (or the weight gradients) at a few layers, the spread
-of each layer's activations and gradient, and the cost while the network trains with
+of each hidden layer's activations and of its backpropagated gradient ``dZ[l]``, and the cost while the network trains with
 plain gradient descent. Everything except the histogram choice is cached per
 ``(depth, activation, scheme)``.
 """
@@ -13,12 +13,10 @@ from functools import lru_cache
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from ..checks import DivergenceError
 from ..data import Normalizer, make_moons
 from ..model import Network
 from ..optimizers import SGD
 from ..signal_propagation import layer_statistics
-from ..train import train
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -53,22 +51,41 @@ def _network(depth, activation, scheme, seed=SEED):
                    init_scale=scale, seed=seed)
 
 
+def gd_costs(net: Network, X, Y, steps: int, lr: float = LR, max_cost: float = 1e8):
+    """Full-batch gradient descent ``W := W - α dW`` for ``steps`` steps; the cost per step.
+
+    A lean loop (one forward and one backward per step, no per-epoch evaluation): the
+    explorer retrains on every new setting. Returns ``(costs, diverged_at)``, where
+    ``diverged_at`` is the step whose cost was NaN, infinite or above ``max_cost``.
+    """
+    opt = SGD(lr=lr)
+    costs = []
+    # a blowing-up run overflows on its way to inf; that is reported once, as divergence
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for t in range(steps):
+            J, grads = net.loss_and_grads(X, Y)
+            if not np.isfinite(J) or J > max_cost:
+                return np.array(costs), t
+            costs.append(J)
+            opt.step(net.params, grads)
+    return np.array(costs), None
+
+
 @lru_cache(maxsize=256)
 def init_run(depth: int, activation: str, scheme: str):
     """Statistics at initialization and a short training run for one setting.
 
-    Returns ``(stats, costs, accuracy, error)``: ``costs`` per step (possibly cut short),
-    the final training accuracy (``None`` if the run diverged) and the divergence message.
+    Returns ``(stats, costs, accuracy, error)``: ``costs`` per step (cut short if the run
+    diverged), the final training accuracy (``None`` if it diverged) and the divergence
+    message (``None`` otherwise).
     """
     X, Y = moons_data()
-    stats = layer_statistics(_network(depth, activation, scheme), X, Y)
     net = _network(depth, activation, scheme)
-    try:
-        h = train(net, X, Y, SGD(lr=LR), epochs=EPOCHS, mini_batch_size=None)
-        return stats, np.array(h.epoch_costs), h.train_acc[-1], None
-    except DivergenceError as err:
-        costs = np.array(err.history.costs if err.history is not None else [])
-        return stats, costs, None, f"diverged at step {err.iteration}:\nthe cost blew up"
+    stats = layer_statistics(net, X, Y)
+    costs, diverged_at = gd_costs(net, X, Y, EPOCHS)
+    if diverged_at is not None:
+        return stats, costs, None, f"diverged at step {diverged_at}:\nthe cost blew up"
+    return stats, costs, net.accuracy(X, Y), None
 
 
 def shown_layers(n: int, k: int = 3) -> list[int]:
@@ -133,7 +150,7 @@ def _per_layer(ax, values, title, color, ylabel):
 
 def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √(2/n)",
                 show: str = "activations"):
-    """Top: histograms at three layers. Bottom: std of ``A[l]``, ``‖dW[l]‖``, training cost."""
+    """Top: histograms at three layers. Bottom: std of ``A[l]``, rms of ``dZ[l]``, training cost."""
     stats, costs, acc, error = init_run(int(depth), activation, scheme)
     fig, axes = fast_figure(ncols=3, nrows=2, width=10.5, height=5.2)
     if show == "activations":
@@ -148,8 +165,7 @@ def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √
         ax.axis("off")
     _per_layer(axes[3], stats.act_std, "spread of activations", "#1f77b4",
                "std of A[l]")
-    _per_layer(axes[4], stats.grad_norm, "size of weight gradients", "#d62728",
-               "‖dW[l]‖ (Frobenius)")
+    _per_layer(axes[4], stats.dZ_rms, "backprop signal", "#d62728", "rms of dZ[l]")
     ax = axes[5]
     if costs.size:
         ax.plot(np.arange(1, costs.size + 1), np.minimum(costs, 10.0), color="#444444", lw=1.4)
