@@ -30,3 +30,9 @@ def test_batch_gd_is_drawn_once_at_size_m():
 
 def test_defaults_render():
     assert minibatch_explorer.png()[:4] == b"\x89PNG"
+
+
+def test_a_tiny_rate_is_not_called_too_large():
+    texts = _texts(minibatch_figure(mini_batch_size=M, lr=0.01))
+    assert not any("too large" in t for t in texts)
+    assert any("barely moved" in t for t in texts)

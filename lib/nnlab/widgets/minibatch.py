@@ -113,8 +113,10 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
 
     if message:
         note_on_axes(ax2, message)
+    elif run.epoch_costs[-1] > run.epoch_costs[0]:
+        note_on_axes(ax2, "α too large for this size:\nthe cost went up")
     elif run.epoch_costs[-1] > 0.95 * run.epoch_costs[0]:
-        note_on_axes(ax2, "α too large for this size:\nthe cost did not go down")
+        note_on_axes(ax2, f"the cost barely moved in {EPOCHS} epochs")
     return fig
 
 
