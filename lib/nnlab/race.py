@@ -54,18 +54,20 @@ class OptimizerBank:
     (λ, decoupled as in AdamW) shrinks every row by ``α λ θ`` on top of its rule;
     ``lr`` may be changed between steps (a schedule), to one float or to an array with
     one α per row. Rows listed in ``frozen`` are not
-    touched (a diverged run stays where it stopped).
+    touched (a diverged run stays where it stopped). RMSprop rows average ``g²`` with
+    ``beta_rms`` (default: ``beta2``, shared with Adam).
     """
 
     def __init__(self, optimizers: Sequence[str] = OPTIMIZERS, lr: float = 0.01,
                  beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8,
-                 weight_decay: float = 0.0):
+                 weight_decay: float = 0.0, beta_rms: float | None = None):
         self.names = _check_names(optimizers)
         self.lr = check_positive("lr", lr)
         self.beta1 = check_beta("beta1", beta1)
         self.beta2 = check_beta("beta2", beta2)
         self.epsilon = check_positive("epsilon", epsilon)
         self.weight_decay = check_range("weight_decay", weight_decay, 0, None)
+        self.beta_rms = beta2 if beta_rms is None else check_beta("beta_rms", beta_rms)
         K = len(self.names)
         self.t = 0
         self.v: dict = {}
@@ -75,6 +77,7 @@ class OptimizerBank:
         # a row without RMS scaling divides by 1; moments nobody uses are not computed
         self._b1 = np.array([beta1 if _USES_V[n] else 0.0 for n in self.names])
         self._uses_s = np.array([_USES_S[n] for n in self.names], dtype=float)
+        self._b2 = np.array([self.beta_rms if n == "RMSprop" else beta2 for n in self.names])
         self._corrects = np.array([_CORRECTS[n] for n in self.names])
         self._any_v = any(_USES_V[n] for n in self.names)
         self._any_s = bool(self._uses_s.any())
@@ -96,8 +99,9 @@ class OptimizerBank:
             # v̂ = v / (1 − β1^t) on the rows that correct, v elsewhere
             out = v * self._rows(np.where(self._corrects, 1 / (1 - self.beta1 ** t), 1.0), nd)
         if self._any_s:
+            b2 = self._rows(self._b2, nd)
             s = self.s.get(key)
-            s = (1 - self.beta2) * g * g if s is None else self.beta2 * s + (1 - self.beta2) * g * g
+            s = (1 - b2) * g * g if s is None else b2 * s + (1 - b2) * g * g
             self.s[key] = s
             c2 = self._rows(np.where(self._corrects, 1 / (1 - self.beta2 ** t), 1.0), nd)
             u = self._rows(self._uses_s, nd)
@@ -172,11 +176,12 @@ def _plateau_g(x, y):
 
 
 def _sp_f(x, y):
-    return 1.0 - np.exp(-0.5 * x ** 2) + 0.25 * (y ** 2 - 1) ** 2
+    return 1.0 - np.exp(-0.5 * x ** 2) * (1.0 + 0.5 * y ** 2) + 0.25 * y ** 4
 
 
 def _sp_g(x, y):
-    return x * np.exp(-0.5 * x ** 2), y ** 3 - y
+    e = np.exp(-0.5 * x ** 2)
+    return x * e * (1.0 + 0.5 * y ** 2), y ** 3 - y * e
 
 
 SURFACES = {
@@ -193,9 +198,9 @@ SURFACES = {
         "plateau", _plateau_f, _plateau_g, (5.0, 2.0), (-6, 6), (-3, 3),
         description="f = 1 − exp(−(x² + 4y²)/4): almost flat far from the well"),
     "saddle + plateau": Surface(
-        "saddle + plateau", _sp_f, _sp_g, (4.0, 0.02), (-5, 5), (-1.6, 1.6),
-        description="f = 1 − exp(−x²/2) + (y² − 1)²/4: a plateau for |x| > 3, "
-                    "a saddle at (0, 0) with f = 0.25, minima at (0, ±1) with f = 0"),
+        "saddle + plateau", _sp_f, _sp_g, (3.5, 0.01), (-5, 5), (-1.6, 1.6), minimum=-0.25,
+        description="f = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4: a plateau (f ≈ 1) for |x| > 3, "
+                    "a saddle at (0, 0) with f = 0, minima at (0, ±1) with f = −1/4"),
 }
 
 
@@ -224,7 +229,8 @@ class RaceResult:
 
 def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
                     beta2: float = 0.999, steps: int = 200, epsilon: float = 1e-8,
-                    optimizers: Sequence[str] = OPTIMIZERS, start=None) -> RaceResult:
+                    optimizers: Sequence[str] = OPTIMIZERS, start=None,
+                    beta_rms: float | None = None) -> RaceResult:
     """Run each optimizer from ``start`` for ``steps`` steps of ``θ ← θ − α·direction``
     on a 2-D surface. A row whose coordinates leave ``|θ| < 10⁶`` or become non-finite is
     frozen at its last point and reported in ``diverged_at``."""
@@ -233,7 +239,7 @@ def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
             raise ValueError(f"surface must be one of {list(SURFACES)}, got {surface!r}")
         surface = SURFACES[surface]
     steps = check_int("steps", steps)
-    bank = OptimizerBank(optimizers, lr, beta1, beta2, epsilon)
+    bank = OptimizerBank(optimizers, lr, beta1, beta2, epsilon, beta_rms=beta_rms)
     K = len(bank.names)
     start = surface.start if start is None else start
     theta = {"P": np.tile(np.asarray(start, dtype=float), (K, 1))}
@@ -343,14 +349,17 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
                  epochs: int = 50, mini_batch_size: int = 64, seed: int = 0,
                  weight_decay: float = 0.0, lambd: float = 0.0,
                  schedule: Callable[[int, int], float] | None = None,
-                 hidden: str = "relu", init_scale: float | None = None) -> DataRace:
+                 hidden: str = "relu", init_scale: float | None = None,
+                 beta_rms: float | None = None) -> DataRace:
     """Train one copy of the same network per optimizer on ``X (n_x, m)``, ``Y (1, m)``.
 
     Every copy starts from the same weights and sees the same shuffled mini-batches, so
     the only difference is the update rule. ``lambd`` adds the L2 term ``(λ/2m)‖W‖²``
     to the cost's gradient (``dW += λ W / m``); ``weight_decay`` decays decoupled.
     ``schedule(epoch, iteration) -> α`` (both counted from 0) overrides ``lr`` per step;
-    it may return one α per optimizer (an array of length ``K``).
+    it may return one α per optimizer (an array of length ``K``). ``init_scale`` replaces
+    He initialization by ``N(0, init_scale²)`` weights; ``beta_rms`` is RMSprop's β
+    (default ``beta2``).
     """
     X = check_matrix("X", X)
     Y = check_matrix("Y", Y, rows=1, cols=X.shape[1])
@@ -365,7 +374,7 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
         raise ValueError(f"layer_dims must start with n_x={X.shape[0]} and end with 1, "
                          f"got {tuple(layer_dims)}")
     params = init_stack(layer_dims, K, seed=seed, scale=init_scale)
-    bank = OptimizerBank(names, lr, beta1, beta2, epsilon, weight_decay)
+    bank = OptimizerBank(names, lr, beta1, beta2, epsilon, weight_decay, beta_rms=beta_rms)
     m = X.shape[1]
     rng = np.random.default_rng(seed + 1)
     n_batches = -(-m // mini_batch_size)
