@@ -39,14 +39,45 @@ find "$hm" -maxdepth 1 -type f \( -name '*.woff' -o -name '*.woff2' -o -name '*.
      -o -name '*.eot' -o -name '*.svg' \) -exec cp {} "$out/html-manager/" \;
 cp "$nm/@jupyter-widgets/html-manager/LICENSE"* "$out/html-manager/" 2>/dev/null || true
 
-# Point the HTML manager's "CDN" (where it would fetch widget modules it does not bundle)
-# at _static/npm/ next to this script, whatever the depth of the page. embed-amd.js reads
-# the data-jupyter-widgets-cdn attribute of every <script> when it is evaluated, so this
-# small script, loaded just before it, sets the attribute on itself.
+# Keep every widget asset local, whatever the depth of the page:
+# - embed-amd.js reads the data-jupyter-widgets-cdn attribute of every <script> when it
+#   is evaluated (where it would fetch widget modules it does not bundle); this script,
+#   loaded just before it, sets that attribute on itself to _static/npm/;
+# - the bundled modules take their font URLs from the folder require.js says they came
+#   from (named modules default to the page's folder), so map that folder to ours.
 cat > "$out/html-manager/widgets-cdn.js" <<'JS'
 (function () {
   var me = document.currentScript;
-  if (me) { me.setAttribute("data-jupyter-widgets-cdn", new URL("../npm/", me.src).href); }
+  if (!me) { return; }
+  var here = new URL("./", me.src).href;
+  me.setAttribute("data-jupyter-widgets-cdn", new URL("../npm/", me.src).href);
+  window.__jupyter_widgets_assets_path__ = here;
+  if (window.require && window.require.config) {
+    window.require.config({ paths: {
+      "@jupyter-widgets/html-manager/dist": here.replace(/\/$/, ""),
+      "@jupyter-widgets/base": here + "base",
+      "@jupyter-widgets/controls": here + "controls"
+    } });
+  }
+  // The widget controls typeset labels through the MathJax 2 API (MathJax.Hub.Queue);
+  // the book loads MathJax 3 (deferred: window.MathJax is its object by DOMContentLoaded,
+  // before the widget manager renders). Give it the one MathJax 2 call the controls make,
+  // queued behind MathJax 3's start-up.
+  document.addEventListener("DOMContentLoaded", function () {
+    var mj = window.MathJax;
+    if (!mj || mj.Hub || !mj.startup) { return; }
+    mj.Hub = { Queue: function () {
+      var jobs = Array.prototype.slice.call(arguments);
+      mj.startup.promise.then(function () {
+        jobs.forEach(function (job) {
+          if (Array.isArray(job) && job[0] === "Typeset" && job[2]) {
+            return mj.typesetPromise([job[2]]);
+          }
+          if (typeof job === "function") { job(); }
+        });
+      }).catch(function (err) { console.warn("MathJax:", err); });
+    } };
+  });
 })();
 JS
 touch "$out/npm/.keep"
