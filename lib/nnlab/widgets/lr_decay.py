@@ -17,7 +17,7 @@ from ..race import race_on_data
 from ..schedules import (constant, cosine_warmup, exponential_decay, inverse_time_decay,
                          staircase_decay)
 from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure, note_on_axes
-from .adam import plain_log_y
+from .adam import fast_layout, plain_log_y
 
 KINDS = ("constant", "inverse time", "exponential", "staircase", "cosine + warm-up")
 DECAY_LAYERS = (2, 16, 8, 1)
@@ -80,6 +80,7 @@ def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     n_iter = d.lrs.shape[1]
     x = np.arange(n_iter) * DECAY_EPOCHS / n_iter
     fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.6)
+    fast_layout(fig, left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.22)
     floor = lr0 * 1e-6  # log axis: draw α = 0 (end of a cosine) at a visible floor
     ax.plot(x, np.maximum(d.lrs[0], floor), color="#d62728", lw=1.6, label=kind)
     ax.axhline(lr0, color="#888888", ls="--", lw=1, label="constant α₀")

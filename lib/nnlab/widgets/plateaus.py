@@ -14,6 +14,7 @@ import numpy as np
 from ..plots import PATH_COLORS, plot_contours, plot_path
 from ..race import OPTIMIZERS, SURFACES, RaceResult, race_on_surface
 from . import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
+from .adam import fast_layout
 
 SURFACE = SURFACES["saddle + plateau"]
 CHOICES = ("all four",) + OPTIMIZERS
@@ -58,6 +59,7 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     each optimizer marked and listed."""
     r, ms = escape_race(optimizer, lr, x0, y0, steps)
     fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8)
+    fast_layout(fig, left=0.06, right=0.99, wspace=0.28)
     plot_contours(ax, SURFACE.f, SURFACE.xlim, SURFACE.ylim, levels=22, resolution=90,
                   log=False)
     ax.plot([0, 0], [-1, 1], "k*", ms=8)
@@ -90,7 +92,7 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     ax2.axhline(0.0, color="#888888", ls=":", lw=1)
     ax2.text(steps, 0.02, "saddle level", ha="right", fontsize=7, color="#666666")
     ax2.axhline(1.0, color="#888888", ls=":", lw=1)
-    ax2.text(steps, 1.02, "plateau level", ha="right", fontsize=7, color="#666666")
+    ax2.text(steps, 0.94, "plateau level", ha="right", fontsize=7, color="#666666")
     ax2.set_ylim(-0.3, 1.45)
     ax2.set_xlabel("step $t$")
     ax2.set_ylabel("$f(\\theta_t)$")
