@@ -1,0 +1,245 @@
+"""Widgets for the chapter on gradient checking.
+
+``bug_explorer``: inject a classic backprop mistake into one layer of a small tanh network
+and see which parameters, and which components, the gradient check flags; with L2,
+dropout (off, frozen masks or fresh masks) and a check at initialization or after training.
+
+``epsilon_explorer``: the relative difference of a *correct* gradient as the step ε goes
+from 1e-1 to 1e-12: truncation error on the right, round-off error on the left.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
+
+from ..backprop_bugs import BUGS, buggy_backward
+from ..data import Normalizer, make_moons
+from ..finite_differences import epsilon_sweep
+from ..gradcheck import GOOD, LOOK_CLOSER, dict_to_vector, gradient_check, verdict
+from ..model import Network
+from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
+
+LAYER_DIMS = (2, 5, 4, 1)
+INITS = {"Xavier": ("xavier", 0.01), "small random (×0.1)": ("random", 0.1)}
+DROPOUT = ("off", "on, masks frozen", "on, fresh masks each call")
+KEEP_PROB = 0.8
+TRAIN_STEPS, TRAIN_LR = 300, 0.5
+VERDICT_COLORS = {"good": "#2ca02c", "look closer": "#ff7f0e", "likely a bug": "#d62728"}
+EPS_GRID = np.logspace(-12, -1, 12)
+
+
+def fast_figure(ncols: int, width: float, height: float, **margins):
+    """A pyplot-free figure with fixed margins (constrained layout costs more than the check)."""
+    fig = Figure(figsize=(width, height), dpi=90)
+    FigureCanvasAgg(fig)
+    kw = dict(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.3) | margins
+    return fig, fig.subplots(1, ncols, squeeze=False, gridspec_kw=kw).ravel()
+
+
+def plain_log(axis, numticks: int = 7):
+    """Decade ticks with plain labels (mathtext labels are slow to lay out)."""
+    axis.set_major_locator(LogLocator(numticks=numticks))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+    axis.set_minor_locator(NullLocator())
+    axis.set_minor_formatter(NullFormatter())
+
+
+@lru_cache(maxsize=1)
+def check_data():
+    """20 normalized two-moons examples: few, so a full gradient check takes milliseconds."""
+    X, Y = make_moons(m=20, noise=0.2, seed=0)
+    return Normalizer().fit_transform(X), Y
+
+
+def make_network(hidden: str = "tanh", lambd: float = 0.0, keep_prob: float = 1.0,
+                 init: str = "Xavier") -> Network:
+    """The chapter's small network ``[2, 5, 4, 1]``, seeded."""
+    method, scale = INITS[init]
+    return Network(list(LAYER_DIMS), hidden=hidden, init=method, init_scale=scale, seed=0,
+                   lambd=lambd, keep_prob=keep_prob)
+
+
+@lru_cache(maxsize=64)
+def trained_params(lambd: float, init: str):
+    """Parameters after ``TRAIN_STEPS`` steps of (correct) full-batch gradient descent."""
+    X, Y = check_data()
+    net = make_network(lambd=lambd, init=init)
+    for _ in range(TRAIN_STEPS):
+        _, grads = net.loss_and_grads(X, Y)
+        for k in net.params:
+            net.params[k] -= TRAIN_LR * grads["d" + k]
+    return {k: v.copy() for k, v in net.params.items()}
+
+
+def run_check(bug: str = "none", layer: int = 1, lambd: float = 0.1, dropout: str = "off",
+              init: str = "Xavier", when: str = "at initialization"):
+    """The gradient check of ``buggy_backward`` for one setting: a :class:`GradCheckReport`."""
+    X, Y = check_data()
+    net = make_network(lambd=lambd, keep_prob=1.0 if dropout == "off" else KEEP_PROB, init=init)
+    if when != "at initialization":
+        net.params = {k: v.copy() for k, v in trained_params(lambd, init).items()}
+    masks = net.draw_masks(X.shape[1], rng=np.random.default_rng(1)) if dropout != "off" else None
+    _, cache = net.forward(X, training=True, masks=masks, update_running=False)
+    grads = buggy_backward(net, Y, cache, bug=bug, layer=layer)
+    if dropout == "on, fresh masks each call":
+        rng = np.random.default_rng(2)
+
+        def f(params):  # a new dropout mask at every call: J is no longer a function of θ
+            _, c = net.forward(X, training=True, rng=rng, params=params, update_running=False)
+            return net.cost(Y, c)
+    else:
+        f = net.cost_function(X, Y, masks=masks)
+    return gradient_check(f, net.params, grads, eps=1e-7)
+
+
+@lru_cache(maxsize=512)
+def _cached_check(bug, layer, lambd, dropout, init, when):
+    return run_check(bug, layer, lambd, dropout, init, when)
+
+
+def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: float = 0.1,
+               dropout: str = "off", init: str = "Xavier", when: str = "at initialization"):
+    """Left: relative difference per parameter. Right: |difference| per component."""
+    rep = _cached_check(bug, int(layer), round(float(lambd), 4), dropout, init, when)
+    fig, (ax, ax2) = fast_figure(2, width=11.0, height=3.9)
+    names = list(rep.per_parameter)
+    values = np.array([rep.per_parameter[k] for k in names])
+    shown = np.maximum(values, 1e-13)
+    ax.bar(names, shown, color=[VERDICT_COLORS[verdict(v)] for v in values], bottom=1e-14)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-13, 10)
+    plain_log(ax.yaxis)
+    ax.axhline(GOOD, color="#2ca02c", ls="--", lw=1, label="1e-7: good")
+    ax.axhline(LOOK_CLOSER, color="#d62728", ls="--", lw=1, label="1e-3: likely a bug")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, 1.0), framealpha=0.9)
+    ax.set_ylabel("relative difference", fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.set_title(f"overall {rep.difference:.1e}: {verdict(rep.difference)}"
+                 + (f"  (worst: {rep.worst})" if rep.difference > GOOD else ""), fontsize=9)
+    num, _ = dict_to_vector(rep.numerical)
+    ana, _ = dict_to_vector(rep.analytic)
+    gap = np.maximum(np.abs(num - ana), 1e-16)
+    start = 0
+    for k, name in enumerate(names):
+        n = rep.numerical["d" + name].size
+        idx = np.arange(start, start + n)
+        color = VERDICT_COLORS[verdict(rep.per_parameter[name])]
+        ax2.vlines(idx, 1e-16, gap[idx], color=color, lw=1.2)
+        ax2.text(start + n / 2 - 0.5, 3e-16, name, ha="center", fontsize=7)
+        if k:
+            ax2.axvline(start - 0.5, color="#bbbbbb", lw=0.6)
+        start += n
+    ax2.set_yscale("log")
+    ax2.set_ylim(1e-16, 10)
+    plain_log(ax2.yaxis)
+    ax2.set_xlim(-1, start)
+    ax2.set_xlabel("component i of θ", fontsize=8)
+    ax2.set_ylabel("|dθ_approx[i] - dθ[i]|", fontsize=8)
+    ax2.tick_params(labelsize=8)
+    ax2.set_title("which components differ", fontsize=9)
+    return fig
+
+
+bug_explorer = Explorer(
+    bug_figure,
+    [Dropdown("bug", "activation derivative wrong", options=BUGS, description="bug"),
+     IntSlider("layer", 2, min=1, max=len(LAYER_DIMS) - 1, description="in layer"),
+     FloatSlider("lambd", 0.1, min=0.0, max=1.0, step=0.05, description="λ (L2)"),
+     Dropdown("dropout", "off", options=DROPOUT, description="dropout"),
+     Dropdown("init", "Xavier", options=tuple(INITS), description="initial weights"),
+     Dropdown("when", "at initialization",
+              options=("at initialization", f"after {TRAIN_STEPS} training steps"),
+              description="check")],
+    title="Gradient check of a backward pass with an injected bug", columns=3)
+
+
+def lean_cost(net: Network, X, Y):
+    """``f(params) -> J`` for a plain network (no dropout, no batch norm, no penalty): the
+    same cross-entropy as ``net.cost_function(X, Y)`` without its argument checks, because
+    an ε sweep evaluates ``J`` about a thousand times per redraw."""
+    g = {"tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}[net.hidden]
+    L, m = net.L, X.shape[1]
+
+    def f(params):
+        A = X
+        for l in range(1, L):
+            A = g(params[f"W{l}"] @ A + params[f"b{l}"])
+        ZL = params[f"W{L}"] @ A + params[f"b{L}"]
+        return float(np.sum(np.logaddexp(0.0, ZL) - Y * ZL) / m)
+    return f
+
+
+@lru_cache(maxsize=2)
+def _sweep_setup(hidden: str):
+    X, Y = check_data()
+    net = make_network(hidden=hidden)
+    _, cache = net.forward(X, training=True, update_running=False)
+    return lean_cost(net, X, Y), net.params, net.backward(Y, cache)
+
+
+@lru_cache(maxsize=8)
+def sweep(hidden: str, one_sided: bool) -> np.ndarray:
+    """Relative difference of the *correct* gradient at each ε of ``EPS_GRID``."""
+    return epsilon_sweep(*_sweep_setup(hidden), EPS_GRID, one_sided=one_sided)
+
+
+@lru_cache(maxsize=256)
+def difference_at(epsilon: float, hidden: str, one_sided: bool) -> float:
+    """Relative difference of the correct gradient at one ``epsilon``."""
+    return float(epsilon_sweep(*_sweep_setup(hidden), [epsilon], one_sided=one_sided)[0])
+
+
+def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str = "tanh"):
+    """The relative difference of a correct gradient against ε, log-log."""
+    fig, (ax,) = fast_figure(1, width=8.0, height=3.9, left=0.1, right=0.97)
+    styles = [(False, "two-sided", "#1f77b4")] + ([(True, "one-sided", "#9467bd")]
+                                                  if one_sided else [])
+    for side, label, color in styles:
+        ax.plot(EPS_GRID, sweep(hidden, side), "o-", ms=3, lw=1.4, color=color, label=label)
+        d = difference_at(float(epsilon), hidden, side)
+        ax.plot([epsilon], [d], "*", ms=12, color=color)
+    d2 = difference_at(float(epsilon), hidden, False)
+    ax.axhline(GOOD, color="#2ca02c", ls="--", lw=1)
+    ax.axhline(LOOK_CLOSER, color="#d62728", ls="--", lw=1)
+    ax.text(1.5e-1, GOOD * 1.6, "1e-7: good", fontsize=7, color="#2ca02c")
+    ax.text(1.5e-1, LOOK_CLOSER * 1.6, "1e-3: likely a bug", fontsize=7, color="#d62728")
+    ax.text(2e-3, 3e-13, "truncation error\n∝ ε² (two-sided), ∝ ε (one-sided)", fontsize=7,
+            ha="center", color="#444444")
+    ax.text(5e-11, 3e-13, "round-off error ∝ 1/ε", fontsize=7, ha="center", color="#444444")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    plain_log(ax.xaxis, numticks=7)
+    plain_log(ax.yaxis)
+    ax.set_xlim(5e-13, 2e-1)
+    ax.set_ylim(1e-13, 1)
+    ax.invert_xaxis()
+    ax.set_xlabel("ε (smaller to the right)", fontsize=8)
+    ax.set_ylabel("relative difference", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(frameon=False, fontsize=8, loc="upper center")
+    ax.set_title(f"{hidden} network, correct backprop: two-sided difference at ε = {epsilon:.0e}"
+                 f" is {d2:.1e} ({verdict(d2)})", fontsize=9)
+    return fig
+
+
+epsilon_explorer = Explorer(
+    epsilon_figure,
+    [LogSlider("epsilon", 1e-7, min=1e-12, max=1e-1, step=0.5, readout_format=".0e",
+               description="ε"),
+     Checkbox("one_sided", False, description="also one-sided differences"),
+     Dropdown("hidden", "tanh", options=("tanh", "relu"), description="hidden activation")],
+    title="How the step ε affects the gradient check", columns=3)
+
+
+def bug_widget():
+    """The injected-bug gradient-check explorer, ready to display."""
+    return bug_explorer.build()
+
+
+def epsilon_widget():
+    """The ε-sweep explorer, ready to display."""
+    return epsilon_explorer.build()
