@@ -77,7 +77,7 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     ax.set_xlim(1, EPOCHS)
     ax.set_ylim(0, 1.0)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("training cost $J$")
+    ax.set_ylabel("training cost J")
     ax.legend(frameon=False, fontsize=8)
     net, h = bn_run(batchnorm, lr, mini_batch_size)
     ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}", fontsize=9)
@@ -94,7 +94,7 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
         a.set_title(f"{name}: mean {z.mean():.2g}, std {z.std():.2g}", fontsize=8)
         a.tick_params(labelsize=7)
         a.set_yticks([])
-    axes[1].set_xlabel("input to $g$ (all units)", fontsize=8)
+    axes[1].set_xlabel("input to g (all units)", fontsize=8)
     return fig
 
 
@@ -178,7 +178,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     ax1.axvline(full_mu, color="k", ls="--", lw=1, label="full-data μ")
     ax1.set_title(f"batch means of one unit, batch {s}\nspread {spread:.2f} "
                   f"(σ/√s = {full_sd / np.sqrt(s):.2f})", fontsize=9)
-    ax1.set_xlabel("$\\mu^{\\{t\\}}$ of $z$ (layer 2, unit 1)")
+    ax1.set_xlabel("batch mean μ{t} of z (layer 2, unit 1)")
     ax1.set_yticks([])
     ax1.legend(frameon=False, fontsize=8)
 
@@ -199,7 +199,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     ax3.scatter(p_train, p_test, s=8, alpha=0.6, color="#1f77b4")
     ax3.set_xlim(-0.02, 1.02)
     ax3.set_ylim(-0.02, 1.02)
-    ax3.set_xlabel("train mode: $\\hat y$ with batch statistics")
+    ax3.set_xlabel("train mode: ŷ with batch statistics")
     ax3.set_ylabel("test mode: running averages")
     ax3.set_title(f"mean |difference| = {gap:.3f}", fontsize=9)
     return fig

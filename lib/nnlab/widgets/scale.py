@@ -89,7 +89,7 @@ def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SC
     _plain_log_x(ax_b)
     _decade_panel(ax_b, 1 - b, (1 - beta_decades(beta_low))[::-1], n, "#d62728")
     ax_b.set_xlim((1 - beta_low) * 1.2, (1 - BETA_HIGH) / 1.2)
-    ax_b.set_xlabel("$1 - \\beta$   (the average spans ≈ $1/(1-\\beta)$ steps)")
+    ax_b.set_xlabel("1 − β   (the average spans ≈ 1/(1 − β) steps)")
     ax_b.set_title(f"{n} draws of β in [{beta_low:.3g}, {BETA_HIGH}], "
                    f"{'1 − 10^r' if on_scale else 'uniform'}", fontsize=9)
     return fig

@@ -34,12 +34,12 @@ def spirals(C: int):
 
 @lru_cache(maxsize=32)
 def trained_classifier(C: int, model: str = MODELS[0]):
-    """A softmax classifier for ``C`` arms, trained with Adam (α = 0.02, 150 full-batch
+    """A softmax classifier for ``C`` arms, trained with Adam (α = 0.02, 100 full-batch
     steps); returns the network and the logits ``Z[L]`` on the plotting grid."""
     X, Y = spirals(C)
     dims = [2, 32, 32, C] if model == MODELS[0] else [2, C]
     net = Network(dims, output="softmax", seed=0)
-    train(net, X, Y, Adam(lr=0.02), epochs=150, mini_batch_size=None)
+    train(net, X, Y, Adam(lr=0.02), epochs=100, mini_batch_size=None)
     grid = grid_over(X, RESOLUTION, margin=0.2)
     return net, grid, logits(net, grid[0])
 
@@ -74,7 +74,7 @@ def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MO
                     vmin=1.0 / C, vmax=1.0, cmap="viridis", aspect="auto")
     fig.colorbar(im, ax=ax2, fraction=0.05, pad=0.02)
     P_data = tempered_softmax(logits(net, X), T)
-    ax2.set_title(f"confidence max$_k\\,\\hat y_k$ at T = {T:.2g}\n"
+    ax2.set_title(f"confidence max_k ŷ_k at T = {T:.2g}\n"
                   f"mean on the data {P_data.max(axis=0).mean():.2f} (floor 1/C = {1 / C:.2f})",
                   fontsize=9)
     ax2.set_xticks([])
@@ -88,8 +88,8 @@ def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MO
         ax3.text(k, v + 0.02, f"{v:.2f}", ha="center", fontsize=8)
     ax3.set_ylim(0, 1.1)
     ax3.set_xticks(np.arange(C))
-    ax3.set_xlabel("class $k$")
-    ax3.set_ylabel("$\\hat y_k$ at the star")
+    ax3.set_xlabel("class k")
+    ax3.set_ylabel("ŷ_k at the star")
     ax3.set_title(f"probabilities at the star (sum {p.sum():.2f})", fontsize=9)
     return fig
 

@@ -51,8 +51,8 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
         ax.scatter(r1, r2, s=18, color=color, edgecolors="white", linewidths=0.5)
         ax.plot(r1[0], r2[0], marker="*", ms=13, color="gold", mec="black")
         ax.set_title(f"{name}: best error {res.best['score']:.3f}", fontsize=9)
-        ax.set_xlabel("$\\log_{10} \\alpha$")
-    ax1.set_ylabel("$\\log_{10} \\varepsilon$")
+        ax.set_xlabel("log₁₀ α")
+    ax1.set_ylabel("log₁₀ ε")
 
     key = important_axis(matters)
     r_best = BEST_R[0] if key == "lr" else BEST_R[1]
@@ -72,7 +72,7 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
                  ha="right", va="bottom", fontsize=7)
     ax3.axvline(r_best, color="gold", lw=1)
     ax3.set_ylim(0.0, 0.75)
-    ax3.set_xlabel("$\\log_{10} \\alpha$" if key == "lr" else "$\\log_{10} \\varepsilon$")
+    ax3.set_xlabel("log₁₀ α" if key == "lr" else "log₁₀ ε")
     ax3.set_ylabel("dev error")
     ax3.set_title("values tried of the parameter that matters most", fontsize=9)
     ax3.legend(frameon=False, fontsize=7, loc="upper left", ncols=1)
