@@ -148,3 +148,24 @@ def test_data_race_schedule_may_give_each_copy_its_own_rate():
     assert np.allclose(d.params["W1"][0], start["W1"][0])
     assert not np.allclose(d.params["W1"][1], start["W1"][0])
     assert d.lrs.shape == (2, 6) and np.all(d.lrs[0] == 0.0)
+
+
+@pytest.mark.parametrize("name", ["GD", "Momentum", "RMSprop", "Adam", "AdamW"])
+def test_bank_agrees_with_the_one_at_a_time_optimizers(name):
+    # nnlab.optimizers is written independently, one class per rule: 25 steps with the
+    # same random gradients must give the same parameters
+    from nnlab import optimizers as O
+    rng = np.random.default_rng(7)
+    W0 = rng.normal(size=(3, 2))
+    grads = [rng.normal(size=(3, 2)) * 10.0 ** rng.integers(-3, 3) for _ in range(25)]
+    single = {"GD": O.SGD(lr=0.05), "Momentum": O.Momentum(lr=0.05, beta=0.8),
+              "RMSprop": O.RMSprop(lr=0.05, beta=0.9), "Adam": O.Adam(lr=0.05),
+              "AdamW": O.AdamW(lr=0.05, weight_decay=0.3)}[name]
+    bank = OptimizerBank(["Adam" if name == "AdamW" else name], lr=0.05, beta1=0.8 if
+                         name == "Momentum" else 0.9, beta_rms=0.9,
+                         weight_decay=0.3 if name == "AdamW" else 0.0)
+    p1, p2 = {"W": W0.copy()}, {"W": W0.copy()[None]}
+    for g in grads:
+        single.step(p1, {"dW": g})
+        bank.step(p2, {"dW": g[None]})
+    assert np.allclose(p1["W"], p2["W"][0], rtol=1e-10, atol=1e-12)
