@@ -91,7 +91,9 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
         z = Z.ravel()
         z = z[np.isfinite(z)]
         a.hist(z, bins=30, histtype="stepfilled", color="#d62728" if batchnorm else "#1f77b4", alpha=0.8)
-        a.set_title(f"{name}: mean {z.mean():.2g}, std {z.std():.2g}", fontsize=8)
+        # the share at or below 0 is the share of ReLU outputs that are exactly 0
+        a.set_title(f"{name}: mean {z.mean():.2g}, std {z.std():.2g}\n"
+                    f"{np.mean(z <= 0):.0%} of inputs ≤ 0 (ReLU off)", fontsize=8)
         a.tick_params(labelsize=7)
         a.set_yticks([])
     axes[1].set_xlabel("input to g (all units)", fontsize=8)
