@@ -31,7 +31,7 @@ def main(out: Path = ROOT / "docs" / "screenshot.png") -> None:
     url = f"http://127.0.0.1:{httpd.server_address[1]}/chapters/how_to_use.html"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 860})
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(url, wait_until="load")
         page.wait_for_function("() => Array.from(document.querySelectorAll("
                                "'.jupyter-widgets img')).some(i => i.naturalWidth > 0)")
