@@ -41,7 +41,7 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 strip: venv
-	$(BIN)/jupyter nbconvert --clear-output --inplace $$(find chapters -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*')
+	$(BIN)/python scripts/strip_outputs.py
 
 clean:
 	rm -rf _build _vendor scripts/js/node_modules
