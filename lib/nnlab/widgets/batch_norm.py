@@ -28,6 +28,8 @@ LAYER_DIMS = (2, 16, 16, 16, 16, 1)
 EPOCHS = 12
 BATCH_SIZES = (16, 32, 64, 128, 256)
 NOISE_BATCH_SIZES = (8, 16, 32, 64, 128, 256)
+HIST_RANGE = 6.0
+LAYER_COLORS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd")
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +66,7 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     """Cost per epoch for both settings (chosen one bold) and the hidden-layer histograms."""
     lr = float(lr)
     mini_batch_size = int(mini_batch_size)
-    fig, axes = new_figure(ncols=5, width=11.0, height=3.2)
-    ax = axes[0]
+    fig, (ax, ax_h) = new_figure(ncols=2, width=10.0, height=3.4)
     for bn in (not batchnorm, batchnorm):
         _, h = bn_run(bn, lr, mini_batch_size)
         chosen = bn == batchnorm
@@ -80,25 +81,31 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     ax.set_ylabel("training cost J")
     ax.legend(frameon=False, fontsize=8)
     net, h = bn_run(batchnorm, lr, mini_batch_size)
-    ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}", fontsize=9)
+    ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}: cost per epoch", fontsize=9)
     if h.diverged:
         note_on_axes(ax, f"{'with' if batchnorm else 'without'} BN:\ndiverged at step "
                          f"{h.diverged_at}")
-        for a in axes[1:]:
-            a.axis("off")
+        ax_h.axis("off")
         return fig
-    for a, (name, Z) in zip(axes[1:], hidden_inputs(net).items()):
+    # one step histogram per layer on a shared, fixed window (values beyond it are piled
+    # on its edges), so the layers and the two settings compare at a glance
+    bins = np.linspace(-HIST_RANGE, HIST_RANGE, 49)
+    for (name, Z), color in zip(hidden_inputs(net).items(), LAYER_COLORS):
         z = Z.ravel()
         z = z[np.isfinite(z)]
-        a.hist(z, bins=30, histtype="stepfilled", color="#d62728" if batchnorm else "#1f77b4", alpha=0.8)
         # the share at or below 0 is the share of ReLU outputs that are exactly 0
-        a.set_title(f"{name}: mean {z.mean():.2g}, std {z.std():.2g}\n"
-                    f"{np.mean(z <= 0):.0%} of inputs ≤ 0 (ReLU off)", fontsize=8)
-        a.tick_params(labelsize=7)
-        a.set_yticks([])
-    axes[1].set_xlabel("input to g (all units)", fontsize=8)
+        ax_h.hist(np.clip(z, -HIST_RANGE, HIST_RANGE), bins=bins, histtype="step", lw=1.5,
+                  color=color, density=True,
+                  label=f"{name}: mean {z.mean():+.2f}, std {z.std():.2f}, "
+                        f"{np.mean(z <= 0):.0%} ≤ 0")
+    ax_h.set_xlim(-HIST_RANGE, HIST_RANGE)
+    ax_h.set_yticks([])
+    ax_h.set_xlabel("input to g of each hidden layer (all units, all examples)", fontsize=8)
+    ax_h.set_title(f"after training, {'with' if batchnorm else 'without'} batch norm "
+                   "(≤ 0: ReLU off)", fontsize=9)
+    ax_h.set_ylim(0, ax_h.get_ylim()[1] * 1.45)  # head room for the legend
+    ax_h.legend(frameon=False, fontsize=7, loc="upper left")
     return fig
-
 
 bn_training_explorer = Explorer(
     bn_training_figure,
