@@ -64,3 +64,20 @@ def test_weights_of_skips_biases():
     p = {"W1": np.ones((2, 3)), "b1": np.full((2, 1), 7.0), "W2": np.zeros((1, 2))}
     w = weights_of(p)
     assert w.size == 8 and not np.any(w == 7.0)
+
+
+def test_mini_batches_make_a_noisier_cost_with_the_same_number_of_updates():
+    s = football_split(m=120, n_train=60)
+    full = fit_full_batch(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, lr=0.02,
+                          iterations=40)
+    small = fit_full_batch(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, lr=0.02,
+                           iterations=40, mini_batch_size=6)
+    assert len(full.costs) == len(small.costs) == 40
+    tv = lambda c: np.abs(np.diff(c)).sum()
+    assert tv(small.costs) > 2 * tv(full.costs)
+    # a mini-batch as large as the set is batch gradient descent, step for step
+    same = fit_full_batch(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, lr=0.02,
+                          iterations=40, mini_batch_size=500)
+    np.testing.assert_allclose(same.costs, full.costs)
+    with pytest.raises(ValueError, match="mini_batch_size"):
+        fit_full_batch(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, mini_batch_size=0)
