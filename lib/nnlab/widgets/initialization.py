@@ -31,11 +31,11 @@ SCHEMES = {
     "He √(2/n)": ("he", 0.01),
 }
 WIDTH = 32          # units per hidden layer: wide enough for a steady signal, fast to train
-EPOCHS = 100        # full-batch gradient-descent steps in the training panel
+EPOCHS = 80         # full-batch gradient-descent steps in the training panel
 # With 32 units a layer's gain is itself random (a few percent per layer); this draw of the
 # weights keeps He's ReLU signal within a factor 2 at every depth, like a wide layer would.
 SEED = 2
-LR = 0.1
+LR = 0.05
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +84,8 @@ def init_run(depth: int, activation: str, scheme: str):
     stats = layer_statistics(net, X, Y)
     costs, diverged_at = gd_costs(net, X, Y, EPOCHS)
     if diverged_at is not None:
+        if diverged_at == 0:
+            return stats, costs, None, "the cost is above 1e8\nalready at initialization"
         return stats, costs, None, f"diverged at step {diverged_at}:\nthe cost blew up"
     return stats, costs, net.accuracy(X, Y), None
 

@@ -72,7 +72,7 @@ def _bowl(H, w_star):
 def _panel(ax, name, prob, lr, color):
     Xs, y, w_star, H = prob
     box = [(w_star[k] - HALF_WIDTH, w_star[k] + HALF_WIDTH) for k in range(2)]
-    plot_contours(ax, _bowl(H, w_star), box[0], box[1], levels=14, resolution=80)
+    plot_contours(ax, _bowl(H, w_star), box[0], box[1], levels=12, resolution=60)
     run = gd_path(Xs, y, lr, w_star + START_OFFSET, steps=MAX_STEPS, tol=TOL)
     # a diverging path leaves the box and grows without bound: draw it up to its first exit
     lo, hi = np.array([b[0] for b in box]), np.array([b[1] for b in box])
