@@ -71,3 +71,32 @@ def test_fit_reports_divergence_without_raising_or_warning():
     with np.errstate(all="raise"):
         h = fit(net, X, Y, SGD(lr=1e4), epochs=5, mini_batch_size=32)
     assert h.diverged and h.diverged_at == len(h.costs)
+
+
+def test_layer_input_stats_by_hand_and_with_batch_norm():
+    from nnlab.experiments import layer_input_stats
+    X = np.array([[1.0, 2.0, 3.0, 6.0], [0.0, -1.0, 1.0, 0.0]])
+    net = Network([2, 2, 1], seed=0)
+    W, b = net.params["W1"], net.params["b1"]
+    Z = W @ X + b
+    mean, std = layer_input_stats(net, X, 1)
+    assert np.allclose(mean, Z.mean(axis=1)) and np.allclose(std, Z.std(axis=1))
+    bn = Network([2, 3, 1], batchnorm=True, seed=0)
+    bn.params["gamma1"][...] = [[2.0], [0.5], [1.0]]
+    bn.params["beta1"][...] = [[1.0], [-1.0], [0.0]]
+    mean, std = layer_input_stats(bn, X, 1)
+    assert np.allclose(mean, [1.0, -1.0, 0.0])        # mean beta
+    assert np.allclose(std, [2.0, 0.5, 1.0], rtol=1e-4)  # std gamma (up to epsilon)
+    with pytest.raises(ValueError, match="hidden layer"):
+        layer_input_stats(bn, X, 2)
+
+
+def test_fit_calls_on_epoch_once_per_epoch():
+    X = np.random.default_rng(0).normal(size=(2, 20))
+    Y = (X[:1] > 0).astype(float)
+    seen = []
+    fit(Network([2, 3, 1]), X, Y, SGD(lr=0.1), epochs=4, mini_batch_size=8,
+        on_epoch=lambda net: seen.append(net.L))
+    assert seen == [2, 2, 2, 2]
+    with pytest.raises(ValueError, match="on_epoch"):
+        fit(Network([2, 3, 1]), X, Y, SGD(lr=0.1), epochs=1, on_epoch=3)

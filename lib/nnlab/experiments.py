@@ -19,7 +19,7 @@ from .checks import check_int, check_matrix, check_positive, check_range
 from .minibatch import random_mini_batches
 from .tuning import Param, grid_search, random_search
 
-__all__ = ["FitHistory", "fit", "batch_stat_noise", "running_average", "response_surface",
+__all__ = ["FitHistory", "fit", "layer_input_stats", "batch_stat_noise", "running_average", "response_surface",
            "compare_grid_random", "SEARCH_SPACE", "IMPORTANCE"]
 
 
@@ -43,19 +43,22 @@ class FitHistory:
 
 
 def fit(net, X, Y, optimizer, epochs: int = 20, mini_batch_size: int = 64, seed: int = 0,
-        max_cost: float = 1e6, record_batch_stats: bool = False) -> FitHistory:
+        max_cost: float = 1e6, record_batch_stats: bool = False, on_epoch=None) -> FitHistory:
     """Mini-batch gradient descent: for each epoch ``e`` and each batch ``(X^{t}, Y^{t})``
     of a fresh shuffle (seed ``seed + e``), compute ``J^{t}`` and its gradients with
     ``net.loss_and_grads`` and apply ``optimizer.step(net.params, grads)``.
 
     A step whose cost is NaN, infinite or above ``max_cost`` ends the run: its index is
     stored in ``diverged_at`` and the history so far is returned, so the caller decides
-    whether to raise or to draw the partial curve.
+    whether to raise or to draw the partial curve. ``on_epoch(net)``, if given, is called
+    after every completed epoch (e.g. to record what a layer sees as training goes on).
     """
     X = check_matrix("X", X)
     epochs = check_int("epochs", epochs, low=1)
     mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1)
     check_positive("max_cost", max_cost)
+    if on_epoch is not None and not callable(on_epoch):
+        raise ValueError(f"on_epoch must be a callable net -> None, got {on_epoch!r}")
     hist = FitHistory()
     # A diverging run overflows in matmul/exp before its cost turns into inf; the
     # finiteness test below is how divergence is reported, so the warnings are noise.
@@ -81,7 +84,24 @@ def fit(net, X, Y, optimizer, epochs: int = 20, mini_batch_size: int = 64, seed:
                 hist.diverged_at = len(hist.costs)
                 return hist
             hist.epoch_costs.append(float(J_epoch))
+            if on_epoch is not None:
+                on_epoch(net)
     return hist
+
+
+def layer_input_stats(net, X, l: int):
+    """Per-unit mean and standard deviation, over the examples of ``X``, of what hidden
+    layer ``l`` feeds its activation: ``Z[l]`` without batch norm, ``Z̃[l] = γ Ẑ[l] + β``
+    with it (training-mode statistics of ``X`` as one batch; running averages untouched).
+
+    Returns ``(mean, std)``, each of shape ``(n[l],)``: ``mean_j = (1/m) Σ_i z̃_j⁽ⁱ⁾``.
+    """
+    l = check_int("l", l, low=1)
+    if l >= net.L:
+        raise ValueError(f"l must be a hidden layer in [1, {net.L - 1}], got {l}")
+    _, cache = net.forward(X, training=True, update_running=False)
+    Z = cache[f"Zn{l}"] if f"Zn{l}" in cache else cache[f"Z{l}"]
+    return Z.mean(axis=1), Z.std(axis=1)
 
 
 # ---------------------------------------------------------------- batch-norm noise
