@@ -2,9 +2,13 @@
 
 - :func:`fit` trains a :class:`~nnlab.model.Network` with mini-batch gradient descent
   and keeps the per-step cost, stopping (not raising) when the cost stops being finite,
-  so a plot can show a diverged run up to the step it blew up;
+  so a plot can show a diverged run up to the step it blew up (unlike
+  :func:`nnlab.train.train`, which raises), and can record batch-norm statistics;
+- :func:`layer_input_stats` gives the mean and spread of what a hidden layer feeds its
+  activation, to watch that distribution drift during training;
 - :func:`batch_stat_noise` measures how much a mini-batch's mean and variance wander
-  around the full-data values as the batch size changes (batch norm's noise);
+  around the full-data values as the batch size changes (batch norm's noise), and
+  :func:`running_average` is the exponentially weighted average kept for test time;
 - :func:`response_surface` is a made-up "dev error" over the learning rate ``α`` and
   Adam's ``ε`` in which one, the other or both matter, and :func:`compare_grid_random`
   runs grid and random search with the same budget on it.
@@ -19,8 +23,8 @@ from .checks import check_int, check_matrix, check_positive, check_range
 from .minibatch import random_mini_batches
 from .tuning import Param, grid_search, random_search
 
-__all__ = ["FitHistory", "fit", "layer_input_stats", "batch_stat_noise", "running_average", "response_surface",
-           "compare_grid_random", "SEARCH_SPACE", "IMPORTANCE"]
+__all__ = ["FitHistory", "fit", "layer_input_stats", "batch_stat_noise", "running_average",
+           "response_surface", "compare_grid_random", "SEARCH_SPACE", "IMPORTANCE"]
 
 
 # ---------------------------------------------------------------- mini-batch training
