@@ -62,10 +62,11 @@ def test_exploding_but_finite_cost_is_divergence_too(moons):
     assert max(h.costs) > 1e40 and np.all(np.isfinite(h.costs))
 
 
-def test_full_batch_matches_hand_gradient_descent(moons):
+@pytest.mark.parametrize("size", [None, 400])  # None and m are both batch GD
+def test_full_batch_matches_hand_gradient_descent(moons, size):
     X, Y = moons
     net, ref = Network([2, 5, 1], seed=3), Network([2, 5, 1], seed=3)
-    h = train(net, X, Y, SGD(lr=0.5), epochs=5, mini_batch_size=None)
+    h = train(net, X, Y, SGD(lr=0.5), epochs=5, mini_batch_size=size)
     assert len(h.costs) == 5
     for _ in range(5):  # W := W - α dW on all examples (column order does not matter)
         _, grads = ref.loss_and_grads(X, Y)
@@ -137,3 +138,98 @@ def test_bad_shapes(moons):
         train(Network([3, 3, 1]), X, Y, SGD(lr=0.1), epochs=1)
     with pytest.raises(ValueError, match="^Y must have shape"):
         train(Network([2, 3, 1]), X, Y[:, :-1], SGD(lr=0.1), epochs=1)
+
+
+# ---- what the mini-batch chapter reads from a History (formerly minibatch_gd's record)
+def _small_moons(m=40):
+    return make_moons(m, noise=0.2, seed=3)
+
+
+def test_batch_gd_cost_before_each_update_is_the_full_cost_after_the_last_epoch():
+    # with s = m the batch of epoch e is the whole set, so J^{e} = J after e epochs
+    X, Y = _small_moons()
+    h = train(Network([2, 5, 1], seed=0), X, Y, SGD(lr=0.3), epochs=4,
+              mini_batch_size=X.shape[1])
+    np.testing.assert_allclose(h.costs, [h.initial_cost] + h.train_costs[:-1], rtol=1e-10)
+    # and the mean of one batch's cost is that batch's cost
+    np.testing.assert_allclose(h.epoch_costs, h.costs, rtol=1e-12)
+
+
+def test_counts_initial_and_final_full_costs_and_epoch_times():
+    X, Y = _small_moons(45)
+    net = Network([2, 4, 1], seed=2)
+    J0 = net.loss(X, Y)
+    h = train(net, X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=8)
+    assert len(h.costs) == 3 * 6                   # ⌈45/8⌉ = 6 updates per epoch
+    assert len(h.train_costs) == len(h.epoch_seconds) == len(h.epoch_costs) == 3
+    assert h.initial_cost == pytest.approx(J0)
+    assert h.train_costs[-1] == pytest.approx(net.loss(X, Y), rel=1e-12)
+    assert all(t > 0 for t in h.epoch_seconds) and sum(h.epoch_seconds) <= h.seconds
+    assert h.seconds_per_epoch == pytest.approx(sorted(h.epoch_seconds)[1])  # median of 3
+
+
+def test_seconds_per_epoch_is_nan_before_any_epoch():
+    assert math.isnan(History().seconds_per_epoch)
+    assert History(epoch_seconds=[3.0, 1.0, 100.0, 2.0]).seconds_per_epoch == 2.5
+
+
+def test_sgd_takes_m_steps_per_epoch_and_train_costs_ignore_dropout():
+    X, Y = _small_moons(12)
+    net = Network([2, 4, 1], keep_prob=0.5, seed=0)
+    h = train(net, X, Y, SGD(lr=0.1), epochs=2, mini_batch_size=1)
+    assert len(h.costs) == 24
+    # the full-set cost is measured in test mode: no dropout, so it repeats exactly
+    assert h.train_costs[-1] == net.loss(X, Y) == net.loss(X, Y)
+
+
+def test_small_batches_beat_batch_gd_per_epoch_on_moons():
+    X, Y = make_moons(256, noise=0.2, seed=1)
+    small = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5,
+                  mini_batch_size=16)
+    batch = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5,
+                  mini_batch_size=256)
+    assert small.train_costs[-1] < batch.train_costs[-1] - 0.1
+
+
+class _BlowsUp(Network):
+    """A real network whose third mini-batch cost is infinite."""
+
+    calls = 0
+
+    def loss_and_grads(self, X, Y, rng=None, masks=None):
+        self.calls += 1
+        J, grads = super().loss_and_grads(X, Y, rng=rng, masks=masks)
+        return (np.inf if self.calls == 3 else J), grads
+
+
+def test_divergence_raises_with_the_partial_history():
+    X, Y = _small_moons(10)
+    with pytest.raises(DivergenceError, match=r"iteration 2 \(epoch 1\)") as info:
+        train(_BlowsUp([2, 3, 1], seed=0), X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=5)
+    h = info.value.history
+    assert info.value.iteration == 2                  # the third update, counting from 0
+    assert len(h.costs) == 2 and np.all(np.isfinite(h.costs))
+    # epoch 0 (two batches of 5) was complete, epoch 1 was not
+    assert len(h.train_costs) == len(h.epoch_seconds) == len(h.epoch_costs) == 1
+
+
+def test_a_zero_learning_rate_is_refused_by_the_optimizer():
+    with pytest.raises(ValueError, match="^lr"):
+        SGD(lr=0.0)
+
+
+class _FullCostNaN(Network):
+    """A real network whose cost on the whole set is NaN once training has begun."""
+
+    def loss(self, X, Y, training=False):
+        self.loss_calls = getattr(self, "loss_calls", 0) + 1
+        return super().loss(X, Y, training) if self.loss_calls == 1 else float("nan")
+
+
+def test_a_nan_training_set_cost_after_an_epoch_is_divergence():
+    X, Y = _small_moons(10)
+    with pytest.raises(DivergenceError, match="training-set cost became NaN") as info:
+        train(_FullCostNaN([2, 3, 1], seed=0), X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=5)
+    h = info.value.history
+    assert np.isfinite(h.initial_cost) and len(h.costs) == 2 and h.train_costs == []
+    assert info.value.iteration == 1                  # the last update of epoch 0

@@ -1,5 +1,5 @@
 """The mini-batch explorer shows the right counts and flags a learning rate that fails."""
-from nnlab.widgets.minibatch import M, SIZES, minibatch_explorer, minibatch_figure
+from nnlab.widgets.minibatch import EPOCHS, M, SIZES, minibatch_explorer, minibatch_figure
 
 
 def _texts(fig):
@@ -26,6 +26,15 @@ def test_batch_gd_is_drawn_once_at_size_m():
     fig = minibatch_figure(mini_batch_size=M, lr=0.3)
     assert len(fig.axes[1].get_lines()) == 1
     assert len(minibatch_figure(mini_batch_size=16, lr=0.3).axes[1].get_lines()) == 2
+
+
+def test_epoch_curves_start_together_before_training():
+    # epoch 0 is the cost of the shared initial weights, then one point per epoch
+    batch_line, run_line = minibatch_figure(mini_batch_size=16, lr=0.3).axes[1].get_lines()
+    for line in (batch_line, run_line):
+        assert list(line.get_xdata()) == list(range(EPOCHS + 1))
+    assert batch_line.get_ydata()[0] == run_line.get_ydata()[0]
+    assert run_line.get_ydata()[-1] < batch_line.get_ydata()[-1]
 
 
 def test_defaults_render():

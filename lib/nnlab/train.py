@@ -25,11 +25,17 @@ class History:
     """What happened during :func:`train`.
 
     ``costs``: the mini-batch cost ``J^{t}`` (cross-entropy + penalty, training mode)
-    at every iteration ``t``; per epoch: ``epoch_costs`` (mean of that epoch's ``J^{t}``,
-    weighted by batch size), ``train_acc``, ``dev_acc`` and ``dev_costs`` (dev
-    cross-entropy without the penalty, test mode), ``lrs`` (the learning rate used).
+    at every iteration ``t``, measured just before update ``t`` (noisy: each is a
+    different batch); per epoch: ``epoch_costs`` (mean of that epoch's ``J^{t}``,
+    weighted by batch size), ``train_costs`` (``J``, cross-entropy + penalty, on all
+    ``m`` training examples after the epoch's last update, test mode: the smooth curve),
+    ``train_acc``, ``dev_acc`` and ``dev_costs`` (dev cross-entropy without the penalty,
+    test mode), ``lrs`` (the learning rate used) and ``epoch_seconds`` (wall time of the
+    epoch's shuffle and updates, not of these per-epoch measurements).
+    ``initial_cost``: ``J`` on all ``m`` examples before the first update (test mode),
+    so ``[initial_cost] + train_costs`` is the cost after 0, 1, … epochs.
     ``stopped_epoch``: the epoch early stopping fired (else ``None``); ``best_epoch``:
-    the epoch whose weights were kept; ``seconds``: wall-clock time.
+    the epoch whose weights were kept; ``seconds``: wall-clock time of the whole call.
     """
 
     costs: list = field(default_factory=list)
@@ -38,6 +44,9 @@ class History:
     dev_acc: list = field(default_factory=list)
     dev_costs: list = field(default_factory=list)
     lrs: list = field(default_factory=list)
+    train_costs: list = field(default_factory=list)
+    epoch_seconds: list = field(default_factory=list)
+    initial_cost: float | None = None
     stopped_epoch: int | None = None
     best_epoch: int | None = None
     seconds: float = 0.0
@@ -46,6 +55,12 @@ class History:
     def epochs(self) -> int:
         """Number of completed epochs."""
         return len(self.epoch_costs)
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        """Median of ``epoch_seconds`` (the median shrugs off a busy machine's hiccups);
+        NaN before the first epoch is complete."""
+        return float(np.median(self.epoch_seconds)) if self.epoch_seconds else float("nan")
 
 
 def _diverged(history, iteration, epoch, lr, what):
@@ -75,7 +90,11 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)`` (``None``: one batch of all
     ``m``); for each batch ``t`` compute ``J^{t}`` and the gradients, then
     ``optimizer.step(net.params, grads)``. Dropout masks come from
-    ``np.random.default_rng(seed)``, so a run is reproducible.
+    ``np.random.default_rng(seed)``, so a run is reproducible. With
+    ``optimizer=SGD(lr)`` this is mini-batch gradient descent, ``W[l] := W[l] − α dW[l]``
+    once per batch: ``mini_batch_size = m`` (or ``None``) is batch gradient descent (one
+    update per epoch), ``mini_batch_size = 1`` stochastic gradient descent (``m``).
+    After each epoch ``J`` on the whole training set is recorded in ``train_costs``.
 
     With ``X_dev, Y_dev`` the dev cost and accuracy are recorded each epoch;
     ``early_stopping`` (an :class:`~nnlab.regularization.EarlyStopping`, needs the dev
@@ -86,7 +105,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     Raises :class:`~nnlab.checks.DivergenceError` (``.history`` holds the partial
     history) when a cost becomes NaN or infinite, or exceeds ``max_cost`` (default
     ``1e8``: a cross-entropy that large means logits of ``~1e8``, a run that has blown up
-    even if it has not overflowed yet; ``None`` checks NaN/inf only).
+    even if it has not overflowed yet; ``None`` checks NaN/inf only). The cost on the
+    whole training set after each epoch is checked the same way.
     """
     X = net._check_X(X)
     m = X.shape[1]
@@ -113,11 +133,13 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     iteration = 0
     # Overflow on the way to divergence is expected: it is reported once, as an error.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        history.initial_cost = float(net.loss(X, T))
         for epoch in range(epochs):
             if schedule is not None and epoch % decay_every == 0:
                 optimizer.lr = schedule(epoch)
             history.lrs.append(float(optimizer.lr))
             total = 0.0
+            epoch_start = time.perf_counter()
             for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
                 J, grads = net.loss_and_grads(X_t, Y_t, rng=rng)
                 problem = _cost_problem(J, max_cost)
@@ -128,11 +150,19 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
                 total += J * X_t.shape[1]
                 optimizer.step(net.params, grads)
                 iteration += 1
+            history.epoch_seconds.append(time.perf_counter() - epoch_start)
             history.epoch_costs.append(total / m)
             if not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 history.seconds = time.perf_counter() - start
                 raise _diverged(history, iteration - 1, epoch, optimizer.lr,
                                 "parameters became NaN or infinite")
+            J_full = float(net.loss(X, T))
+            problem = _cost_problem(J_full, max_cost)
+            if problem:
+                history.seconds = time.perf_counter() - start
+                raise _diverged(history, iteration - 1, epoch, optimizer.lr,
+                                f"training-set {problem}")
+            history.train_costs.append(J_full)
             history.train_acc.append(net.accuracy(X, T))
             if X_dev is None:
                 continue

@@ -13,9 +13,11 @@ import numpy as np
 
 from ..checks import DivergenceError
 from ..data import make_moons
-from ..minibatch_training import minibatch_gd
+from ..minibatch_training import steps_per_epoch
 from ..model import Network
+from ..optimizers import SGD
 from ..plots import smooth
+from ..train import train
 from . import Dropdown, Explorer, LogSlider, new_figure, note_on_axes
 
 M = 128                      # training examples: batch GD uses all of them per update
@@ -32,12 +34,12 @@ def _data():
 
 @lru_cache(maxsize=64)
 def _run(mini_batch_size: int, lr: float):
-    """``(run, message)`` for one setting; the network starts from the same weights."""
+    """``(history, message)`` for one setting; the network starts from the same weights."""
     X, Y = _data()
     net = Network(list(LAYER_DIMS), seed=0)
     try:
-        return minibatch_gd(net, X, Y, lr=lr, mini_batch_size=mini_batch_size,
-                            epochs=EPOCHS, seed=0), ""
+        return train(net, X, Y, SGD(lr=lr), epochs=EPOCHS, mini_batch_size=mini_batch_size,
+                     seed=0), ""
     except DivergenceError as err:
         return err.history, str(err)
 
@@ -49,7 +51,7 @@ def _epoch_milliseconds() -> dict:
     out = {}
     for size in SIZES:
         net = Network(list(LAYER_DIMS), seed=0)
-        run = minibatch_gd(net, X, Y, lr=0.1, mini_batch_size=size, epochs=3, seed=0)
+        run = train(net, X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=size, seed=0)
         out[size] = 1e3 * run.seconds_per_epoch
     return out
 
@@ -78,11 +80,11 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     fig, (ax1, ax2, ax3) = new_figure(3, width=10.0, height=3.2)
     _fixed_layout(fig, (ax1, ax2, ax3))
 
-    costs = np.asarray(run.iteration_costs, dtype=float)
+    costs = np.asarray(run.costs, dtype=float)
     steps = np.arange(1, costs.size + 1)
     ok = np.isfinite(costs)
     ax1.plot(steps[ok], costs[ok], color=COLOR, lw=0.6, alpha=0.35, label="cost of mini-batch t")
-    per_epoch = max(1, -(-M // mini_batch_size))
+    per_epoch = steps_per_epoch(M, mini_batch_size)
     if per_epoch > 1 and ok.all():
         ax1.plot(steps, smooth(costs, per_epoch), color=COLOR, lw=1.6,
                  label="average over one epoch")
@@ -95,7 +97,7 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     if mini_batch_size != M:
         shown.insert(0, (batch, BATCH_COLOR, "--", _label(M)))
     for r, color, ls, name in shown:
-        ec = np.asarray(r.epoch_costs, dtype=float)
+        ec = np.asarray([r.initial_cost] + r.train_costs, dtype=float)
         ax2.plot(np.arange(ec.size), ec, ls=ls, marker="o", ms=3, color=color, label=name)
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("training cost $J$ (all m examples)")
@@ -113,9 +115,9 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
 
     if message:
         note_on_axes(ax2, message)
-    elif run.epoch_costs[-1] > run.epoch_costs[0]:
+    elif run.train_costs[-1] > run.initial_cost:
         note_on_axes(ax2, "α too large for this size:\nthe cost went up")
-    elif run.epoch_costs[-1] > 0.95 * run.epoch_costs[0]:
+    elif run.train_costs[-1] > 0.95 * run.initial_cost:
         note_on_axes(ax2, f"the cost barely moved in {EPOCHS} epochs")
     return fig
 
