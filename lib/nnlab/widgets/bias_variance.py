@@ -13,7 +13,6 @@ from ..model import Network
 from ..overfitting import diagnose, fit_full_batch, football_split
 from ..plots import grid_over, plot_decision_boundary
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
-from .regularization import fixed_layout
 
 WIDTHS = (1, 2, 4, 16, 64)
 LR, ITERATIONS, EVERY = 0.02, 500, 25
@@ -53,8 +52,7 @@ def bias_variance_figure(width: int = 16, iterations: int = 300):
     k = min(iterations // EVERY, len(rec.checkpoints) - 1)
     net.params = rec.snapshots[k]
     tr, dev = 1 - rec.train_acc[k], 1 - rec.dev_acc[k]
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7)
-    fixed_layout(fig, (ax1, ax2), bottom=0.14, height=0.72)
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
     plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
                            title=f"[2, {width}, {width}, 1] after {rec.checkpoints[k]} steps")
     if rec.message:

@@ -14,7 +14,6 @@ from ..model import Network
 from ..overfitting import fit_full_batch, football_split
 from ..plots import grid_over, plot_decision_boundary
 from . import Explorer, FloatSlider, new_figure, note_on_axes
-from .regularization import fixed_layout
 
 LAYER_DIMS = (2, 48, 24, 1)
 LR, ITERATIONS, EVERY = 0.02, 350, 10
@@ -40,8 +39,7 @@ def dropout_figure(keep_prob1: float = 0.8, keep_prob2: float = 0.8):
     kp1, kp2 = round(float(keep_prob1), 2), round(float(keep_prob2), 2)
     s, grid = _data()
     net, rec = _fit(kp1, kp2)
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7)
-    fixed_layout(fig, (ax1, ax2), bottom=0.14, height=0.72)
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
     plot_decision_boundary(
         ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
         title=f"keep_prob = ({kp1:.2f}, {kp2:.2f}): train {100 * rec.train_acc[-1]:.1f}%, "

@@ -16,7 +16,6 @@ from ..overfitting import fit_full_batch, football_split
 from ..plots import grid_over, plot_decision_boundary
 from ..regularization import EarlyStopping
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
-from .regularization import fixed_layout
 
 LAYER_DIMS = (2, 48, 24, 1)
 LR, ITERATIONS, EVERY = 0.005, 600, 5
@@ -58,8 +57,7 @@ def early_stopping_figure(patience: int = 10, mini_batch_size: int = 200):
     s, grid, net, rec = _run(mini_batch_size)
     best, stopped = stopping_point(rec.dev_costs, patience)
     steps = rec.checkpoints
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7)
-    fixed_layout(fig, (ax1, ax2), bottom=0.14, height=0.72)
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
     ax1.plot(steps, rec.train_costs, color="#1f77b4", label="train cost")
     ax1.plot(steps, rec.dev_costs, color="#d62728", label="dev cost")
     ax1.axvline(steps[best], color="#2ca02c", lw=1.2, label=f"kept: step {steps[best]}")

@@ -92,8 +92,7 @@ def lag_noise_figure(beta: float = 0.9, signal: str = SIGNALS[0]):
     beta = float(check_beta("beta", beta))
     t, theta, clean = _signal(signal)
     v = _average(signal, beta)
-    fig, (ax, axe) = new_figure(2, width=10.0, height=3.6)
-    fig.set_layout_engine("none")           # fixed placement: constrained layout is slow
+    fig, (ax, axe) = new_figure(2, width=10.0, height=3.6, fixed=True)  # panels placed below
     ax.set_position([0.06, 0.14, 0.52, 0.75])
     axe.set_position([0.67, 0.14, 0.31, 0.75])
     ax.plot(t, theta, ".", ms=3, color="#7aa6c2", label="data $\\theta_t$")

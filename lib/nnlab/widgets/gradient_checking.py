@@ -12,16 +12,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from ..backprop_bugs import BUGS, buggy_backward
 from ..data import Normalizer, make_moons
 from ..finite_differences import epsilon_sweep
 from ..gradcheck import GOOD, LOOK_CLOSER, dict_to_vector, gradient_check, verdict
 from ..model import Network
-from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
+from ..plots import plain_log_axis
+from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
 
 LAYER_DIMS = (2, 5, 4, 1)
 INITS = {"Xavier": ("xavier", 0.01), "small random (×0.1)": ("random", 0.1)}
@@ -30,22 +28,6 @@ KEEP_PROB = 0.8
 TRAIN_STEPS, TRAIN_LR = 300, 0.5
 VERDICT_COLORS = {"good": "#2ca02c", "look closer": "#ff7f0e", "likely a bug": "#d62728"}
 EPS_GRID = np.logspace(-12, -1, 12)
-
-
-def fast_figure(ncols: int, width: float, height: float, **margins):
-    """A pyplot-free figure with fixed margins (constrained layout costs more than the check)."""
-    fig = Figure(figsize=(width, height), dpi=90)
-    FigureCanvasAgg(fig)
-    kw = dict(left=0.08, right=0.98, bottom=0.16, top=0.86, wspace=0.3) | margins
-    return fig, fig.subplots(1, ncols, squeeze=False, gridspec_kw=kw).ravel()
-
-
-def plain_log(axis, numticks: int = 7):
-    """Decade ticks with plain labels (mathtext labels are slow to lay out)."""
-    axis.set_major_locator(LogLocator(numticks=numticks))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
-    axis.set_minor_locator(NullLocator())
-    axis.set_minor_formatter(NullFormatter())
 
 
 @lru_cache(maxsize=1)
@@ -105,14 +87,14 @@ def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: 
                dropout: str = "off", init: str = "Xavier", when: str = "at initialization"):
     """Left: relative difference per parameter. Right: |difference| per component."""
     rep = _cached_check(bug, int(layer), round(float(lambd), 4), dropout, init, when)
-    fig, (ax, ax2) = fast_figure(2, width=11.0, height=3.9)
+    fig, (ax, ax2) = new_figure(2, width=11.0, height=3.9, bottom=0.16, top=0.86)
     names = list(rep.per_parameter)
     values = np.array([rep.per_parameter[k] for k in names])
     shown = np.maximum(values, 1e-13)
     ax.bar(names, shown, color=[VERDICT_COLORS[verdict(v)] for v in values], bottom=1e-14)
     ax.set_yscale("log")
     ax.set_ylim(1e-13, 10)
-    plain_log(ax.yaxis)
+    plain_log_axis(ax.yaxis, fmt="{:.0e}")
     ax.axhline(GOOD, color="#2ca02c", ls="--", lw=1, label="1e-7: good")
     ax.axhline(LOOK_CLOSER, color="#d62728", ls="--", lw=1, label="1e-3: likely a bug")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, 1.0), framealpha=0.9)
@@ -135,7 +117,7 @@ def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: 
         start += n
     ax2.set_yscale("log")
     ax2.set_ylim(1e-16, 10)
-    plain_log(ax2.yaxis)
+    plain_log_axis(ax2.yaxis, fmt="{:.0e}")
     ax2.set_xlim(-1, start)
     ax2.set_xlabel("component i of θ", fontsize=8)
     ax2.set_ylabel("|dθ_approx[i] - dθ[i]|", fontsize=8)
@@ -195,7 +177,7 @@ def difference_at(epsilon: float, hidden: str, one_sided: bool) -> float:
 
 def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str = "tanh"):
     """The relative difference of a correct gradient against ε, log-log."""
-    fig, (ax,) = fast_figure(1, width=8.0, height=3.9, left=0.1, right=0.97)
+    fig, (ax,) = new_figure(1, width=8.0, height=3.9, bottom=0.16, top=0.86, left=0.1, right=0.97)
     styles = [(False, "two-sided", "#1f77b4")] + ([(True, "one-sided", "#9467bd")]
                                                   if one_sided else [])
     for side, label, color in styles:
@@ -212,8 +194,8 @@ def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str =
     ax.text(5e-11, 3e-13, "round-off error ∝ 1/ε", fontsize=7, ha="center", color="#444444")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    plain_log(ax.xaxis, numticks=7)
-    plain_log(ax.yaxis)
+    plain_log_axis(ax.xaxis, fmt="{:.0e}")
+    plain_log_axis(ax.yaxis, fmt="{:.0e}")
     ax.set_xlim(5e-13, 2e-1)
     ax.set_ylim(1e-13, 1)
     ax.invert_xaxis()

@@ -11,16 +11,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from ..data import Normalizer, make_moons
 from ..model import Network
 from ..optimizers import SGD
+from ..plots import plain_log_axis
 from ..signal_propagation import layer_statistics
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from . import Dropdown, Explorer, IntSlider, note_on_axes
+from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
 
 #: label shown in the dropdown -> (Network ``init``, ``init_scale``)
 SCHEMES = {
@@ -95,15 +93,6 @@ def shown_layers(n: int, k: int = 3) -> list[int]:
     return sorted(set(int(round(v)) for v in np.linspace(1, n, k)))
 
 
-def fast_figure(ncols: int, nrows: int, width: float, height: float, **margins):
-    """Like :func:`nnlab.widgets.new_figure` but with fixed margins instead of constrained
-    layout: six panels re-laid-out on every redraw cost more than the whole computation."""
-    fig = Figure(figsize=(width, height), dpi=90)
-    FigureCanvasAgg(fig)
-    kw = dict(left=0.07, right=0.98, bottom=0.1, top=0.93, wspace=0.35, hspace=0.55) | margins
-    return fig, fig.subplots(nrows, ncols, squeeze=False, gridspec_kw=kw).ravel()
-
-
 def histogram(ax, name: str, values, color):
     """A filled step histogram of ``values`` with its standard deviation in the title
     (``np.histogram`` + ``stairs``: one artist instead of one rectangle per bin)."""
@@ -122,10 +111,7 @@ def histogram(ax, name: str, values, color):
 
 def _log_axis(ax):
     ax.set_yscale("log")
-    ax.yaxis.set_major_locator(LogLocator(numticks=5))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}" if v else "0"))
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    plain_log_axis(ax.yaxis, numticks=5, fmt="{:.0e}")
 
 
 def _per_layer(ax, values, title, color, ylabel):
@@ -154,7 +140,8 @@ def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √
                 show: str = "activations"):
     """Top: histograms at three layers. Bottom: std of ``A[l]``, rms of ``dZ[l]``, training cost."""
     stats, costs, acc, error = init_run(int(depth), activation, scheme)
-    fig, axes = fast_figure(ncols=3, nrows=2, width=10.5, height=5.2)
+    fig, axes = new_figure(3, 2, width=10.5, height=5.2, left=0.07, bottom=0.1, top=0.93,
+                           wspace=0.35, hspace=0.55)
     if show == "activations":
         picked = {f"A[{l}]": stats.A[l - 1] for l in shown_layers(len(stats.A))}
         color = "#1f77b4"

@@ -62,8 +62,7 @@ def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta:
     """Left: the three paths on the contours. Right: ``J − J*`` per step (log scale)."""
     s = SURFACES[SURFACE_KEYS[surface]]
     paths = trajectories(surface, float(lr), float(beta), float(epsilon))
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.8)
-    fig.set_layout_engine("none")           # fixed placement: constrained layout is slow
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.8, fixed=True)  # panels placed below
     ax1.set_position([0.06, 0.13, 0.42, 0.77])
     ax2.set_position([0.57, 0.13, 0.41, 0.77])
     plot_contours(ax1, s.f, *s.bounds, levels=25)
