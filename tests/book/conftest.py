@@ -52,6 +52,17 @@ def pytest_collection_modifyitems(session, config, items):
                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Do not leave the background build running after an interrupted or -x session."""
+    proc = _build.get("proc")
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 @pytest.fixture(scope="session")
 def book_build():
     """Wait for the background build; return its exit code, log text and wall time.

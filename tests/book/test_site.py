@@ -114,6 +114,7 @@ def test_launch_buttons_and_download_on_every_notebook_page(site, server):
         assert binder in hrefs, rel
         assert any("/hub/user-redirect/git-pull?" in h and f"{rel}.ipynb" in h for h in hrefs), rel
         assert "initThebeSBT()" in html, f"{rel}: no Live Code button"
+        assert f'repo: "{REPO}"' in html and f'ref: "{BRANCH}"' in html, f"{rel}: thebe config"
         download = "../" * rel.count("/") + f"_sources/{rel}.ipynb"
         assert download in hrefs, rel
         with urllib.request.urlopen(server + f"_sources/{rel}.ipynb") as res:
