@@ -75,8 +75,9 @@ def ewa_figure(beta: float = 0.9, bias_correction: bool = False, view: str = "wh
     v, v_hat = _averages(beta)
     shown = v_hat if bias_correction else v
 
-    fig, (ax, axw) = new_figure(ncols=2, width=10.0, height=3.6)
-    ax.get_gridspec().set_width_ratios([2.6, 1.0])
+    # Fixed margins: the constrained-layout solver would double the redraw time.
+    fig, (ax, axw) = new_figure(ncols=2, width=10.0, height=3.6, left=0.065, right=0.985,
+                                bottom=0.14, top=0.91, wspace=0.22, width_ratios=[2.6, 1.0])
     d = days[:t_end]
     ax.plot(d, theta[:t_end], ".", ms=3 if t_end > 100 else 5, color=RAW_COLOR,
             label="daily temperature $\\theta_t$")
@@ -108,8 +109,10 @@ def _draw_weights(ax, beta: float, t_end: int, bias_correction: bool, n_win: flo
     ax.plot(k[:k_max], w[:k_max], color=AVG_COLOR, lw=1.0, drawstyle="steps-mid")
     if n_win < k_max:
         ax.axvline(n_win, color="black", lw=1.0, ls=":")
-        ax.text(n_win, 0.55, " 1/(1 − β)", transform=ax.get_xaxis_transform(), fontsize=8,
-                va="center")
+        right_half = n_win > 0.6 * k_max  # keep the label inside the panel
+        ax.text(n_win, 0.55, "1/(1 − β) " if right_half else " 1/(1 − β)",
+                transform=ax.get_xaxis_transform(), fontsize=8, va="center",
+                ha="right" if right_half else "left")
     ax.set_xlim(-0.5, k_max)
     ax.set_ylim(0, float(w[0]) * 1.25)
     ax.set_xlabel(f"days back from day {t_end}, $k$")
