@@ -3,6 +3,7 @@
 # make serve  serve _build/html on http://127.0.0.1:8000
 # make strip  clear the outputs of every notebook in chapters/
 # make clean  remove the build, the execution cache and the vendored JS
+# A change under lib/ invalidates the execution cache (see fresh-cache).
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -12,7 +13,7 @@ PORT ?= 8000
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .
 
-.PHONY: book test serve strip clean venv vendor browser
+.PHONY: book test serve strip clean venv vendor browser fresh-cache
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
@@ -31,10 +32,19 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; }
 
-book: venv vendor
+# jupyter-cache keys a notebook on its own code only: after a change to the library the
+# cached outputs (figures, quoted numbers) would be stale. Then drop the cache and the
+# doctrees so every notebook runs again against the new library.
+fresh-cache:
+	@mkdir -p _build
+	@if [ ! -f _build/.lib-stamp ] || [ -n "$$(find lib pyproject.toml -name '*.py' -newer _build/.lib-stamp -o -name pyproject.toml -newer _build/.lib-stamp | head -1)" ]; then \
+	  echo "library changed since the last build: re-executing every notebook"; \
+	  rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute; touch _build/.lib-stamp; fi
+
+book: venv vendor fresh-cache
 	$(BUILD)
 
-test: venv vendor browser
+test: venv vendor browser fresh-cache
 	$(BIN)/pytest --nbval-lax -p no:cacheprovider tests chapters
 
 serve:
