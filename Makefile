@@ -9,6 +9,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The networks here are small: one BLAS thread is faster than several fighting over two
+# cores (multi-threaded OpenBLAS made widget redraws 10x slower under load).
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 # One command for `make book` and the test session, so `make test` after `make book`
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .
