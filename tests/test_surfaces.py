@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 
 from nnlab.optimizers import SGD, Adam, Momentum
 from nnlab.surfaces import (LIMIT, SURFACES, Path, Surface, elongated_quadratic, plateau,
-                            rosenbrock, run_optimizer, saddle)
+                            rosenbrock, run_optimizer, saddle, saddle_plateau)
 
 NAMES = sorted(SURFACES)
 
@@ -69,12 +69,36 @@ def _hessian(s, x, y, h=1e-4):
     return hxx, hyy
 
 
-@pytest.mark.parametrize("make", [saddle, plateau])
+@pytest.mark.parametrize("make", [saddle, plateau, saddle_plateau])
 def test_origin_is_a_saddle(make):
     s = make()
     assert np.hypot(*s.grad(0.0, 0.0)) < 1e-12
     hxx, hyy = _hessian(s, 0.0, 0.0)
     assert hxx * hyy < 0, "curvatures of opposite signs make a saddle"
+
+
+def test_scaled_quadratic_by_hand():
+    # the Adam chapter's valley: J = (0.1 x² + 10 y²)/2, i.e. scale 0.1 × (x² + 100 y²)/2
+    q = elongated_quadratic(ratio=100, scale=0.1)
+    assert q.f(2.0, 1.0) == pytest.approx(0.5 * (0.4 + 10))
+    assert q.grad(2.0, 1.0) == pytest.approx((0.2, 10.0))
+    assert "0.1 x² + 10 y²" in q.description
+    # GD: y ← (1 − 10 α) y, so α = 0.3 multiplies |y| by 2 per step and diverges
+    path = run_optimizer(q, SGD(lr=0.3), steps=100)
+    assert path.diverged and path.diverged_at == math.ceil(math.log(LIMIT / 2) / math.log(2))
+
+
+def test_saddle_plateau_by_hand():
+    s = saddle_plateau()
+    assert s.f(0.0, 0.0) == pytest.approx(0.0) and s.f_min == -0.25
+    assert s.f(0.0, 1.0) == pytest.approx(-0.25) and s.f(0.0, -1.0) == pytest.approx(-0.25)
+    hxx, hyy = _hessian(s, 0.0, 1.0)
+    assert hxx == pytest.approx(1.5, abs=1e-6) and hyy == pytest.approx(2.0, abs=1e-6)
+    # the plateau: J ≈ 1 and ∂J/∂x = x e^{−x²/2}(1 + y²/2) ≈ 0.008 at the start (3.5, 0.01)
+    assert s.start == (3.5, 0.01)
+    assert s.grad(*s.start)[0] == pytest.approx(3.5 * math.exp(-6.125) * (1 + 0.5e-4))
+    assert abs(s.f(*s.start) - 1.0) < 0.01
+    assert SURFACES["saddle_plateau"].name == s.name
 
 
 def test_plateau_is_flat_far_out():
@@ -165,6 +189,7 @@ def test_gd_on_stable_quadratic_never_increases_cost(lr, ratio, x, y):
     (lambda: run_optimizer(saddle(), SGD(lr=0.1), tol=0), "tol"),
     (lambda: run_optimizer(saddle(), SGD(lr=0.1), start=(np.nan, 0)), "start"),
     (lambda: elongated_quadratic(ratio=0.5), "ratio"),
+    (lambda: elongated_quadratic(scale=0), "scale"),
     (lambda: rosenbrock(b=0), "b"),
     (lambda: plateau(a=0.5), "a"),
 ])

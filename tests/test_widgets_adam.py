@@ -1,8 +1,7 @@
 """The Adam chapter's widgets: the numbers and notes they draw are the right ones."""
 import numpy as np
 
-from nnlab.race import SURFACES
-from nnlab.widgets.adam import moons_explorer, race_explorer
+from nnlab.widgets.adam import RACE_SURFACES, moons_explorer, race_explorer
 
 
 def _texts(fig):
@@ -14,7 +13,7 @@ def test_race_shows_divergence_as_a_note_and_keeps_the_axes_on_the_surface():
     fig = race_explorer.figure(surface="Rosenbrock", lr=1.0)
     assert any("GD diverged at step" in t for t in _texts(fig))
     ax = fig.axes[0]
-    assert ax.get_xlim() == SURFACES["Rosenbrock"].xlim
+    assert ax.get_xlim() == RACE_SURFACES["Rosenbrock"].bounds[0]
 
 
 def test_race_draws_one_path_per_optimizer_without_notes_when_stable():

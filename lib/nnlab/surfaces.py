@@ -4,7 +4,8 @@ library's own optimizers.
 A surface is a cost ``J(x, y)`` of two parameters, small enough to draw as contours,
 shaped to show one difficulty of training: a narrow valley (``elongated_quadratic``),
 a curved valley (``rosenbrock``), a saddle point (``saddle``), a flat plateau
-(``plateau``). :func:`run_optimizer` holds the point as ``params = {"w": (2, 1) array}``
+(``plateau``), a plateau that leads to a saddle (``saddle_plateau``).
+:func:`run_optimizer` holds the point as ``params = {"w": (2, 1) array}``
 and calls ``optimizer.step(params, {"dw": ∇J})``: the paths in the chapters come from
 exactly the update rules of :mod:`nnlab.optimizers`.
 """
@@ -51,21 +52,29 @@ class Surface:
 
 
 # ---------------------------------------------------------------- the surfaces
-def elongated_quadratic(ratio: float = 20.0) -> Surface:
-    """A narrow valley: ``J = (x² + ratio · y²) / 2``, minimum 0 at (0, 0).
+def elongated_quadratic(ratio: float = 20.0, scale: float = 1.0) -> Surface:
+    """A narrow valley: ``J = scale · (x² + ratio · y²) / 2``, minimum 0 at (0, 0).
 
-    The curvature across the valley (``ratio``) is ``ratio`` times the one along it
-    (1), like the cost of unnormalized features. Gradient descent is stable only for
-    ``lr < 2 / ratio``, and with such a rate it crawls along x: the case momentum,
-    RMSprop and Adam are made for.
+    The curvature across the valley (``scale · ratio``) is ``ratio`` times the one along
+    it (``scale``), like the cost of unnormalized features. Gradient descent is stable
+    only for ``lr < 2 / (scale · ratio)``, and with such a rate it crawls along x: the
+    case momentum, RMSprop and Adam are made for. ``scale`` multiplies the whole cost
+    (and its gradient): the Adam chapter's valley is ``ratio=100, scale=0.1``, with
+    curvatures 0.1 along and 10 across.
     """
     ratio = float(check_range("ratio", ratio, 1, None))
+    scale = float(check_positive("scale", scale))
+    a, c = scale, scale * ratio
+    if scale == 1.0:
+        formula = f"J = (x² + {ratio:g} y²)/2"
+    else:
+        formula = f"J = ({a:g} x² + {c:g} y²)/2"
     return Surface(
         name="elongated quadratic",
-        func=lambda x, y: 0.5 * (x * x + ratio * y * y),
-        gradient=lambda x, y: (1.0 * np.asarray(x), ratio * np.asarray(y)),
+        func=lambda x, y: 0.5 * (a * x * x + c * y * y),
+        gradient=lambda x, y: (a * np.asarray(x), c * np.asarray(y)),
         bounds=((-10.0, 10.0), (-3.0, 3.0)), start=(-9.0, 2.0), minimum=(0.0, 0.0),
-        f_min=0.0, description=f"J = (x² + {ratio:g} y²)/2: curvature {ratio:g}× larger across "
+        f_min=0.0, description=f"{formula}: curvature {ratio:g}× larger across "
                                "the valley than along it")
 
 
@@ -152,11 +161,38 @@ def plateau(a: float = 1.5) -> Surface:
                                f"a saddle at (0, 0), minima at (±{x:.3f}, 0)")
 
 
+def saddle_plateau() -> Surface:
+    """A plateau that leads to a saddle: ``J = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4``.
+
+    For ``|x| > 3`` it is a plateau (``J ≈ 1``, ``∂J/∂x = x e^{−x²/2} (1 + y²/2)`` is
+    0.008 at x = 3.5); at the origin a saddle with ``J = 0`` (uphill along x, downhill
+    along y); at ``(0, ±1)`` the two minima, ``J = −1/4``. The default start (3.5, 0.01)
+    lies on the plateau, just off the ridge y = 0: a run has to cross the plateau, then
+    leave the saddle (the chapter on plateaus).
+    ``∂J/∂x = x e^{−x²/2} (1 + y²/2)``, ``∂J/∂y = y³ − y e^{−x²/2}``.
+    """
+
+    def func(x, y):
+        return 1.0 - np.exp(-0.5 * x * x) * (1.0 + 0.5 * y * y) + 0.25 * y ** 4
+
+    def gradient(x, y):
+        e = np.exp(-0.5 * x * x)
+        return x * e * (1.0 + 0.5 * y * y), y ** 3 - y * e
+
+    return Surface(name="saddle + plateau", func=func, gradient=gradient,
+                   bounds=((-5.0, 5.0), (-1.6, 1.6)), start=(3.5, 0.01),
+                   minimum=(0.0, 1.0), f_min=-0.25,
+                   description="J = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4: a plateau (J ≈ 1) for "
+                               "|x| > 3, a saddle at (0, 0) with J = 0, minima at (0, ±1) "
+                               "with J = −1/4")
+
+
 SURFACES = {
     "elongated_quadratic": elongated_quadratic(),
     "rosenbrock": rosenbrock(),
     "saddle": saddle(),
     "plateau": plateau(),
+    "saddle_plateau": saddle_plateau(),
 }
 """Every surface with its default settings, keyed by the name of its builder."""
 

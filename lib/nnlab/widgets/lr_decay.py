@@ -3,8 +3,10 @@
 The learner picks a schedule and its parameters; the left panel draws α per epoch, the
 right panel the training cost of mini-batch gradient descent run with that schedule,
 next to the same run at the constant rate α₀. Both runs share the initial weights and
-the mini-batches (they are two rows of one :func:`nnlab.race.race_on_data` call), so any
-difference is the schedule's doing.
+the mini-batches (each is a :func:`nnlab.race.race_on_data` run of a
+:class:`~nnlab.model.Network` trained by :class:`~nnlab.optimizers.SGD`, and
+:func:`nnlab.race.join_races` puts the two side by side), so any difference is the
+schedule's doing.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..data import make_moons
-from ..race import race_on_data
+from ..race import join_races, race_on_data
 from ..schedules import (constant, cosine_warmup, exponential_decay, inverse_time_decay,
                          staircase_decay)
 from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure, note_on_axes
@@ -59,16 +61,26 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     """Train the 2-16-8-1 network with mini-batch GD twice: row 0 with the schedule,
     row 1 at the constant ``lr0``. ``per_iteration=True`` advances the schedule's clock
     once per mini-batch instead of once per epoch (a common bug). Returns the
-    :class:`~nnlab.race.DataRace`."""
+    :class:`~nnlab.race.DataRace` of the two runs (same initial weights, same
+    mini-batches); the constant run is cached, since only ``lr0`` changes it."""
     X, Y = decay_data()
 
     def schedule(epoch, it):
         clock = it if per_iteration else epoch
-        a = schedule_value(kind, lr0, clock, decay_rate, keep, every, warmup, epochs)
-        return np.array([a, lr0])
+        return schedule_value(kind, lr0, clock, decay_rate, keep, every, warmup, epochs)
 
-    return race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD", "GD"), lr=lr0, epochs=epochs,
-                        mini_batch_size=mini_batch_size, seed=seed, schedule=schedule)
+    scheduled = race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
+                             mini_batch_size=mini_batch_size, seed=seed, schedule=schedule)
+    return join_races(scheduled, constant_run(lr0, epochs, mini_batch_size, seed))
+
+
+@lru_cache(maxsize=32)
+def constant_run(lr0: float = 1.0, epochs: int = DECAY_EPOCHS,
+                 mini_batch_size: int = DECAY_BATCH, seed: int = 0):
+    """Mini-batch GD at the constant ``lr0`` on :func:`decay_data` (cached)."""
+    X, Y = decay_data()
+    return race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
+                        mini_batch_size=mini_batch_size, seed=seed)
 
 
 def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float = 1.0,

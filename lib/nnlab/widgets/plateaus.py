@@ -1,9 +1,11 @@
 """Widget for the chapter on local optima, saddle points and plateaus: time to escape.
 
-The surface ``f = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4`` (``nnlab.race.SURFACES["saddle +
-plateau"]``) has a plateau for ``|x| > 3`` (f ≈ 1, gradient almost zero), a saddle at
-the origin (f = 0; downhill only along y, and only near x = 0) and two minima at
-``(0, ±1)`` (f = −1/4). The learner picks a start
+The surface ``f = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4`` (:func:`nnlab.surfaces.saddle_plateau`,
+``SURFACES["saddle_plateau"]``) has a plateau for ``|x| > 3`` (f ≈ 1, gradient almost
+zero), a saddle at the origin (f = 0; downhill only along y, and only near x = 0) and two
+minima at ``(0, ±1)`` (f = −1/4). The runs are :func:`nnlab.race.race_on_surface`, i.e.
+the optimizers of :mod:`nnlab.optimizers` moved by :func:`nnlab.surfaces.run_optimizer`.
+The learner picks a start
 and an optimizer; the figure shows the path and the two milestones of an escape:
 leaving the plateau (``|x| < 1``) and leaving the saddle (``|y| > 1/2``).
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..plots import PATH_COLORS, plot_contours, plot_path
-from ..race import OPTIMIZERS, SURFACES, RaceResult, race_on_surface
+from ..race import OPTIMIZERS, RaceResult, race_on_surface
+from ..surfaces import SURFACES
 from . import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
 from .adam import fast_layout
 
-SURFACE = SURFACES["saddle + plateau"]
+SURFACE = SURFACES["saddle_plateau"]
+XLIM, YLIM = SURFACE.bounds
 CHOICES = ("all four",) + OPTIMIZERS
 
 
@@ -60,7 +64,7 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     r, ms = escape_race(optimizer, lr, x0, y0, steps)
     fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8)
     fast_layout(fig, left=0.06, right=0.99, wspace=0.28)
-    plot_contours(ax, SURFACE.f, SURFACE.xlim, SURFACE.ylim, levels=22, resolution=90,
+    plot_contours(ax, SURFACE.f, XLIM, YLIM, levels=22, resolution=90,
                   log=False)
     ax.plot([0, 0], [-1, 1], "k*", ms=8)
     ax.plot([0], [0], "kx", ms=8)
@@ -68,10 +72,10 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
         stop = r.diverged_at[k]
         plot_path(ax, r.paths[k, : (stop if stop is not None else steps + 1)], label=name,
                   color=PATH_COLORS[name])
-    ax.set_xlim(*SURFACE.xlim)
-    ax.set_ylim(*SURFACE.ylim)
-    ax.axvspan(3, SURFACE.xlim[1], color="#bbbbbb", alpha=0.25, lw=0)
-    ax.axvspan(SURFACE.xlim[0], -3, color="#bbbbbb", alpha=0.25, lw=0)
+    ax.set_xlim(*XLIM)
+    ax.set_ylim(*YLIM)
+    ax.axvspan(3, XLIM[1], color="#bbbbbb", alpha=0.25, lw=0)
+    ax.axvspan(XLIM[0], -3, color="#bbbbbb", alpha=0.25, lw=0)
     ax.text(4.0, 1.45, "plateau", ha="center", fontsize=8, color="#555555")
     ax.set_title(f"start ({x0:.2f}, {y0:.3f}), α = {lr:.3g}; × saddle, ★ minima",
                  fontsize=9)
