@@ -1,3 +1,4 @@
+import copy
 import math
 import warnings
 
@@ -7,6 +8,7 @@ import pytest
 from nnlab.checks import DivergenceError
 from nnlab.data import make_moons, make_spirals, train_dev_test_split
 from nnlab.model import Network, cross_entropy_from_logits
+from nnlab.overfitting import football_split
 from nnlab.optimizers import SGD, Adam
 from nnlab.regularization import EarlyStopping
 from nnlab.train import History, train
@@ -125,6 +127,9 @@ def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
     (dict(schedule=0.1), "schedule"),
     (dict(X_dev=np.zeros((2, 3))), "X_dev"),
     (dict(early_stopping=EarlyStopping()), "early_stopping"),
+    (dict(callback=3), "callback"),
+    (dict(on_divergence="ignore"), "on_divergence"),
+    (dict(measure_every=0), "measure_every"),
 ])
 def test_bad_arguments_name_the_parameter(moons, kwargs, name):
     X, Y = moons
@@ -233,3 +238,92 @@ def test_a_nan_training_set_cost_after_an_epoch_is_divergence():
     h = info.value.history
     assert np.isfinite(h.initial_cost) and len(h.costs) == 2 and h.train_costs == []
     assert info.value.iteration == 1                  # the last update of epoch 0
+
+
+# ---------------------------------------------------------------- callback, measure_every,
+# on_divergence: what the chapters on overfitting and batch norm record with train
+def test_full_batch_callback_keeps_snapshots_at_the_measured_epochs():
+    s = football_split(m=120, n_train=60)
+    net = Network([2, 8, 1], seed=0)
+    snapshots, seen = [copy.deepcopy(net.params)], []
+
+    def keep(epoch, net, history):
+        seen.append((epoch, len(history.costs), len(history.train_acc)))
+        if history.measured_epochs and history.measured_epochs[-1] == epoch:
+            snapshots.append(copy.deepcopy(net.params))
+
+    h = train(net, s.X_train, s.Y_train, Adam(lr=0.02), epochs=50, mini_batch_size=None,
+              X_dev=s.X_dev, Y_dev=s.Y_dev, measure_every=10, callback=keep)
+    # full batch: one update per epoch; the callback runs after every epoch, after that
+    # epoch's measurements are in the history
+    assert len(h.costs) == 50 and [e for e, _, _ in seen] == list(range(50))
+    assert all(n_costs == e + 1 for e, n_costs, _ in seen)
+    assert seen[9][2] == 1 and seen[10][2] == 1 and seen[19][2] == 2
+    assert h.measured_epochs == [9, 19, 29, 39, 49]
+    assert len(h.dev_acc) == len(h.dev_costs) == len(h.train_costs) == 5 and len(snapshots) == 6
+    assert h.costs[-1] < h.costs[0] and h.train_costs[-1] < h.initial_cost
+    # the last snapshot is the final parameters; the first is the initialization
+    np.testing.assert_array_equal(snapshots[-1]["W1"], net.params["W1"])
+    np.testing.assert_array_equal(snapshots[0]["W1"], Network([2, 8, 1], seed=0).params["W1"])
+    # a measurement's accuracy is the snapshot's accuracy, recomputed by hand
+    probe = Network([2, 8, 1], seed=0)
+    probe.params = snapshots[2]                       # after 20 updates
+    pred = (probe.predict_proba(s.X_dev) > 0.5).astype(int)
+    assert h.dev_acc[1] == pytest.approx(np.mean(pred == s.Y_dev))
+
+
+def test_measure_every_keeps_the_last_epoch_and_the_same_training():
+    X, Y = _small_moons(40)
+    every = train(Network([2, 4, 1], seed=0), X, Y, Adam(lr=0.01), epochs=7, mini_batch_size=16)
+    sparse = train(Network([2, 4, 1], seed=0), X, Y, Adam(lr=0.01), epochs=7, mini_batch_size=16,
+                   measure_every=3)
+    assert sparse.costs == every.costs                    # measuring does not change training
+    assert sparse.measured_epochs == [2, 5, 6] and every.measured_epochs == list(range(7))
+    assert sparse.train_costs == [every.train_costs[e] for e in (2, 5, 6)]
+    assert sparse.train_acc == [every.train_acc[e] for e in (2, 5, 6)]
+
+
+def test_callback_sees_the_epoch_early_stopping_fires():
+    X, Y = _small_moons(60)
+    s = train_dev_test_split(X, Y, (30, 30, 0), seed=0)
+    epochs_seen = []
+    h = train(Network([2, 16, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.05), epochs=300,
+              mini_batch_size=None, X_dev=s.X_dev, Y_dev=s.Y_dev,
+              early_stopping=EarlyStopping(patience=2),
+              callback=lambda e, n, hist: epochs_seen.append(e))
+    assert h.stopped_epoch is not None and epochs_seen[-1] == h.stopped_epoch
+    assert epochs_seen == list(range(h.stopped_epoch + 1))
+
+
+def test_on_divergence_stop_returns_the_partial_history_without_warnings():
+    s = football_split(m=60, n_train=30)
+    kwargs = dict(epochs=20, mini_batch_size=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = train(Network([2, 8, 1], init="random", init_scale=1e6, seed=0), s.X_train,
+                  s.Y_train, Adam(lr=1e6), on_divergence="stop", **kwargs)
+        with pytest.raises(DivergenceError) as info:
+            train(Network([2, 8, 1], init="random", init_scale=1e6, seed=0), s.X_train,
+                  s.Y_train, Adam(lr=1e6), **kwargs)
+    assert h.diverged and h.message == str(info.value)
+    assert "Training diverged" in h.message and "lr = 1e+06" in h.message
+    assert len(h.costs) == len(info.value.history.costs) < 20
+    assert all(np.isfinite(h.costs))
+    ok = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.01),
+               on_divergence="stop", **kwargs)
+    assert not ok.diverged and ok.message == ""
+
+
+def test_mini_batches_make_a_noisier_cost_with_the_same_number_of_updates():
+    s = football_split(m=120, n_train=60)
+    full = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=40,
+                 mini_batch_size=None)
+    small = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=4,
+                  mini_batch_size=6)                  # 10 updates per epoch
+    assert len(full.costs) == len(small.costs) == 40
+    tv = lambda c: np.abs(np.diff(c)).sum()
+    assert tv(small.costs) > 2 * tv(full.costs)
+    # a mini-batch at least as large as the set is batch gradient descent, step for step
+    same = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=40,
+                 mini_batch_size=500)
+    np.testing.assert_allclose(same.costs, full.costs)

@@ -1,7 +1,8 @@
 """Early stopping widget: the replayed stop follows the patience rule by hand."""
 import numpy as np
 
-from nnlab.widgets.early_stopping import EVERY, early_stopping_explorer, stopping_point
+from nnlab.widgets.early_stopping import (EVERY, ITERATIONS, _run, early_stopping_explorer,
+                                          stopping_point, updates_per_epoch)
 
 
 def test_stopping_point_by_hand():
@@ -22,4 +23,14 @@ def test_title_reports_the_stop():
     title = early_stopping_explorer.figure(patience=3, mini_batch_size=16).axes[0].get_title()
     assert title.startswith("patience 3 checks: ran ")
     ran = int(title.split("ran ")[1].split(" ")[0])
-    assert ran % EVERY == 0 and ran < 600
+    # with mini-batches of 16 the dev cost is checked after every epoch: 13 updates
+    assert updates_per_epoch(16) == 13
+    assert ran % 13 == 0 and ran < ITERATIONS
+
+
+def test_checks_every_EVERY_updates_at_full_batch_and_once_per_epoch_otherwise():
+    *_, hist, steps, snapshots = _run(200)
+    assert steps == list(range(EVERY, ITERATIONS + 1, EVERY)) == [e + 1 for e in hist.measured_epochs]
+    assert len(snapshots) == len(hist.dev_costs) == ITERATIONS // EVERY
+    *_, hist, steps, snapshots = _run(8)
+    assert steps == list(range(25, ITERATIONS + 1, 25)) and len(snapshots) == len(hist.dev_costs)

@@ -3,7 +3,12 @@
 One call trains a :class:`~nnlab.model.Network` and returns a :class:`History` that
 the plotting helpers draw. A run whose cost becomes NaN or infinite stops at once with
 :class:`~nnlab.checks.DivergenceError` (carrying the partial history), instead of
-printing a page of NumPy overflow warnings.
+printing a page of NumPy overflow warnings; with ``on_divergence="stop"`` it returns the
+partial history instead (``history.diverged``, ``history.message``), so a widget can
+draw the run up to the point it blew up. ``callback(epoch, net, history)`` is called
+after every epoch: snapshots of the parameters, per-layer statistics, anything a
+chapter wants to record. Full-batch training (one update per epoch, as in the
+chapters on overfitting) is ``mini_batch_size=None``.
 """
 from __future__ import annotations
 
@@ -34,8 +39,12 @@ class History:
     epoch's shuffle and updates, not of these per-epoch measurements).
     ``initial_cost``: ``J`` on all ``m`` examples before the first update (test mode),
     so ``[initial_cost] + train_costs`` is the cost after 0, 1, … epochs.
+    ``measured_epochs``: the epochs at which ``train_costs``, ``train_acc``, ``dev_acc``
+    and ``dev_costs`` were measured (every epoch unless ``measure_every > 1``).
     ``stopped_epoch``: the epoch early stopping fired (else ``None``); ``best_epoch``:
     the epoch whose weights were kept; ``seconds``: wall-clock time of the whole call.
+    ``message``: why the run was cut short by divergence (``on_divergence="stop"``),
+    else ``""``; ``diverged`` is ``True`` exactly when there is such a message.
     """
 
     costs: list = field(default_factory=list)
@@ -46,10 +55,17 @@ class History:
     lrs: list = field(default_factory=list)
     train_costs: list = field(default_factory=list)
     epoch_seconds: list = field(default_factory=list)
+    measured_epochs: list = field(default_factory=list)
     initial_cost: float | None = None
     stopped_epoch: int | None = None
     best_epoch: int | None = None
     seconds: float = 0.0
+    message: str = ""
+
+    @property
+    def diverged(self) -> bool:
+        """``True`` if the run stopped on a NaN, infinite or too large cost."""
+        return bool(self.message)
 
     @property
     def epochs(self) -> int:
@@ -80,9 +96,21 @@ def _cost_problem(J, max_cost):
     return None
 
 
+def _test_pass(net: Network, X, T):
+    """``(cache, accuracy)``: one test-mode forward pass of ``net`` on ``X`` and the
+    accuracy it gives (the same number as ``net.accuracy(X, T)``)."""
+    AL, cache = net.forward(X, training=False, update_running=False)
+    if net.output == "softmax":
+        pred, labels = AL.argmax(axis=0), T.argmax(axis=0)
+    else:
+        pred, labels = (AL > 0.5).astype(int), T
+    return cache, float(np.mean(pred == labels))
+
+
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
           schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
-          decay_every: int = 1, max_cost: float | None = 1e8) -> History:
+          decay_every: int = 1, max_cost: float | None = 1e8, callback=None,
+          on_divergence: str = "raise", measure_every: int = 1) -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
     Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
@@ -106,7 +134,22 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     history) when a cost becomes NaN or infinite, or exceeds ``max_cost`` (default
     ``1e8``: a cross-entropy that large means logits of ``~1e8``, a run that has blown up
     even if it has not overflowed yet; ``None`` checks NaN/inf only). The cost on the
-    whole training set after each epoch is checked the same way.
+    whole training set after each epoch is checked the same way. With
+    ``on_divergence="stop"`` nothing is raised: the partial history is returned with
+    ``history.diverged`` true and the error's text in ``history.message`` (``net`` is
+    left as it was at that point).
+
+    ``callback(epoch, net, history)``, if given, is called after every completed epoch,
+    once that epoch's measurements (and early stopping's update) are in ``history``,
+    including the epoch at which early stopping fires.
+
+    ``measure_every = k`` takes the per-epoch measurements (``J`` on the training set,
+    the accuracies, the dev cost and early stopping's check) only after epochs
+    ``k - 1, 2k - 1, …`` and the last one (listed in ``history.measured_epochs``); the
+    mini-batch costs are still checked at every iteration. Long full-batch runs use it
+    so that measuring does not cost more than training. ``mini_batch_size=None`` with
+    ``epochs = T`` is ``T`` iterations of batch gradient descent, so ``callback`` sees
+    the network after every iteration.
     """
     X = net._check_X(X)
     m = X.shape[1]
@@ -114,6 +157,7 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     epochs = check_int("epochs", epochs, low=1)
     batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
     decay_every = check_int("decay_every", decay_every)
+    measure_every = check_int("measure_every", measure_every)
     if max_cost is not None:
         check_positive("max_cost", max_cost)
     if schedule is not None and not callable(schedule):
@@ -125,8 +169,25 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
         T_dev = net._targets(Y_dev, X_dev.shape[1])
     if early_stopping is not None and X_dev is None:
         raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be a callable (epoch, net, history), got {callback!r}")
+    if on_divergence not in ("raise", "stop"):
+        raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
 
     history = History()
+    try:
+        return _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev,
+                      T_dev if X_dev is not None else None, early_stopping, decay_every,
+                      max_cost, callback, measure_every, history)
+    except DivergenceError as err:
+        if on_divergence == "raise":
+            raise
+        history.message = str(err)
+        return history
+
+
+def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
+           early_stopping, decay_every, max_cost, callback, measure_every, history):
     rng = np.random.default_rng(seed)
     best_running = None
     start = time.perf_counter()
@@ -156,6 +217,10 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
                 history.seconds = time.perf_counter() - start
                 raise _diverged(history, iteration - 1, epoch, optimizer.lr,
                                 "parameters became NaN or infinite")
+            if (epoch + 1) % measure_every and epoch != epochs - 1:
+                if callback is not None:
+                    callback(epoch, net, history)
+                continue
             J_full = float(net.loss(X, T))
             problem = _cost_problem(J_full, max_cost)
             if problem:
@@ -163,18 +228,20 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
                 raise _diverged(history, iteration - 1, epoch, optimizer.lr,
                                 f"training-set {problem}")
             history.train_costs.append(J_full)
+            history.measured_epochs.append(epoch)
             history.train_acc.append(net.accuracy(X, T))
-            if X_dev is None:
-                continue
-            AL, cache = net.forward(X_dev, training=False, update_running=False)
-            dev_cost = cross_entropy_from_logits(cache[f"Z{net.L}"], T_dev, net.output)
-            history.dev_costs.append(dev_cost)
-            history.dev_acc.append(net.accuracy(X_dev, T_dev))
-            if early_stopping is None:
-                continue
-            stop = early_stopping.update(epoch, dev_cost, net.params)
-            if early_stopping.best_epoch == epoch:
-                best_running = copy.deepcopy(net.running)
+            stop = False
+            if X_dev is not None:
+                cache, dev_acc = _test_pass(net, X_dev, T_dev)
+                dev_cost = cross_entropy_from_logits(cache[f"Z{net.L}"], T_dev, net.output)
+                history.dev_costs.append(dev_cost)
+                history.dev_acc.append(dev_acc)
+                if early_stopping is not None:
+                    stop = early_stopping.update(epoch, dev_cost, net.params)
+                    if early_stopping.best_epoch == epoch:
+                        best_running = copy.deepcopy(net.running)
+            if callback is not None:
+                callback(epoch, net, history)
             if stop:
                 history.stopped_epoch = epoch
                 break

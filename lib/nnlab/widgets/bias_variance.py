@@ -7,10 +7,14 @@ diagnosis (the labels are 10 % noisy, so 10 % error is the best possible).
 """
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..model import Network
-from ..overfitting import diagnose, fit_full_batch, football_split
+from ..optimizers import Adam
+from ..overfitting import diagnose, football_split
+from ..train import train
 from ..plots import grid_over, plot_decision_boundary
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
 
@@ -25,15 +29,35 @@ def _data():
     return s, grid_over(s.X_train, resolution=70, margin=0.05)
 
 
+class Run(NamedTuple):
+    """One recorded run: at each of ``checkpoints`` (iterations ``0, EVERY, 2 EVERY, …``)
+    the train and dev accuracy and a copy of the parameters; ``message`` if it diverged."""
+    checkpoints: list
+    train_acc: list
+    dev_acc: list
+    snapshots: list
+    message: str
+
+
 @lru_cache(maxsize=len(WIDTHS))
 def _run(width: int):
-    """One training run of ``[2, width, width, 1]`` with a snapshot every ``EVERY`` steps."""
+    """One training run of ``[2, width, width, 1]`` (full-batch Adam: one update per
+    epoch) with a snapshot every ``EVERY`` steps."""
     s, _ = _data()
     net = Network([2, width, width, 1], seed=1)
-    rec = fit_full_batch(net, s.X_train, s.Y_train, lr=LR, iterations=ITERATIONS,
-                         X_dev=s.X_dev, Y_dev=s.Y_dev, record_every=EVERY,
-                         keep_snapshots=True)
-    return net, rec
+    snapshots = [copy.deepcopy(net.params)]
+    acc0 = (net.accuracy(s.X_train, s.Y_train), net.accuracy(s.X_dev, s.Y_dev))
+
+    def keep(epoch, net, history):
+        if history.measured_epochs and history.measured_epochs[-1] == epoch:
+            snapshots.append(copy.deepcopy(net.params))
+
+    h = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS, mini_batch_size=None,
+              X_dev=s.X_dev, Y_dev=s.Y_dev, measure_every=EVERY, callback=keep,
+              on_divergence="stop")
+    run = Run([0] + [e + 1 for e in h.measured_epochs], [acc0[0]] + h.train_acc,
+              [acc0[1]] + h.dev_acc, snapshots, h.message)
+    return net, run
 
 
 def errors(width: int = 16, iterations: int = 300) -> tuple[float, float]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..model import Network
-from ..overfitting import fit_full_batch, football_split
+from ..optimizers import Adam
+from ..overfitting import football_split
+from ..train import train
 from ..plots import grid_over, plot_decision_boundary
 from . import Explorer, FloatSlider, new_figure, note_on_axes
 
@@ -28,10 +30,18 @@ def _data():
 @lru_cache(maxsize=128)
 def _fit(keep_prob1: float, keep_prob2: float):
     s, _ = _data()
+    """``(net, history)``: full-batch Adam (one update per epoch), the dropout-off costs
+    and accuracies measured every ``EVERY`` updates."""
     net = Network(list(LAYER_DIMS), seed=1, keep_prob=[keep_prob1, keep_prob2])
-    rec = fit_full_batch(net, s.X_train, s.Y_train, lr=LR, iterations=ITERATIONS,
-                         X_dev=s.X_dev, Y_dev=s.Y_dev, record_every=EVERY)
-    return net, rec
+    hist = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS,
+                 mini_batch_size=None, X_dev=s.X_dev, Y_dev=s.Y_dev, measure_every=EVERY,
+                 on_divergence="stop")
+    return net, hist
+
+
+def _last(values):
+    """The final measurement (NaN if a diverged run never got to measure)."""
+    return values[-1] if values else float("nan")
 
 
 def dropout_figure(keep_prob1: float = 0.8, keep_prob2: float = 0.8):
@@ -42,16 +52,17 @@ def dropout_figure(keep_prob1: float = 0.8, keep_prob2: float = 0.8):
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
     plot_decision_boundary(
         ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
-        title=f"keep_prob = ({kp1:.2f}, {kp2:.2f}): train {100 * rec.train_acc[-1]:.1f}%, "
-              f"dev {100 * rec.dev_acc[-1]:.1f}%")
+        title=f"keep_prob = ({kp1:.2f}, {kp2:.2f}): train {100 * _last(rec.train_acc):.1f}%, "
+              f"dev {100 * _last(rec.dev_acc):.1f}%")
     ax1.title.set_fontsize(10)
     if rec.message:
         note_on_axes(ax1, rec.message)
     ax2.plot(range(1, len(rec.costs) + 1), rec.costs, color="#1f77b4", lw=0.8, alpha=0.8,
              label="J with dropout on (training)")
-    ax2.plot(rec.checkpoints, rec.train_costs, color="#222222", lw=1.6,
+    checks = [e + 1 for e in rec.measured_epochs]
+    ax2.plot([0] + checks, [rec.initial_cost] + rec.train_costs, color="#222222", lw=1.6,
              label="J with dropout off (check)")
-    ax2.plot(rec.checkpoints, rec.dev_costs, color="#d62728", lw=1.2, ls="--",
+    ax2.plot(checks, rec.dev_costs, color="#d62728", lw=1.2, ls="--",
              label="dev cost (no dropout)")
     ax2.set_ylim(0, 1.0)
     ax2.set_xlabel("iterations")

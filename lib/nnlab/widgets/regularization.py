@@ -16,7 +16,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..model import Network
-from ..overfitting import fit_full_batch, football_split, weights_of
+from ..optimizers import Adam
+from ..overfitting import football_split, weights_of
+from ..train import train
 from ..plots import grid_over, plot_decision_boundary
 from . import Dropdown, Explorer, LogSlider, new_figure, note_on_axes
 
@@ -34,13 +36,20 @@ def _data():
 
 @lru_cache(maxsize=96)
 def _fit(penalty: str, lambd: float):
-    """``(net, record)`` for one setting (``penalty="none"`` ignores ``lambd``)."""
+    """``(net, history)`` for one setting (``penalty="none"`` ignores ``lambd``): full-batch
+    Adam, ``ITERATIONS`` updates, accuracies measured at the end only."""
     s, _ = _data()
     kw = {} if penalty == "none" else {"lambd": lambd, "penalty": penalty.lower()}
     net = Network(list(LAYER_DIMS), hidden="tanh", init="xavier", seed=1, **kw)
-    rec = fit_full_batch(net, s.X_train, s.Y_train, lr=LR, iterations=ITERATIONS,
-                         X_dev=s.X_dev, Y_dev=s.Y_dev, record_every=ITERATIONS)
-    return net, rec
+    hist = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS,
+                 mini_batch_size=None, X_dev=s.X_dev, Y_dev=s.Y_dev,
+                 measure_every=ITERATIONS, on_divergence="stop")
+    return net, hist
+
+
+def _last(values):
+    """The final measurement (NaN if a diverged run never got to measure)."""
+    return values[-1] if values else float("nan")
 
 
 def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
@@ -59,8 +68,8 @@ def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
 
     labels = ["train", "dev"]
     x = np.arange(2)
-    ours = [rec.train_acc[-1], rec.dev_acc[-1]]
-    theirs = [base_rec.train_acc[-1], base_rec.dev_acc[-1]]
+    ours = [_last(rec.train_acc), _last(rec.dev_acc)]
+    theirs = [_last(base_rec.train_acc), _last(base_rec.dev_acc)]
     ax2.bar(x - 0.2, theirs, 0.4, color="#999999", label="no penalty")
     ax2.bar(x + 0.2, ours, 0.4, color="#1f77b4", label=name)
     for xi, v in zip(x + 0.2, ours):
