@@ -7,6 +7,7 @@ import pytest
 
 from nnlab.checks import DivergenceError
 from nnlab.data import make_moons, make_spirals, train_dev_test_split
+from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
 from nnlab.overfitting import football_split
 from nnlab.optimizers import SGD, Adam
@@ -130,6 +131,7 @@ def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
     (dict(callback=3), "callback"),
     (dict(on_divergence="ignore"), "on_divergence"),
     (dict(measure_every=0), "measure_every"),
+    (dict(step_callback=3), "step_callback"),
 ])
 def test_bad_arguments_name_the_parameter(moons, kwargs, name):
     X, Y = moons
@@ -327,3 +329,49 @@ def test_mini_batches_make_a_noisier_cost_with_the_same_number_of_updates():
     same = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=40,
                  mini_batch_size=500)
     np.testing.assert_allclose(same.costs, full.costs)
+
+
+def test_step_callback_after_every_update_reads_the_batch_norm_statistics():
+    # bn_momentum = 0: the running statistics are the last mini-batch's, so a
+    # step_callback records every step's batch mean and variance
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 64))
+    Y = (X[0:1] + X[1:2] > 0).astype(float)
+    net = Network([2, 4, 1], batchnorm=True, bn_momentum=0.0, seed=0)
+    J0 = net.loss(X, Y)
+    seen, mus, variances = [], [], []
+
+    def record(iteration, net, history):
+        seen.append((iteration, len(history.costs)))
+        mus.append(net.running["mu1"].copy())
+        variances.append(net.running["var1"].copy())
+
+    h = train(net, X, Y, SGD(lr=0.5), epochs=10, mini_batch_size=16, step_callback=record)
+    assert not h.diverged and h.train_costs[-1] < 0.5 * J0
+    assert seen == [(t, t + 1) for t in range(40)] and len(mus) == 40
+    assert mus[0].shape == (4, 1)
+    # step 0's statistics are those of the first shuffled batch at the initial weights
+    X0, _ = random_mini_batches(X, Y, 16, seed=0)[0]
+    _, cache = Network([2, 4, 1], batchnorm=True, seed=0).forward(X0, update_running=False)
+    np.testing.assert_allclose(mus[0], cache["bn1"]["mu"])
+    np.testing.assert_allclose(variances[0], cache["bn1"]["var"])
+
+
+def test_stop_on_divergence_even_under_errstate_raise():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2, 32)) * 100
+    Y = (X[0:1] > 0).astype(float)
+    with np.errstate(all="raise"):
+        h = train(Network([2, 8, 8, 1], seed=0), X, Y, SGD(lr=1e4), epochs=5,
+                  mini_batch_size=32, max_cost=1e6, on_divergence="stop")
+    assert h.diverged and "lr = 10000" in h.message
+    assert all(np.isfinite(h.costs)) and len(h.costs) < 5
+
+
+def test_callback_once_per_epoch_with_mini_batches():
+    X = np.random.default_rng(0).normal(size=(2, 20))
+    Y = (X[:1] > 0).astype(float)
+    seen = []
+    h = train(Network([2, 3, 1]), X, Y, SGD(lr=0.1), epochs=4, mini_batch_size=8,
+              callback=lambda epoch, net, history: seen.append((epoch, len(history.costs))))
+    assert seen == [(0, 3), (1, 6), (2, 9), (3, 12)] and len(h.costs) == 12

@@ -25,12 +25,11 @@ def test_batch_norm_layer_inputs_have_mean_beta_and_std_gamma():
 
 
 def test_test_mode_with_true_statistics_equals_full_batch_forward():
-    from nnlab.experiments import FitHistory
     net, _, _ = bn.noise_run(64)
     X, _ = bn.moons()
     full, cache = net.forward(X, training=True, update_running=False)
-    exact = FitHistory(batch_mu={l: [cache[f"bn{l}"]["mu"]] for l in range(1, net.L)},
-                       batch_var={l: [cache[f"bn{l}"]["var"]] for l in range(1, net.L)})
+    exact = bn.BatchStats(mu={l: [cache[f"bn{l}"]["mu"]] for l in range(1, net.L)},
+                          var={l: [cache[f"bn{l}"]["var"]] for l in range(1, net.L)})
     # momentum 0: the running statistics are the (only) recorded ones = the full data's
     assert np.allclose(bn.test_mode_output(net, exact, 0.0), full, atol=1e-9)
     # one batch of all 256 examples is the full-batch forward
@@ -42,3 +41,39 @@ def test_test_mode_output_restores_running_stats():
     before = {k: v.copy() for k, v in net.running.items()}
     bn.test_mode_output(net, hist, 0.5)
     assert all(np.array_equal(before[k], net.running[k]) for k in before)
+
+
+def test_recorded_batch_stats_are_each_steps_and_give_the_running_averages():
+    # 256 examples in batches of 64: 4 steps an epoch, 6 epochs
+    net, stats, _ = bn.noise_run(64)
+    assert all(len(stats.mu[l]) == len(stats.var[l]) == 24 for l in range(1, net.L))
+    assert stats.mu[1][0].shape == (16, 1) and np.all(np.array(stats.var[1]) > 0)
+    # the network keeps what update_running_stats at momentum 0.9 would have kept
+    mu, var = np.zeros((16, 1)), np.ones((16, 1))
+    for m_t, v_t in zip(stats.mu[2], stats.var[2]):
+        mu, var = 0.9 * mu + 0.1 * m_t, 0.9 * var + 0.1 * v_t
+    assert np.allclose(net.running["mu2"], mu) and np.allclose(net.running["var2"], var)
+    assert net.bn_momentum == 0.9
+    # the first step's statistics are those of the first mini-batch at the initial weights
+    from nnlab.minibatch import random_mini_batches
+    X, Y = bn.moons()
+    X0, _ = random_mini_batches(X, Y, 64, seed=0)[0]
+    fresh = bn.Network(list(bn.LAYER_DIMS), batchnorm=True, seed=1)
+    _, cache = fresh.forward(X0, training=True, update_running=False)
+    assert np.allclose(stats.mu[1][0], cache["bn1"]["mu"])
+    assert np.allclose(stats.var[1][0], cache["bn1"]["var"])
+
+
+def test_running_averages_closed_form_start_and_zero_momentum():
+    # constant statistics x for T steps from mu = 0, var = 1:
+    # mu_T = (1 - m^T) x and var_T = (1 - m^T) x + m^T
+    T, x = 50, np.full((3, 1), 2.0)
+    stats = bn.BatchStats(mu={1: [x] * T}, var={1: [x] * T})
+    run = bn.running_averages(stats, 0.9)
+    assert np.allclose(run["mu1"], (1 - 0.9 ** T) * 2.0)
+    assert np.allclose(run["var1"], (1 - 0.9 ** T) * 2.0 + 0.9 ** T)
+    vals = [np.array([[1.0]]), np.array([[5.0]]), np.array([[-3.0]])]
+    last = bn.running_averages(bn.BatchStats({1: vals}, {1: vals}), 0.0)
+    assert last["mu1"][0, 0] == -3.0 and last["var1"][0, 0] == -3.0   # momentum 0: last value
+    one = bn.running_averages(bn.BatchStats({1: vals[:1]}, {1: [np.array([[4.0]])]}), 0.5)
+    assert one["var1"][0, 0] == 2.5                                   # 0.5 * 1 + 0.5 * 4

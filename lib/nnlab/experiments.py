@@ -1,98 +1,30 @@
 """Small seeded experiments behind Part III (tuning, batch norm, softmax).
 
-- :func:`fit` trains a :class:`~nnlab.model.Network` with mini-batch gradient descent
-  and keeps the per-step cost, stopping (not raising) when the cost stops being finite,
-  so a plot can show a diverged run up to the step it blew up (unlike
-  :func:`nnlab.train.train`, which raises), and can record batch-norm statistics;
+Training itself is :func:`nnlab.train.train` (``on_divergence="stop"`` to draw a diverged
+run up to the step it blew up, ``callback`` / ``step_callback`` to record what a layer
+sees); the running averages batch norm keeps for test time are :func:`nnlab.ewa.ewa`.
+
 - :func:`layer_input_stats` gives the mean and spread of what a hidden layer feeds its
-  activation, to watch that distribution drift during training;
+  activation, to watch that distribution drift during training (e.g. from ``train``'s
+  ``callback``);
 - :func:`batch_stat_noise` measures how much a mini-batch's mean and variance wander
-  around the full-data values as the batch size changes (batch norm's noise), and
-  :func:`running_average` is the exponentially weighted average kept for test time;
+  around the full-data values as the batch size changes (batch norm's noise);
 - :func:`response_surface` is a made-up "dev error" over the learning rate ``α`` and
   Adam's ``ε`` in which one, the other or both matter, and :func:`compare_grid_random`
   runs grid and random search with the same budget on it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from .checks import check_int, check_matrix, check_positive, check_range
-from .minibatch import random_mini_batches
+from .checks import check_int, check_matrix
 from .tuning import Param, grid_search, random_search
 
-__all__ = ["FitHistory", "fit", "layer_input_stats", "batch_stat_noise", "running_average",
-           "response_surface", "compare_grid_random", "SEARCH_SPACE", "IMPORTANCE"]
+__all__ = ["layer_input_stats", "batch_stat_noise", "response_surface", "compare_grid_random",
+           "SEARCH_SPACE", "IMPORTANCE"]
 
 
-# ---------------------------------------------------------------- mini-batch training
-@dataclass
-class FitHistory:
-    """``costs[t]``: mini-batch cost at step ``t``; ``epoch_costs[e]``: full training cost
-    after epoch ``e`` (test mode); ``diverged_at``: first step whose cost was not finite.
-    With ``record_batch_stats``, ``batch_mu[l]`` / ``batch_var[l]`` list the ``(n[l], 1)``
-    mini-batch statistics of batch-norm layer ``l`` at every step."""
-
-    costs: list = field(default_factory=list)
-    epoch_costs: list = field(default_factory=list)
-    diverged_at: int | None = None
-    batch_mu: dict = field(default_factory=dict)
-    batch_var: dict = field(default_factory=dict)
-
-    @property
-    def diverged(self) -> bool:
-        return self.diverged_at is not None
-
-
-def fit(net, X, Y, optimizer, epochs: int = 20, mini_batch_size: int = 64, seed: int = 0,
-        max_cost: float = 1e6, record_batch_stats: bool = False, on_epoch=None) -> FitHistory:
-    """Mini-batch gradient descent: for each epoch ``e`` and each batch ``(X^{t}, Y^{t})``
-    of a fresh shuffle (seed ``seed + e``), compute ``J^{t}`` and its gradients with
-    ``net.loss_and_grads`` and apply ``optimizer.step(net.params, grads)``.
-
-    A step whose cost is NaN, infinite or above ``max_cost`` ends the run: its index is
-    stored in ``diverged_at`` and the history so far is returned, so the caller decides
-    whether to raise or to draw the partial curve. ``on_epoch(net)``, if given, is called
-    after every completed epoch (e.g. to record what a layer sees as training goes on).
-    """
-    X = check_matrix("X", X)
-    epochs = check_int("epochs", epochs, low=1)
-    mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1)
-    check_positive("max_cost", max_cost)
-    if on_epoch is not None and not callable(on_epoch):
-        raise ValueError(f"on_epoch must be a callable net -> None, got {on_epoch!r}")
-    hist = FitHistory()
-    # A diverging run overflows in matmul/exp before its cost turns into inf; the
-    # finiteness test below is how divergence is reported, so the warnings are noise.
-    with np.errstate(all="ignore"):
-        for e in range(epochs):
-            for Xt, Yt in random_mini_batches(X, Y, mini_batch_size, seed=seed + e):
-                _, cache = net.forward(Xt, training=True)
-                J = net.cost(Yt, cache)
-                grads = net.backward(Yt, cache)
-                if record_batch_stats:
-                    for l in range(1, net.L):
-                        if f"bn{l}" in cache:
-                            hist.batch_mu.setdefault(l, []).append(cache[f"bn{l}"]["mu"])
-                            hist.batch_var.setdefault(l, []).append(cache[f"bn{l}"]["var"])
-                # a non-finite gradient makes the next cost non-finite, so J suffices
-                if not np.isfinite(J) or J > max_cost:
-                    hist.diverged_at = len(hist.costs)
-                    return hist
-                hist.costs.append(float(J))
-                optimizer.step(net.params, grads)
-            J_epoch = net.loss(X, Y)
-            if not np.isfinite(J_epoch) or J_epoch > max_cost:
-                hist.diverged_at = len(hist.costs)
-                return hist
-            hist.epoch_costs.append(float(J_epoch))
-            if on_epoch is not None:
-                on_epoch(net)
-    return hist
-
-
+# ---------------------------------------------------------------- layer statistics
 def layer_input_stats(net, X, l: int):
     """Per-unit mean and standard deviation, over the examples of ``X``, of what hidden
     layer ``l`` feeds its activation: ``Z[l]`` without batch norm, ``Z̃[l] = γ Ẑ[l] + β``
@@ -131,22 +63,6 @@ def batch_stat_noise(Z, mini_batch_size: int, n_batches: int = 200, seed: int = 
     mus = batches.mean(axis=2)
     variances = batches.var(axis=2)
     return mus.T, variances.T
-
-
-def running_average(values, momentum: float, start=None):
-    """``v_t = momentum · v_{t-1} + (1 - momentum) · x_t`` over the rows of ``values``
-    (``(T, …)``), from ``v_0 = start`` (zeros if ``None``); returns all ``v_1 … v_T``.
-
-    This is the exponentially weighted average batch norm keeps of ``μ`` and ``σ²``.
-    """
-    check_range("momentum", momentum, 0, 1, high_open=True)
-    values = np.asarray(values, dtype=float)
-    v = np.zeros(values.shape[1:]) if start is None else np.asarray(start, dtype=float)
-    out = np.empty_like(values)
-    for t, x in enumerate(values):
-        v = momentum * v + (1 - momentum) * x
-        out[t] = v
-    return out
 
 
 # ---------------------------------------------------------------- grid vs random search

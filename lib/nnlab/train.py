@@ -7,7 +7,7 @@ printing a page of NumPy overflow warnings; with ``on_divergence="stop"`` it ret
 partial history instead (``history.diverged``, ``history.message``), so a widget can
 draw the run up to the point it blew up. ``callback(epoch, net, history)`` is called
 after every epoch: snapshots of the parameters, per-layer statistics, anything a
-chapter wants to record. Full-batch training (one update per epoch, as in the
+chapter wants to record (``step_callback(iteration, net, history)`` after every update). Full-batch training (one update per epoch, as in the
 chapters on overfitting) is ``mini_batch_size=None``.
 """
 from __future__ import annotations
@@ -110,7 +110,8 @@ def _test_pass(net: Network, X, T):
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
           schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
           decay_every: int = 1, max_cost: float | None = 1e8, callback=None,
-          on_divergence: str = "raise", measure_every: int = 1) -> History:
+          on_divergence: str = "raise", measure_every: int = 1,
+          step_callback=None) -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
     Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
@@ -141,7 +142,11 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
 
     ``callback(epoch, net, history)``, if given, is called after every completed epoch,
     once that epoch's measurements (and early stopping's update) are in ``history``,
-    including the epoch at which early stopping fires.
+    including the epoch at which early stopping fires. ``step_callback(iteration, net,
+    history)``, if given, is called after every update ``iteration = 0, 1, …`` (after
+    ``optimizer.step``, with that step's ``J^{t}`` last in ``history.costs``): for what
+    changes at every step, e.g. the batch-norm running statistics ``net.running``,
+    which with ``bn_momentum = 0`` are exactly the statistics of the step's mini-batch.
 
     ``measure_every = k`` takes the per-epoch measurements (``J`` on the training set,
     the accuracies, the dev cost and early stopping's check) only after epochs
@@ -171,6 +176,9 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
         raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a callable (epoch, net, history), got {callback!r}")
+    if step_callback is not None and not callable(step_callback):
+        raise ValueError("step_callback must be a callable (iteration, net, history), "
+                         f"got {step_callback!r}")
     if on_divergence not in ("raise", "stop"):
         raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
 
@@ -178,7 +186,7 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     try:
         return _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev,
                       T_dev if X_dev is not None else None, early_stopping, decay_every,
-                      max_cost, callback, measure_every, history)
+                      max_cost, callback, measure_every, step_callback, history)
     except DivergenceError as err:
         if on_divergence == "raise":
             raise
@@ -187,7 +195,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
 
 
 def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
-           early_stopping, decay_every, max_cost, callback, measure_every, history):
+           early_stopping, decay_every, max_cost, callback, measure_every, step_callback,
+           history):
     rng = np.random.default_rng(seed)
     best_running = None
     start = time.perf_counter()
@@ -210,6 +219,8 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
                 history.costs.append(J)
                 total += J * X_t.shape[1]
                 optimizer.step(net.params, grads)
+                if step_callback is not None:
+                    step_callback(iteration, net, history)
                 iteration += 1
             history.epoch_seconds.append(time.perf_counter() - epoch_start)
             history.epoch_costs.append(total / m)

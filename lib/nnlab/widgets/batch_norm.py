@@ -15,13 +15,16 @@ outputs in train mode (statistics of the example's mini-batch) against test mode
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from ..data import make_moons
-from ..experiments import batch_stat_noise, fit, running_average
+from ..ewa import ewa
+from ..experiments import batch_stat_noise
 from ..model import Network
 from ..optimizers import SGD
+from ..train import train
 from . import Checkbox, Dropdown, Explorer, FloatSlider, LogSlider, new_figure, note_on_axes
 
 LAYER_DIMS = (2, 16, 16, 16, 16, 1)
@@ -30,6 +33,14 @@ BATCH_SIZES = (16, 32, 64, 128, 256)
 NOISE_BATCH_SIZES = (8, 16, 32, 64, 128, 256)
 HIST_RANGE = 6.0
 LAYER_COLORS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd")
+MAX_COST = 1e6      # a cost above this counts as diverged
+
+
+class BatchStats(NamedTuple):
+    """``mu[l]`` / ``var[l]``: the ``(n[l], 1)`` mini-batch mean and variance of batch-norm
+    layer ``l`` at every training step, in order."""
+    mu: dict
+    var: dict
 
 
 @lru_cache(maxsize=1)
@@ -41,14 +52,17 @@ def moons():
 @lru_cache(maxsize=64)
 def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCHS,
            bn_momentum: float = 0.9):
-    """Train ``LAYER_DIMS`` with plain mini-batch GD; returns ``(net, history)``.
+    """Train ``LAYER_DIMS`` with plain mini-batch GD (:func:`~nnlab.train.train`, stopping
+    without raising if the cost passes ``MAX_COST``); returns ``(net, history)``:
+    ``history.train_costs`` is the cost on all 256 examples after each epoch,
+    ``history.diverged`` says whether it blew up (after ``len(history.costs)`` steps).
 
     Keyed by the controls it depends on, so flipping back to a seen setting is free.
     """
     X, Y = moons()
     net = Network(list(LAYER_DIMS), batchnorm=batchnorm, seed=1, bn_momentum=bn_momentum)
-    hist = fit(net, X, Y, SGD(lr=lr), epochs=epochs, mini_batch_size=mini_batch_size, seed=0,
-               record_batch_stats=batchnorm)
+    hist = train(net, X, Y, SGD(lr=lr), epochs=epochs, mini_batch_size=mini_batch_size, seed=0,
+                 max_cost=MAX_COST, on_divergence="stop")
     return net, hist
 
 
@@ -71,8 +85,8 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
         _, h = bn_run(bn, lr, mini_batch_size)
         chosen = bn == batchnorm
         label = "with BN" if bn else "without BN"
-        if h.epoch_costs:
-            ax.plot(np.arange(1, len(h.epoch_costs) + 1), h.epoch_costs, label=label,
+        if h.train_costs:
+            ax.plot(np.arange(1, len(h.train_costs) + 1), h.train_costs, label=label,
                     color="#d62728" if bn else "#1f77b4", lw=2.0 if chosen else 1.0,
                     alpha=1.0 if chosen else 0.45)
     ax.set_xlim(1, EPOCHS)
@@ -84,7 +98,7 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}: cost per epoch", fontsize=9)
     if h.diverged:
         note_on_axes(ax, f"{'with' if batchnorm else 'without'} BN:\ndiverged at step "
-                         f"{h.diverged_at}")
+                         f"{len(h.costs)}")
         ax_h.axis("off")
         return fig
     # one step histogram per layer on a shared, fixed window (values beyond it are piled
@@ -126,27 +140,54 @@ UNIT = (2, 0)  # (layer, unit) whose statistics the noise explorer follows
 
 
 @lru_cache(maxsize=16)
-def noise_run(mini_batch_size: int):
+def noise_run(mini_batch_size: int, bn_momentum: float = 0.9):
     """A batch-norm network trained at ``mini_batch_size`` (α = 0.3, 6 epochs), its
-    per-step batch statistics, and the full-data ``Z[l]`` of every hidden layer."""
-    net, hist = bn_run(True, 0.3, int(mini_batch_size), epochs=6)
-    X, _ = moons()
+    per-step batch statistics (:class:`BatchStats`), and the full-data ``Z[l]`` of every
+    hidden layer.
+
+    The statistics are read from ``net.running`` after every step (``train``'s
+    ``step_callback``) while the network keeps them with momentum 0, i.e. the running
+    averages *are* the last batch's statistics; they do not touch the training itself
+    (training-mode batch norm uses the batch's own statistics). Afterwards the network
+    gets the running averages it would have kept with ``bn_momentum``.
+    """
+    X, Y = moons()
+    net = Network(list(LAYER_DIMS), batchnorm=True, seed=1, bn_momentum=0.0)
+    hidden = range(1, net.L)
+    stats = BatchStats({l: [] for l in hidden}, {l: [] for l in hidden})
+
+    def record(iteration, net, history):
+        for l in hidden:
+            stats.mu[l].append(net.running[f"mu{l}"])
+            stats.var[l].append(net.running[f"var{l}"])
+
+    train(net, X, Y, SGD(lr=0.3), epochs=6, mini_batch_size=int(mini_batch_size), seed=0,
+          max_cost=MAX_COST, step_callback=record)
+    net.bn_momentum = bn_momentum
+    net.running.update(running_averages(stats, bn_momentum))
     _, cache = net.forward(X, training=True, update_running=False)
-    Z = {l: cache[f"Z{l}"] for l in range(1, net.L)}
-    return net, hist, Z
+    Z = {l: cache[f"Z{l}"] for l in hidden}
+    return net, stats, Z
 
 
-def test_mode_output(net, hist, momentum: float):
+def running_averages(stats: BatchStats, momentum: float) -> dict:
+    """The running ``μ``, ``σ²`` of every layer after the recorded steps, kept with
+    ``momentum`` from ``μ = 0``, ``σ² = 1``: ``v_T = ewa(x, momentum)_T + momentum^T v_0``."""
+    out = {}
+    for l in stats.mu:
+        T = len(stats.mu[l])
+        out[f"mu{l}"] = ewa(np.array(stats.mu[l]), momentum)[-1]
+        out[f"var{l}"] = ewa(np.array(stats.var[l]), momentum)[-1] + momentum ** T
+    return out
+
+
+def test_mode_output(net, stats: BatchStats, momentum: float):
     """``A[L]`` on the training set in test mode, with running averages computed from the
     recorded batch statistics at ``momentum`` (starting from ``μ = 0``, ``σ² = 1``)."""
     X, _ = moons()
     saved = dict(net.running)
     try:
-        for l in range(1, net.L):
-            mu = running_average(np.array(hist.batch_mu[l]), momentum)[-1]
-            var = running_average(np.array(hist.batch_var[l]), momentum,
-                                  start=np.ones_like(hist.batch_var[l][0]))[-1]
-            net.running[f"mu{l}"], net.running[f"var{l}"] = mu, var
+        net.running.update(running_averages(stats, momentum))
         return net.predict_proba(X)
     finally:
         net.running.update(saved)
@@ -170,7 +211,7 @@ def train_mode_output(net, mini_batch_size: int):
 def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     """Batch-mean noise, the running average at ``momentum``, train vs test outputs."""
     s = int(mini_batch_size)
-    net, hist, Z = noise_run(s)
+    net, stats, Z = noise_run(s)
     layer, unit = UNIT
     z = Z[layer][unit:unit + 1]
     fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.4)
@@ -191,8 +232,8 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     ax1.set_yticks([])
     ax1.legend(frameon=False, fontsize=8)
 
-    batch_mu = np.array(hist.batch_mu[layer])[:, unit, 0]
-    run_mu = running_average(batch_mu, momentum)
+    batch_mu = np.array(stats.mu[layer])[:, unit, 0]
+    run_mu = ewa(batch_mu, momentum)
     steps = np.arange(1, batch_mu.size + 1)
     ax2.plot(steps, batch_mu, color="#bbbbbb", lw=0.8, label="batch μ")
     ax2.plot(steps, run_mu, color="#d62728", lw=1.6, label=f"running μ (momentum {momentum:.2f})")
@@ -201,7 +242,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     ax2.set_title(f"running average: final {run_mu[-1]:.2f} vs {full_mu:.2f}", fontsize=9)
     ax2.legend(frameon=False, fontsize=7)
 
-    p_test = test_mode_output(net, hist, momentum)[0]
+    p_test = test_mode_output(net, stats, momentum)[0]
     p_train = train_mode_output(net, s)[0]
     gap = float(np.mean(np.abs(p_test - p_train)))
     ax3.plot([0, 1], [0, 1], color="#444444", lw=0.8)
