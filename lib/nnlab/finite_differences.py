@@ -17,7 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from .checks import check_positive
-from .gradcheck import dict_to_vector, numerical_gradient, relative_difference, vector_to_dict
+from .gradcheck import (flatten_params_and_grads, numerical_gradient, relative_difference,
+                        vector_to_dict)
 
 __all__ = ["one_sided_gradient", "epsilon_sweep"]
 
@@ -51,12 +52,7 @@ def epsilon_sweep(f, params: dict, grads: dict, epsilons, one_sided: bool = Fals
     eps = np.atleast_1d(np.asarray(epsilons, dtype=float))
     for e in eps:
         check_positive("epsilons entries", e)
-    missing = [k for k in params if "d" + k not in grads]
-    if missing:
-        raise ValueError(f"grads must hold 'd<name>' for every parameter; missing "
-                         f"{['d' + k for k in missing]}")
-    theta, layout = dict_to_vector(params)
-    analytic, _ = dict_to_vector({k: grads["d" + k] for k in params})
+    theta, analytic, layout = flatten_params_and_grads(params, grads)
     g = lambda t: f(vector_to_dict(t, layout))  # noqa: E731 - a one-line adapter
     rule = one_sided_gradient if one_sided else numerical_gradient
     return np.array([relative_difference(rule(g, theta.copy(), e), analytic) for e in eps])

@@ -18,6 +18,7 @@ import numpy as np
 from .checks import check_positive
 
 __all__ = ["numerical_gradient", "dict_to_vector", "vector_to_dict", "relative_difference",
+           "flatten_params_and_grads",
            "gradient_check", "GradCheckReport", "verdict", "GOOD", "LOOK_CLOSER"]
 
 GOOD = 1e-7         #: at or below: the gradient is right
@@ -131,6 +132,20 @@ class GradCheckReport:
         return "\n".join(lines)
 
 
+def flatten_params_and_grads(params: dict, grads: dict):
+    """``(θ, dθ, layout)``: ``params`` and the matching ``grads`` (``dW1`` for ``W1`` …)
+    as two vectors in the same order, for comparing analytic and numerical gradients."""
+    missing = [k for k in params if "d" + k not in grads]
+    if missing:
+        raise ValueError(f"grads must hold 'd<name>' for every parameter; missing "
+                         f"{['d' + k for k in missing]}")
+    theta, layout = dict_to_vector(params)
+    analytic, _ = dict_to_vector({k: grads["d" + k] for k in params})
+    if analytic.size != theta.size:
+        raise ValueError("grads must have the same shapes as params")
+    return theta, analytic, layout
+
+
 def gradient_check(f, params: dict, grads: dict, eps: float = 1e-7) -> GradCheckReport:
     """Check ``grads`` (keys ``dW1`` …) against centered differences of ``f(params) -> J``.
 
@@ -141,14 +156,7 @@ def gradient_check(f, params: dict, grads: dict, eps: float = 1e-7) -> GradCheck
     ``‖dθ_approx - dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂)``.
     """
     check_positive("eps", eps)
-    missing = [k for k in params if "d" + k not in grads]
-    if missing:
-        raise ValueError(f"grads must hold 'd<name>' for every parameter; missing "
-                         f"{['d' + k for k in missing]}")
-    theta, layout = dict_to_vector(params)
-    analytic, _ = dict_to_vector({k: grads["d" + k] for k in params})
-    if analytic.size != theta.size:
-        raise ValueError("grads must have the same shapes as params")
+    theta, analytic, layout = flatten_params_and_grads(params, grads)
     approx = numerical_gradient(lambda t: f(vector_to_dict(t, layout)), theta.copy(), eps)
     num_d, ana_d = vector_to_dict(approx, layout), vector_to_dict(analytic, layout)
     per = {k: relative_difference(ana_d[k], num_d[k]) for k, _ in layout}
