@@ -2,8 +2,8 @@
 import numpy as np
 
 from nnlab.model import Network
-from nnlab.widgets.gradient_checking import (EPS_GRID, bug_explorer, check_data, epsilon_explorer,
-                                             lean_cost, make_network, run_check, sweep)
+from nnlab.widgets.gradient_checking import (EPS_GRID, _sweep_setup, bug_explorer, check_data,
+                                             epsilon_explorer, make_network, run_check, sweep)
 
 
 def test_correct_backprop_passes_and_every_bug_fails():
@@ -43,11 +43,19 @@ def test_bug_title_reports_overall_difference_and_verdict():
     assert "likely a bug" in fig.axes[0].get_title() and "worst: W3" in fig.axes[0].get_title()
 
 
-def test_lean_cost_equals_the_network_cost():
+def test_the_sweep_differentiates_the_network_cost():
+    # the ε sweep evaluates the library's cost (no private copy of it) at the network's
+    # parameters and compares with the network's backprop gradients
     X, Y = check_data()
     for hidden in ("tanh", "relu"):
         net = make_network(hidden=hidden)
-        assert lean_cost(net, X, Y)(net.params) == net.cost_function(X, Y)(net.params)
+        f, params, grads = _sweep_setup(hidden)
+        assert f(params) == net.cost_function(X, Y)(net.params)
+        moved = {k: v + 0.1 for k, v in params.items()}
+        assert f(moved) == net.cost_function(X, Y)(moved) != f(params)
+        _, cache = net.forward(X, training=True, update_running=False)
+        for k, g in net.backward(Y, cache).items():
+            np.testing.assert_array_equal(grads[k], g)
 
 
 def test_epsilon_sweep_shows_truncation_and_round_off():

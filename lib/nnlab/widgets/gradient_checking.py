@@ -139,28 +139,14 @@ bug_explorer = Explorer(
     title="Gradient check of a backward pass with an injected bug", columns=3)
 
 
-def lean_cost(net: Network, X, Y):
-    """``f(params) -> J`` for a plain network (no dropout, no batch norm, no penalty): the
-    same cross-entropy as ``net.cost_function(X, Y)`` without its argument checks, because
-    an ε sweep evaluates ``J`` about a thousand times per redraw."""
-    g = {"tanh": np.tanh, "relu": lambda Z: np.maximum(Z, 0.0)}[net.hidden]
-    L, m = net.L, X.shape[1]
-
-    def f(params):
-        A = X
-        for l in range(1, L):
-            A = g(params[f"W{l}"] @ A + params[f"b{l}"])
-        ZL = params[f"W{L}"] @ A + params[f"b{L}"]
-        return float(np.sum(np.logaddexp(0.0, ZL) - Y * ZL) / m)
-    return f
-
-
 @lru_cache(maxsize=2)
 def _sweep_setup(hidden: str):
+    """``(f, params, grads)`` for :func:`~nnlab.finite_differences.epsilon_sweep`: the
+    network's own cost ``net.cost_function(X, Y)`` and its backprop gradients."""
     X, Y = check_data()
     net = make_network(hidden=hidden)
     _, cache = net.forward(X, training=True, update_running=False)
-    return lean_cost(net, X, Y), net.params, net.backward(Y, cache)
+    return net.cost_function(X, Y), net.params, net.backward(Y, cache)
 
 
 @lru_cache(maxsize=8)
