@@ -1,6 +1,6 @@
 """Tests for nnlab.race: the contestants are the library's optimizers, a race on a surface
-is run_optimizer per contestant, a race on data is the training loop of nnlab.train on
-one nnlab.model.Network per contestant; divergence is reported as data, without warnings."""
+is run_optimizer per contestant, a race on data is one nnlab.train.train run on one
+nnlab.model.Network per contestant; divergence is reported as data, without warnings."""
 import warnings
 
 import numpy as np
@@ -8,8 +8,8 @@ import pytest
 
 from nnlab.model import Network
 from nnlab.optimizers import SGD, Adam, Momentum, RMSprop
-from nnlab.race import (OPTIMIZERS, join_races, make_optimizers, race_on_data,
-                        race_on_surface)
+from nnlab.race import (OPTIMIZERS, _LastGoodStep, join_races, make_optimizers,
+                        race_on_data, race_on_surface)
 from nnlab.surfaces import elongated_quadratic, rosenbrock, run_optimizer
 from nnlab.train import train
 
@@ -101,6 +101,8 @@ def test_data_race_is_the_training_loop_of_nnlab_train():
     assert np.isclose(d.epoch_costs[0, -1], net.loss(X, Y))
     assert np.isclose(d.epoch_costs[0, 0], Network((2, 5, 3, 1), seed=4).loss(X, Y))
     assert isinstance(d.optimizers[0], Adam) and d.optimizers[0].t == 7 * 4
+    assert d.histories[0].costs == h.costs and d.histories[0].train_costs == h.train_costs
+    assert d.accuracy[0] == net.accuracy(X, Y)
 
 
 def test_data_race_copies_with_the_same_rule_stay_identical_and_learn():
@@ -127,6 +129,16 @@ def test_data_race_reports_divergence_as_data_not_warnings():
     assert np.all(np.isnan(d.epoch_costs[0, d.diverged_at[0]:]))
     assert all(np.all(np.isfinite(p)) for net in d.nets for p in net.params.values())
     assert np.allclose(acc, d.accuracy)
+    # full batch, one step per epoch: GD's step 2 blew up (the cost before step 3 is huge);
+    # its network is put back to where it was before that step, i.e. after one step
+    assert d.diverged_at == [2, None]
+    assert np.all(np.isfinite(d.batch_costs[0, :2])) and np.all(np.isnan(d.batch_costs[0, 2:]))
+    assert np.all(np.isfinite(d.batch_costs[1])) and d.histories[0].diverged
+    assert not d.histories[1].diverged
+    one_step = Network((2, 8, 1), seed=0)
+    train(one_step, X, Y, SGD(lr=50.0), epochs=1, mini_batch_size=40)
+    for key, p in one_step.params.items():
+        np.testing.assert_allclose(d.nets[0].params[key], p, rtol=1e-12)
 
 
 def test_data_race_schedule_sets_each_step_rate():
@@ -145,6 +157,48 @@ def test_data_race_schedule_may_give_each_copy_its_own_rate():
     assert np.array_equal(d.nets[0].params["W1"], start["W1"])
     assert not np.allclose(d.nets[1].params["W1"], start["W1"])
     assert d.lrs.shape == (2, 6) and np.all(d.lrs[0] == 0.0)
+    # α = 0 skips the step: an Adam copy given 0 for the first epoch takes only 3 steps,
+    # and its first step then is Adam's first step (same as a fresh Adam's)
+    d = race_on_data(X, Y, (2, 3, 1), optimizers=["Adam", "Adam"], epochs=2,
+                     mini_batch_size=10,
+                     schedule=lambda epoch, it: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
+    assert d.optimizers[0].t == 3 and d.optimizers[1].t == 6
+    assert np.all(d.epoch_costs[0, :2] == d.epoch_costs[0, 0])
+    assert not np.allclose(d.epoch_costs[0], d.epoch_costs[1])
+
+
+def test_the_step_that_blew_up_is_the_last_real_step_not_a_skipped_one():
+    # race_on_data's step_callback keeps the parameters from before the latest update;
+    # iterations whose α = 0 skipped the update do not count as steps
+    X, Y = _toy(30)
+    net, opt = Network((2, 3, 1), seed=0), SGD(lr=0.1)
+    keep = _LastGoodStep(net, opt)
+    rates = [0.1, 0.0, 0.1, 0.0, 0.0, 0.0]
+    train(net, X, Y, opt, epochs=2, mini_batch_size=10, schedule=rates.__getitem__,
+          schedule_every="iteration", step_callback=keep)
+    assert opt.t == 2 and keep.last_step == 3          # iterations 0 and 2 were steps
+    final = {key: p.copy() for key, p in net.params.items()}
+    first_step_only = Network((2, 3, 1), seed=0)        # before step 3 = after step 1
+    train(first_step_only, X, Y, SGD(lr=0.1), epochs=1, mini_batch_size=10,
+          schedule=[0.1, 0.0, 0.0].__getitem__, schedule_every="iteration")
+    keep.restore(net)
+    start = Network((2, 3, 1), seed=0).params
+    for key, p in net.params.items():
+        np.testing.assert_array_equal(p, first_step_only.params[key])
+        assert not np.array_equal(p, final[key]) and not np.array_equal(p, start[key])
+
+
+def test_data_race_takes_a_mapping_of_optimizer_objects_with_their_own_rates():
+    X, Y = _toy(30)
+    d = race_on_data(X, Y, (2, 3, 1), optimizers={"slow": SGD(lr=0.01), "fast": SGD(lr=0.3)},
+                     epochs=2, mini_batch_size=10)
+    assert d.names == ("slow", "fast")
+    assert np.all(d.lrs[0] == 0.01) and np.all(d.lrs[1] == 0.3)
+    for opt, rate in zip(d.optimizers, (0.01, 0.3)):
+        net = Network((2, 3, 1), seed=0)
+        train(net, X, Y, SGD(lr=rate), epochs=2, mini_batch_size=10)
+        np.testing.assert_allclose(d.nets[d.optimizers.index(opt)].params["W1"],
+                                   net.params["W1"], rtol=1e-12)
 
 
 def test_joined_races_are_the_race_of_all_contestants():
@@ -157,6 +211,7 @@ def test_joined_races_are_the_race_of_all_contestants():
                         mini_batch_size=16)
     joined = join_races(gd, adam)
     assert joined.names == both.names and joined.diverged_at == both.diverged_at
+    assert [h.costs for h in joined.histories] == [h.costs for h in both.histories]
     for a, b in [(joined.epoch_costs, both.epoch_costs), (joined.batch_costs, both.batch_costs),
                  (joined.lrs, both.lrs), (joined.accuracy, both.accuracy)]:
         np.testing.assert_array_equal(a, b)

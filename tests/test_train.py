@@ -87,6 +87,55 @@ def test_schedule_sets_lr_every_decay_every_epochs(moons):
     assert h.lrs == pytest.approx([0.1] * 3 + [0.1 / 4] * 3 + [0.1 / 7])
 
 
+def test_schedule_every_iteration_sets_lr_before_each_update(moons):
+    # full batch: iteration t is epoch t, so the per-iteration clock is checkable by hand
+    X, Y = moons
+    net, ref = Network([2, 5, 1], seed=3), Network([2, 5, 1], seed=3)
+    rate = lambda t: 0.5 / (1 + t)
+    h = train(net, X, Y, SGD(lr=0.5), epochs=4, mini_batch_size=None, schedule=rate,
+              schedule_every="iteration")
+    assert h.lrs == pytest.approx([0.5, 0.25, 0.5 / 3, 0.125])
+    for t in range(4):
+        _, grads = ref.loss_and_grads(X, Y)
+        for k in ref.params:
+            ref.params[k] -= rate(t) * grads["d" + k]
+    for k in ref.params:
+        np.testing.assert_allclose(net.params[k], ref.params[k], atol=1e-12)
+    # mini-batches: one α per update, ticking every decay_every updates across epochs
+    seen = []
+    opt = SGD(lr=1.0)
+    h = train(Network([2, 4, 1], seed=0), X, Y, opt, epochs=2, mini_batch_size=100,
+              schedule=lambda t: 1.0 / (1 + t), schedule_every="iteration", decay_every=3,
+              step_callback=lambda t, n, hist: seen.append(opt.lr))
+    expected = [1.0] * 3 + [0.25] * 3 + [1 / 7] * 2      # 4 updates per epoch
+    assert h.lrs == pytest.approx(expected) and seen == pytest.approx(expected)
+    assert len(h.costs) == 8 and len(h.epoch_costs) == 2
+
+
+def test_a_zero_scheduled_rate_skips_the_updates():
+    # α = 0 from a schedule is "no update" (the optimizer refuses lr = 0 itself): the
+    # optimizer is not called, its state and the parameters stay put, costs are recorded
+    X, Y = _small_moons(40)
+    start = Network([2, 4, 1], seed=0).params
+    adam = Adam(lr=0.01)
+    calls = []
+    net = Network([2, 4, 1], seed=0)
+    h = train(net, X, Y, adam, epochs=3, mini_batch_size=10, schedule=lambda t: 0.0,
+              schedule_every="iteration", step_callback=lambda t, n, hist: calls.append(t))
+    assert adam.t == 0 and adam.lr == 0.01 and h.lrs == [0.0] * 12
+    assert calls == list(range(12)) and len(h.costs) == 12 and np.all(np.isfinite(h.costs))
+    for k, p in net.params.items():
+        np.testing.assert_array_equal(p, start[k])
+    # per epoch: updates in epochs 0 and 2 only; Adam takes 4 + 4 steps
+    adam = Adam(lr=0.01)
+    h = train(Network([2, 4, 1], seed=0), X, Y, adam, epochs=3, mini_batch_size=10,
+              schedule=lambda e: 0.0 if e == 1 else 0.01)
+    assert adam.t == 8 and h.lrs == [0.01, 0.0, 0.01]
+    assert h.train_costs[0] == h.train_costs[1] != h.train_costs[2]
+    with pytest.raises(ValueError, match="^lr"):          # a negative α is still refused
+        train(Network([2, 4, 1]), X, Y, SGD(lr=0.1), epochs=1, schedule=lambda e: -0.1)
+
+
 def test_early_stopping_restores_best_weights(moons):
     X, Y = moons
     s = train_dev_test_split(X, Y, (0.5, 0.5, 0.0), seed=0)
@@ -132,6 +181,7 @@ def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
     (dict(on_divergence="ignore"), "on_divergence"),
     (dict(measure_every=0), "measure_every"),
     (dict(step_callback=3), "step_callback"),
+    (dict(schedule_every="batch"), "schedule_every"),
 ])
 def test_bad_arguments_name_the_parameter(moons, kwargs, name):
     X, Y = moons

@@ -38,3 +38,13 @@ def test_constant_schedule_matches_its_baseline_and_legend_quotes_final_cost():
     fig = decay_explorer.figure(kind="constant", lr0=0.3)
     legend = [t.get_text() for t in fig.axes[1].get_legend().get_texts()]
     assert legend[0].startswith(f"with schedule: J = {d.epoch_costs[0, -1]:.3f}")
+
+
+def test_a_schedule_that_reaches_zero_stops_the_run_there():
+    # cosine over 60 "epochs" on the per-mini-batch clock: α = 0 from iteration 60 on
+    # (7.5 epochs of 8 mini-batches); a zero α skips the step, so the cost freezes
+    d = run_schedule("cosine + warm-up", lr0=1.0, warmup=5, per_iteration=True)
+    assert np.all(d.lrs[0, 60:] == 0.0) and np.all(d.lrs[0, :60] > 0.0)
+    cost = d.epoch_costs[0]
+    assert np.all(cost[8:] == cost[8]) and cost[7] != cost[8]
+    assert d.diverged_at == [None, None] and d.histories[0].lrs == list(d.lrs[0])

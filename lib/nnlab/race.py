@@ -11,9 +11,9 @@ adds is the bookkeeping of running several contestants on the same problem:
   ``beta_rms`` is given, RMSprop's average);
 * :func:`race_on_surface` collects the paths on a 2-D surface into one
   :class:`RaceResult` (arrays of equal length, ready to plot);
-* :func:`race_on_data` trains the networks from the same initial weights on the same
-  mini-batches (those of ``nnlab.train.train`` with the same ``seed``), with an optional
-  α per iteration and per contestant, and collects the costs into a :class:`DataRace`
+* :func:`race_on_data` runs :func:`nnlab.train.train` once per contestant with the
+  same ``seed`` (same initial weights, same mini-batches), with an optional α per
+  iteration and per contestant, and collects the costs into a :class:`DataRace`
   (:func:`join_races` puts the rows of several races side by side).
 
 A contestant that diverges is frozen at its last good point (or parameters) and its
@@ -28,10 +28,10 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .checks import check_int, check_matrix, check_range
-from .minibatch import random_mini_batches
 from .model import Network
 from .optimizers import SGD, Adam, Momentum, Optimizer, RMSprop
 from .surfaces import SURFACES, Surface, run_optimizer
+from .train import train
 
 OPTIMIZERS = ("GD", "Momentum", "RMSprop", "Adam")
 MAX_COST = 1e8  # as in nnlab.train.train: a cost this large means the run blew up
@@ -147,13 +147,16 @@ class DataRace:
     """A race on data, one row per contestant.
 
     ``epoch_costs`` is ``(K, epochs + 1)``: the full-batch cost ``net.loss(X, Y)`` before
-    training and after each epoch (NaN from the epoch a run diverged in); ``batch_costs``
-    is ``(K, iterations)``, the cost of each mini-batch before its step; ``lrs`` is
-    ``(K, iterations)``, the α each contestant used at each step; ``nets`` the trained
-    :class:`~nnlab.model.Network` of each contestant (a diverged one holds its last
-    finite parameters); ``optimizers`` their optimizer objects; ``accuracy`` the final
-    training accuracy; ``diverged_at[k]`` the iteration (counted from 1) at which
-    contestant ``k`` blew up, or ``None``.
+    training and after each epoch (``[history.initial_cost] + history.train_costs``; NaN
+    from the epoch a run diverged in); ``batch_costs`` is ``(K, iterations)``, the cost of
+    each mini-batch before its step (``history.costs``; NaN from the divergence on);
+    ``lrs`` is ``(K, iterations)``, the α each contestant was given at each step (0: the
+    step was skipped); ``nets`` the trained :class:`~nnlab.model.Network` of each
+    contestant (a diverged one holds its parameters from before the step that blew up);
+    ``optimizers`` their optimizer objects; ``accuracy`` the final training accuracy;
+    ``diverged_at[k]`` the iteration (counted from 1) at which contestant ``k`` blew up,
+    or ``None``; ``histories`` the :class:`~nnlab.train.History` that
+    :func:`nnlab.train.train` returned for each (``message`` says why a run stopped).
     """
 
     names: tuple
@@ -164,6 +167,7 @@ class DataRace:
     optimizers: list
     accuracy: np.ndarray
     diverged_at: list
+    histories: list = field(default_factory=list)
 
 
 def join_races(*races: DataRace) -> DataRace:
@@ -183,13 +187,35 @@ def join_races(*races: DataRace) -> DataRace:
                     sum((r.nets for r in races), []),
                     sum((r.optimizers for r in races), []),
                     np.concatenate([r.accuracy for r in races]),
-                    sum((r.diverged_at for r in races), []))
+                    sum((r.diverged_at for r in races), []),
+                    sum((r.histories for r in races), []))
 
 
-def _freeze(net: Network, backup: dict) -> None:
-    """Put back the parameters saved before the step that blew up."""
-    for key, p in net.params.items():
-        np.copyto(p, backup[key])
+class _LastGoodStep:
+    """A ``step_callback`` for :func:`nnlab.train.train` that keeps the parameters from
+    before the latest update (two buffers, swapped after every update), so that a run
+    which blows up can be put back to where it was before the step that did it."""
+
+    def __init__(self, net: Network, optimizer: Optimizer):
+        self.optimizer = optimizer
+        self.before = {key: p.copy() for key, p in net.params.items()}
+        self.after = {key: p.copy() for key, p in net.params.items()}
+        self.steps_seen = optimizer.t
+        self.last_step = 0  # the latest update, counted from 1 (0: none yet)
+
+    def __call__(self, iteration: int, net: Network, history) -> None:
+        if self.optimizer.t == self.steps_seen:  # α = 0: no update at this iteration
+            return
+        self.steps_seen = self.optimizer.t
+        self.before, self.after = self.after, self.before
+        for key, p in net.params.items():
+            np.copyto(self.after[key], p)
+        self.last_step = iteration + 1
+
+    def restore(self, net: Network) -> None:
+        """Put back the parameters from before the latest update."""
+        for key, p in net.params.items():
+            np.copyto(p, self.before[key])
 
 
 def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
@@ -203,16 +229,18 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     """Train one ``Network(layer_dims, hidden, init=init, init_scale=init_scale,
     lambd=lambd, seed=seed)`` per contestant on ``X (n_x, m)``, ``Y (1, m)``.
 
-    Every network starts from the same weights and, epoch ``e``, sees the mini-batches
-    ``random_mini_batches(X, Y, mini_batch_size, seed + e)``: the loop of
-    :func:`nnlab.train.train` with the same ``seed``, so the only difference is the
-    update rule. Each step is ``J, grads = net.loss_and_grads(X_t, Y_t)`` then
-    ``optimizer.step(net.params, grads)``. ``schedule(epoch, iteration) -> α`` (both
-    counted from 0) sets ``optimizer.lr`` before every step; it may return one α per
-    contestant (an array of length ``K``); a contestant given ``α = 0`` skips that step.
-    When a contestant's cost becomes NaN/inf or exceeds ``MAX_COST`` (the test of
-    ``train``), the step before is the one that blew up: its parameters are put back to
-    what they were before that step, and the step is reported in ``diverged_at``.
+    Each contestant is one call of :func:`nnlab.train.train` with the same ``seed``:
+    every network starts from the same weights and, epoch ``e``, sees the mini-batches
+    ``random_mini_batches(X, Y, mini_batch_size, seed + e)``, so the only difference is
+    the update rule. Contestants given by name use ``lr`` (see :func:`make_optimizers`),
+    a mapping's optimizers their own ``lr``. ``schedule(epoch, iteration) -> α`` (both
+    counted from 0) gives the α of every step instead (``train`` with
+    ``schedule_every="iteration"``); it is evaluated once per iteration, may return one
+    α per contestant (an array of length ``K``), and ``α = 0`` skips that step.
+    A contestant whose cost becomes NaN/inf or exceeds ``MAX_COST`` is stopped there
+    (``on_divergence="stop"``): the step before is the one that blew up, its parameters
+    are put back to what they were before that step, and the step is reported in
+    ``diverged_at``.
     """
     X = check_matrix("X", X)
     Y = check_matrix("Y", Y, rows=1, cols=X.shape[1])
@@ -227,54 +255,40 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     names, opts = _contestants(optimizers, lr=lr, beta1=beta1, beta2=beta2,
                                epsilon=epsilon, beta_rms=beta_rms)
     K = len(names)
-    nets = [Network(layer_dims, hidden=hidden, init=init, init_scale=init_scale,
-                    lambd=lambd, seed=seed) for _ in range(K)]
-    rngs = [np.random.default_rng(seed) for _ in range(K)]  # dropout masks, as in train
-    for opt in opts:
-        opt.reset()
-    backups = [{key: p.copy() for key, p in net.params.items()} for net in nets]
     m = X.shape[1]
-    n_batches = -(-m // mini_batch_size)
+    per_epoch = -(-m // mini_batch_size)  # ⌈m / s⌉ mini-batches
+    n_iter = epochs * per_epoch
+    if schedule is None:
+        lrs = np.repeat([[opt.lr] for opt in opts], n_iter, axis=1)
+    else:
+        lrs = np.empty((K, n_iter))
+        for it in range(n_iter):
+            lrs[:, it] = np.broadcast_to(np.asarray(schedule(it // per_epoch, it),
+                                                    dtype=float), (K,))
     epoch_costs = np.full((K, epochs + 1), np.nan)
-    batch_costs = np.full((K, epochs * n_batches), np.nan)
-    lrs = np.empty((K, epochs * n_batches))
-    diverged_at: list = [None] * K
-    last_step = [0] * K  # the iteration of each contestant's latest step
-    it = 0
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        epoch_costs[:, 0] = [net.loss(X, Y) for net in nets]
-        for epoch in range(epochs):
-            for X_t, Y_t in random_mini_batches(X, Y, mini_batch_size, seed=seed + epoch):
-                alphas = np.broadcast_to(
-                    np.asarray(lr if schedule is None else schedule(epoch, it), dtype=float),
-                    (K,))
-                lrs[:, it] = alphas
-                it += 1
-                for k in range(K):
-                    if diverged_at[k] is not None:
-                        continue
-                    net, opt, backup = nets[k], opts[k], backups[k]
-                    J, grads = net.loss_and_grads(X_t, Y_t, rng=rngs[k])
-                    if not J <= MAX_COST:  # NaN, inf or huge: the previous step blew up
-                        _freeze(net, backup)
-                        diverged_at[k] = last_step[k]
-                        continue
-                    batch_costs[k, it - 1] = J
-                    if alphas[k] <= 0:
-                        continue
-                    for key, p in net.params.items():
-                        np.copyto(backup[key], p)
-                    opt.lr = alphas[k]
-                    opt.step(net.params, grads)
-                    last_step[k] = it
-            for k, net in enumerate(nets):
-                if diverged_at[k] is None:
-                    J = net.loss(X, Y)
-                    if J <= MAX_COST:
-                        epoch_costs[k, epoch + 1] = J
-                    else:
-                        _freeze(net, backups[k])
-                        diverged_at[k] = last_step[k]
-                        batch_costs[k, last_step[k]:] = np.nan
-    acc = np.array([net.accuracy(X, Y) for net in nets])
-    return DataRace(names, epoch_costs, batch_costs, lrs, nets, opts, acc, diverged_at)
+    batch_costs = np.full((K, n_iter), np.nan)
+    nets, histories, diverged_at = [], [], []
+    for k, opt in enumerate(opts):
+        opt.reset()
+        net = Network(layer_dims, hidden=hidden, init=init, init_scale=init_scale,
+                      lambd=lambd, seed=seed)
+        last_good = _LastGoodStep(net, opt)
+        h = train(net, X, Y, opt, epochs=epochs, mini_batch_size=mini_batch_size, seed=seed,
+                  schedule=None if schedule is None else lrs[k].__getitem__,
+                  schedule_every="iteration", max_cost=MAX_COST, on_divergence="stop",
+                  step_callback=last_good)
+        costs = [h.initial_cost] + h.train_costs
+        epoch_costs[k, :len(costs)] = costs
+        batch_costs[k, :len(h.costs)] = h.costs
+        if h.diverged:
+            last_good.restore(net)
+            diverged_at.append(last_good.last_step)
+            batch_costs[k, last_good.last_step:] = np.nan  # measured after the bad step
+        else:
+            diverged_at.append(None)
+        nets.append(net)
+        histories.append(h)
+    acc = np.array([h.train_acc[-1] if not h.diverged else net.accuracy(X, Y)
+                    for net, h in zip(nets, histories)])
+    return DataRace(names, epoch_costs, batch_costs, lrs, nets, opts, acc, diverged_at,
+                    histories)

@@ -7,8 +7,10 @@ printing a page of NumPy overflow warnings; with ``on_divergence="stop"`` it ret
 partial history instead (``history.diverged``, ``history.message``), so a widget can
 draw the run up to the point it blew up. ``callback(epoch, net, history)`` is called
 after every epoch: snapshots of the parameters, per-layer statistics, anything a
-chapter wants to record (``step_callback(iteration, net, history)`` after every update). Full-batch training (one update per epoch, as in the
-chapters on overfitting) is ``mini_batch_size=None``.
+chapter wants to record (``step_callback(iteration, net, history)`` after every update).
+Full-batch training (one update per epoch, as in the chapters on overfitting) is
+``mini_batch_size=None``; a schedule may tick once per epoch or, with
+``schedule_every="iteration"``, once per mini-batch.
 """
 from __future__ import annotations
 
@@ -35,8 +37,10 @@ class History:
     weighted by batch size), ``train_costs`` (``J``, cross-entropy + penalty, on all
     ``m`` training examples after the epoch's last update, test mode: the smooth curve),
     ``train_acc``, ``dev_acc`` and ``dev_costs`` (dev cross-entropy without the penalty,
-    test mode), ``lrs`` (the learning rate used) and ``epoch_seconds`` (wall time of the
-    epoch's shuffle and updates, not of these per-epoch measurements).
+    test mode), ``lrs`` (the learning rate used; one per iteration instead with
+    ``schedule_every="iteration"``; 0 where the schedule skipped updates) and
+    ``epoch_seconds`` (wall time of the epoch's shuffle and updates, not of these
+    per-epoch measurements).
     ``initial_cost``: ``J`` on all ``m`` examples before the first update (test mode),
     so ``[initial_cost] + train_costs`` is the cost after 0, 1, … epochs.
     ``measured_epochs``: the epochs at which ``train_costs``, ``train_acc``, ``dev_acc``
@@ -111,14 +115,20 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
           schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
           decay_every: int = 1, max_cost: float | None = 1e8, callback=None,
           on_divergence: str = "raise", measure_every: int = 1,
-          step_callback=None) -> History:
+          step_callback=None, schedule_every: str = "epoch") -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
     Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
     ``decay_every``, set ``optimizer.lr = schedule(e)``; shuffle into mini-batches with
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)`` (``None``: one batch of all
     ``m``); for each batch ``t`` compute ``J^{t}`` and the gradients, then
-    ``optimizer.step(net.params, grads)``. Dropout masks come from
+    ``optimizer.step(net.params, grads)``. With ``schedule_every="iteration"`` the
+    schedule's clock is the iteration instead: before update ``t = 0, 1, …`` (counted
+    across epochs), if ``t`` is a multiple of ``decay_every``,
+    ``optimizer.lr = schedule(t)``. Either way a schedule value of exactly 0 means
+    "no update": the updates are skipped (the optimizer is not called, so its moments
+    and step count ``t`` stay as they were; the costs are still recorded) until the
+    schedule gives a positive α again. Dropout masks come from
     ``np.random.default_rng(seed)``, so a run is reproducible. With
     ``optimizer=SGD(lr)`` this is mini-batch gradient descent, ``W[l] := W[l] − α dW[l]``
     once per batch: ``mini_batch_size = m`` (or ``None``) is batch gradient descent (one
@@ -144,7 +154,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     once that epoch's measurements (and early stopping's update) are in ``history``,
     including the epoch at which early stopping fires. ``step_callback(iteration, net,
     history)``, if given, is called after every update ``iteration = 0, 1, …`` (after
-    ``optimizer.step``, with that step's ``J^{t}`` last in ``history.costs``): for what
+    ``optimizer.step``, with that step's ``J^{t}`` last in ``history.costs``; also after
+    an iteration whose update a zero α skipped): for what
     changes at every step, e.g. the batch-norm running statistics ``net.running``,
     which with ``bn_momentum = 0`` are exactly the statistics of the step's mini-batch.
 
@@ -167,6 +178,9 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
         check_positive("max_cost", max_cost)
     if schedule is not None and not callable(schedule):
         raise ValueError(f"schedule must be a callable epoch -> lr, got {schedule!r}")
+    if schedule_every not in ("epoch", "iteration"):
+        raise ValueError("schedule_every must be 'epoch' or 'iteration', "
+                         f"got {schedule_every!r}")
     if (X_dev is None) != (Y_dev is None):
         raise ValueError("X_dev and Y_dev must be given together")
     if X_dev is not None:
@@ -186,7 +200,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     try:
         return _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev,
                       T_dev if X_dev is not None else None, early_stopping, decay_every,
-                      max_cost, callback, measure_every, step_callback, history)
+                      max_cost, callback, measure_every, step_callback,
+                      schedule_every == "iteration", history)
     except DivergenceError as err:
         if on_divergence == "raise":
             raise
@@ -194,20 +209,31 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
         return history
 
 
+def _set_lr(optimizer, value) -> float:
+    """``optimizer.lr = value`` unless ``value`` is 0 (no update); returns α as a float.
+    A negative α is refused by the optimizer."""
+    alpha = float(value)
+    if alpha != 0.0:
+        optimizer.lr = alpha
+    return alpha
+
+
 def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
            early_stopping, decay_every, max_cost, callback, measure_every, step_callback,
-           history):
+           per_iteration, history):
     rng = np.random.default_rng(seed)
     best_running = None
     start = time.perf_counter()
     iteration = 0
+    alpha = float(optimizer.lr)  # the current α; 0 (from a schedule) skips the updates
     # Overflow on the way to divergence is expected: it is reported once, as an error.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         history.initial_cost = float(net.loss(X, T))
         for epoch in range(epochs):
-            if schedule is not None and epoch % decay_every == 0:
-                optimizer.lr = schedule(epoch)
-            history.lrs.append(float(optimizer.lr))
+            if schedule is not None and not per_iteration and epoch % decay_every == 0:
+                alpha = _set_lr(optimizer, schedule(epoch))
+            if not per_iteration:
+                history.lrs.append(float(optimizer.lr) if alpha else 0.0)
             total = 0.0
             epoch_start = time.perf_counter()
             for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
@@ -218,7 +244,12 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
                     raise _diverged(history, iteration, epoch, optimizer.lr, problem)
                 history.costs.append(J)
                 total += J * X_t.shape[1]
-                optimizer.step(net.params, grads)
+                if per_iteration:
+                    if schedule is not None and iteration % decay_every == 0:
+                        alpha = _set_lr(optimizer, schedule(iteration))
+                    history.lrs.append(float(optimizer.lr) if alpha else 0.0)
+                if alpha != 0.0:
+                    optimizer.step(net.params, grads)
                 if step_callback is not None:
                     step_callback(iteration, net, history)
                 iteration += 1
