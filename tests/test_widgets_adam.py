@@ -1,5 +1,4 @@
 """The Adam chapter's widgets: the numbers and notes they draw are the right ones."""
-import numpy as np
 
 from nnlab.widgets.adam import RACE_SURFACES, moons_explorer, race_explorer
 

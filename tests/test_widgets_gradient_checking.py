@@ -1,7 +1,6 @@
 """The gradient-checking widgets flag what they should, with the course's thresholds."""
 import numpy as np
 
-from nnlab.model import Network
 from nnlab.widgets.gradient_checking import (EPS_GRID, _sweep_setup, bug_explorer, check_data,
                                              epsilon_explorer, make_network, run_check, sweep)
 

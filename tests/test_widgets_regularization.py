@@ -1,7 +1,6 @@
 """Regularization widget: the accuracies and the histogram title it shows are the right ones."""
 import numpy as np
 
-from nnlab.model import Network
 from nnlab.overfitting import football_split
 from nnlab.widgets.regularization import NEAR_ZERO, _fit, regularization_explorer
 

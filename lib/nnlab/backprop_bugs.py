@@ -19,7 +19,6 @@ report points at the highest layer that is wrong.
 """
 from __future__ import annotations
 
-import numpy as np
 
 from .activations import get_activation, sigmoid
 from .checks import check_int

@@ -94,11 +94,17 @@ class RaceResult:
     diverged_at: list = field(default_factory=list)
     runs: list = field(default_factory=list)
 
+    def valid(self, k: int, rows: np.ndarray) -> np.ndarray:
+        """Row ``k`` of ``rows`` (``paths``, ``costs`` or anything indexed alike) up to the
+        step where contestant ``k`` diverged: what is worth drawing."""
+        stop = self.diverged_at[k]
+        return rows[k, : (stop if stop is not None else rows.shape[1])]
+
     def first_below(self, level: float) -> list:
         """For each contestant, the first step ``t`` with ``f(θ_t) < level`` (or ``None``)."""
         out = []
-        for row, stop in zip(self.costs, self.diverged_at):
-            below = np.flatnonzero(row[: (stop if stop is not None else len(row))] < level)
+        for k in range(len(self.names)):
+            below = np.flatnonzero(self.valid(k, self.costs) < level)
             out.append(int(below[0]) if below.size else None)
         return out
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, NullLocator
 
 from ..data import make_moons
-from ..plots import PATH_COLORS, grid_over, plot_contours, plot_decision_boundary, plot_path
+from ..plots import (PATH_COLORS, grid_over, plain_log_axis, plot_contours,
+                     plot_decision_boundary, plot_path)
 from ..race import race_on_data, race_on_surface
 from ..surfaces import elongated_quadratic, plateau, rosenbrock, saddle
 from . import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure, note_on_axes
@@ -25,24 +25,6 @@ QUADRATIC = elongated_quadratic(ratio=100, scale=0.1)
 RACE_SURFACES = {"elongated quadratic": QUADRATIC, "Rosenbrock": rosenbrock(),
                  "saddle": saddle(), "plateau": plateau()}
 """The surfaces of the race widget, by the label of its dropdown."""
-
-
-def fast_layout(fig, left=0.07, right=0.98, bottom=0.13, top=0.91, wspace=0.25,
-                hspace=0.35):
-    """Fixed margins instead of the constrained layout: the layout solver costs about
-    45 ms per redraw, a third of a widget's time budget."""
-    fig.set_layout_engine(None)
-    fig.subplots_adjust(left=left, right=right, bottom=bottom, top=top, wspace=wspace,
-                        hspace=hspace)
-    return fig
-
-
-def plain_log_y(ax):
-    """Log-scale y with plain tick labels and no minor ticks: mathtext labels (10⁻³)
-    triple the render time, and the minor ticks of a dozen decades cost about 40 ms."""
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-    ax.yaxis.set_minor_locator(NullLocator())
 
 
 def _diverged_note(names, diverged_at, unit="step"):
@@ -57,23 +39,21 @@ def race_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta1: fl
     s = RACE_SURFACES[surface]
     xlim, ylim = s.bounds
     r = race_on_surface(s, lr=lr, beta1=beta1, beta2=beta2, steps=steps)
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8)
-    fast_layout(fig, left=0.06, right=0.99, wspace=0.28)
+    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8, left=0.06, right=0.99,
+                                bottom=0.13, top=0.91, wspace=0.28)
     plot_contours(ax, s.f, xlim, ylim, levels=25, resolution=90)
     for k, name in enumerate(r.names):
-        stop = r.diverged_at[k]
-        plot_path(ax, r.paths[k, : (stop if stop is not None else steps + 1)], label=name,
-                  color=PATH_COLORS[name])
+        plot_path(ax, r.valid(k, r.paths), label=name, color=PATH_COLORS[name])
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     ax.set_title(f"{surface}: α = {lr:.3g}, β1 = {beta1:.2f}, β2 = {beta2:.3f}", fontsize=9)
     gap = np.maximum(r.costs - s.f_min, 1e-12)
     for k, name in enumerate(r.names):
-        stop = r.diverged_at[k]
-        row = gap[k, : (stop if stop is not None else steps + 1)]
+        row = r.valid(k, gap)
         ax2.plot(np.arange(row.size), row, color=PATH_COLORS[name], label=name, lw=1.4)
-    plain_log_y(ax2)
+    ax2.set_yscale("log")
+    plain_log_axis(ax2.yaxis)
     ax2.set_ylim(1e-12, max(10.0, float(np.nanmax(gap[:, 0])) * 10))
     ax2.set_xlabel("step $t$")
     ax2.set_ylabel("$f(\\theta_t) - f_{min}$")
@@ -117,10 +97,10 @@ def moons_figure(lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999, epo
     X, Y, grid = _moons()
     d = race_on_data(X, Y, MOONS_LAYERS, lr=lr, beta1=beta1, beta2=beta2, epochs=epochs,
                      mini_batch_size=MOONS_BATCH, seed=0)
-    fig = new_figure(width=10.0, height=4.2)[0]
-    fig.clear()
-    fast_layout(fig, left=0.07, right=0.99, bottom=0.11, top=0.94, wspace=0.06, hspace=0.12)
-    gs = fig.add_gridspec(2, 4)
+    fig = new_figure(width=10.0, height=4.2, fixed=True)[0]
+    fig.clear()  # the panels below are laid out on a grid of their own
+    gs = fig.add_gridspec(2, 4, left=0.07, right=0.99, bottom=0.11, top=0.94, wspace=0.06,
+                          hspace=0.12)
     ax = fig.add_subplot(gs[:, :2])
     for k, name in enumerate(d.names):
         ax.plot(np.arange(epochs + 1), d.epoch_costs[k], color=PATH_COLORS[name], lw=1.5,
@@ -128,7 +108,8 @@ def moons_figure(lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999, epo
                 if d.diverged_at[k] is None else f"{name}: diverged")
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost $J$ (training set)")
-    plain_log_y(ax)
+    ax.set_yscale("log")
+    plain_log_axis(ax.yaxis)
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(f"same network, same mini-batches, α = {lr:.3g}", fontsize=9)
     note = _diverged_note(d.names, d.diverged_at, unit="iteration")

@@ -15,11 +15,11 @@ from functools import lru_cache
 import numpy as np
 
 from ..data import make_moons
+from ..plots import plain_log_axis
 from ..race import join_races, race_on_data
 from ..schedules import (constant, cosine_warmup, exponential_decay, inverse_time_decay,
                          staircase_decay)
 from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure, note_on_axes
-from .adam import fast_layout, plain_log_y
 
 KINDS = ("constant", "inverse time", "exponential", "staircase", "cosine + warm-up")
 DECAY_LAYERS = (2, 16, 8, 1)
@@ -91,14 +91,15 @@ def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     d = run_schedule(kind, lr0, decay_rate, keep, every, warmup, per_iteration)
     n_iter = d.lrs.shape[1]
     x = np.arange(n_iter) * DECAY_EPOCHS / n_iter
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.6)
-    fast_layout(fig, left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.22)
+    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.6, left=0.07, right=0.99,
+                                bottom=0.13, top=0.92, wspace=0.22)
     floor = lr0 * 1e-6  # log axis: draw α = 0 (end of a cosine) at a visible floor
     ax.plot(x, np.maximum(d.lrs[0], floor), color="#d62728", lw=1.6, label=kind)
     ax.axhline(lr0, color="#888888", ls="--", lw=1, label="constant α₀")
     # explicit limits before the log scale: a flat (constant) line must not autoscale
     ax.set_ylim(max(floor, float(d.lrs[0].min()) / 3), lr0 * 3)
-    plain_log_y(ax)
+    ax.set_yscale("log")
+    plain_log_axis(ax.yaxis)
     ax.set_xlabel("epoch")
     ax.set_ylabel("learning rate α")
     clock = "iteration (bug)" if per_iteration else "epoch"

@@ -11,12 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
 from ..data import Normalizer
 from ..least_squares import condition_number, gd_path, hessian, make_scaled_regression, \
     steps_to_converge
-from ..plots import plot_contours, plot_path
+from ..plots import plain_log_axis, plot_contours, plot_path
 from . import Explorer, FloatSlider, LogSlider, new_figure, note_on_axes
 
 START_OFFSET = np.array([-2.0, 1.0])  #: where GD starts, relative to the optimum ``w*``
@@ -48,17 +47,6 @@ def steps_curves(ratio: float):
     return {name: steps_to_converge(Xs, LR_GRID, w_star + START_OFFSET, w_star, tol=TOL,
                                     max_steps=MAX_STEPS)
             for name, (Xs, _, w_star, _) in prob.items()}
-
-
-def plain_log_axes(ax):
-    """Log-log axes with plain tick labels (mathtext labels like 10⁻³ triple render time)."""
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(numticks=6))
-        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        axis.set_minor_locator(NullLocator())
-        axis.set_minor_formatter(NullFormatter())
 
 
 def _bowl(H, w_star):
@@ -111,7 +99,10 @@ def contours_figure(ratio: float = 10.0, lr: float = 0.015):
             ax_steps.plot(LR_GRID[ok], s[ok], color=color, lw=1.5,
                           label=f"{name} (best {int(np.nanmin(s))} steps)")
     ax_steps.axvline(lr, color="#444444", ls="--", lw=1, label=f"α = {lr:.3g}")
-    plain_log_axes(ax_steps)
+    ax_steps.set_xscale("log")
+    ax_steps.set_yscale("log")
+    plain_log_axis(ax_steps.xaxis, numticks=6)
+    plain_log_axis(ax_steps.yaxis, numticks=6)
     ax_steps.set_ylim(1, MAX_STEPS * 1.5)
     ax_steps.set_xlabel("learning rate α")
     ax_steps.set_ylabel("steps to converge")

@@ -17,7 +17,6 @@ from ..plots import PATH_COLORS, plot_contours, plot_path
 from ..race import OPTIMIZERS, RaceResult, race_on_surface
 from ..surfaces import SURFACES
 from . import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
-from .adam import fast_layout
 
 SURFACE = SURFACES["saddle_plateau"]
 XLIM, YLIM = SURFACE.bounds
@@ -62,16 +61,14 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     """Left: the paths over the contours. Right: ``f`` per step, with the escape step of
     each optimizer marked and listed."""
     r, ms = escape_race(optimizer, lr, x0, y0, steps)
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8)
-    fast_layout(fig, left=0.06, right=0.99, wspace=0.28)
+    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8, left=0.06, right=0.99,
+                                bottom=0.13, top=0.91, wspace=0.28)
     plot_contours(ax, SURFACE.f, XLIM, YLIM, levels=22, resolution=90,
                   log=False)
     ax.plot([0, 0], [-1, 1], "k*", ms=8)
     ax.plot([0], [0], "kx", ms=8)
     for k, name in enumerate(r.names):
-        stop = r.diverged_at[k]
-        plot_path(ax, r.paths[k, : (stop if stop is not None else steps + 1)], label=name,
-                  color=PATH_COLORS[name])
+        plot_path(ax, r.valid(k, r.paths), label=name, color=PATH_COLORS[name])
     ax.set_xlim(*XLIM)
     ax.set_ylim(*YLIM)
     ax.axvspan(3, XLIM[1], color="#bbbbbb", alpha=0.25, lw=0)
@@ -82,14 +79,13 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     lines = []
     for k, name in enumerate(r.names):
-        stop = r.diverged_at[k]
-        row = r.costs[k, : (stop if stop is not None else steps + 1)]
+        row = r.valid(k, r.costs)
         ax2.plot(np.arange(row.size), row, color=PATH_COLORS[name], lw=1.5, label=name)
         t = ms[name]["escaped"]
         if t is not None:
             ax2.plot([t], [r.costs[k, t]], "o", color=PATH_COLORS[name], ms=6)
-        if stop is not None:
-            lines.append(f"{name}: diverged at step {stop}")
+        if r.diverged_at[k] is not None:
+            lines.append(f"{name}: diverged at step {r.diverged_at[k]}")
         else:
             lines.append(f"{name}: plateau {_fmt(ms[name]['plateau'])}, "
                          f"saddle {_fmt(ms[name]['saddle'])}, escaped {_fmt(t)}")
