@@ -34,3 +34,13 @@ def test_weights_of_skips_biases():
     p = {"W1": np.ones((2, 3)), "b1": np.full((2, 1), 7.0), "W2": np.zeros((1, 2))}
     w = weights_of(p)
     assert w.size == 8 and not np.any(w == 7.0)
+
+
+def test_football_with_grid_is_the_default_split_and_a_grid_over_it():
+    from nnlab.overfitting import football_split, football_with_grid
+    s, (pts, xx, yy) = football_with_grid()
+    assert np.array_equal(s.X_train, football_split().X_train)
+    assert pts.shape == (2, 70 * 70)
+    assert xx.min() <= s.X_train[0].min() and xx.max() >= s.X_train[0].max()
+    assert yy.min() <= s.X_train[1].min() and yy.max() >= s.X_train[1].max()
+    assert football_with_grid()[0] is s  # made once, shared by the widgets

@@ -12,12 +12,15 @@ and its ``callback`` keeps parameter snapshots when a widget needs them.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .checks import check_int, check_range
 from .data import Split, make_football, train_dev_test_split
+from .plots import grid_over
 
-__all__ = ["football_split", "diagnose", "weights_of"]
+__all__ = ["football_split", "football_with_grid", "diagnose", "weights_of"]
 
 
 def football_split(m: int = 600, noise: float = 0.1, n_train: int = 200, seed: int = 0) -> Split:
@@ -34,6 +37,14 @@ def football_split(m: int = 600, noise: float = 0.1, n_train: int = 200, seed: i
         raise ValueError(f"n_train must be in [2, m - 2] = [2, {m - 2}], got {n_train}")
     X, Y = make_football(m, noise=noise, seed=seed)
     return train_dev_test_split(X, Y, (n_train, m - n_train, 0), seed=seed)
+
+
+@lru_cache(maxsize=1)
+def football_with_grid():
+    """The default :func:`football_split` and a 70×70 plotting grid over its training set
+    (:func:`nnlab.plots.grid_over`), made once and shared by the Part I widgets."""
+    s = football_split()
+    return s, grid_over(s.X_train, resolution=70, margin=0.05)
 
 
 def diagnose(train_error: float, dev_error: float, bayes_error: float = 0.0,

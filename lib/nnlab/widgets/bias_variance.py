@@ -13,20 +13,14 @@ from typing import NamedTuple
 
 from ..model import Network
 from ..optimizers import Adam
-from ..overfitting import diagnose, football_split
+from ..overfitting import diagnose, football_with_grid
 from ..train import train
-from ..plots import grid_over, plot_decision_boundary
+from ..plots import plot_decision_boundary
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
 
 WIDTHS = (1, 2, 4, 16, 64)
 LR, ITERATIONS, EVERY = 0.02, 500, 25
 BAYES_ERROR = 0.10     # football_split's label noise: flipped labels cannot be predicted
-
-
-@lru_cache(maxsize=1)
-def _data():
-    s = football_split()
-    return s, grid_over(s.X_train, resolution=70, margin=0.05)
 
 
 class Run(NamedTuple):
@@ -43,7 +37,7 @@ class Run(NamedTuple):
 def _run(width: int):
     """One training run of ``[2, width, width, 1]`` (full-batch Adam: one update per
     epoch) with a snapshot every ``EVERY`` steps."""
-    s, _ = _data()
+    s, _ = football_with_grid()
     net = Network([2, width, width, 1], seed=1)
     snapshots = [copy.deepcopy(net.params)]
     acc0 = (net.accuracy(s.X_train, s.Y_train), net.accuracy(s.X_dev, s.Y_dev))
@@ -71,7 +65,7 @@ def errors(width: int = 16, iterations: int = 300) -> tuple[float, float]:
 def bias_variance_figure(width: int = 16, iterations: int = 300):
     """Boundary at the chosen moment, and the error curves with that moment marked."""
     width, iterations = int(width), int(iterations)
-    s, grid = _data()
+    s, grid = football_with_grid()
     net, rec = _run(width)
     k = min(iterations // EVERY, len(rec.checkpoints) - 1)
     net.params = rec.snapshots[k]

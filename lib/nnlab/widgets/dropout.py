@@ -12,24 +12,18 @@ from functools import lru_cache
 
 from ..model import Network
 from ..optimizers import Adam
-from ..overfitting import football_split
+from ..overfitting import football_with_grid
 from ..train import train
-from ..plots import grid_over, plot_decision_boundary
+from ..plots import plot_decision_boundary
 from . import Explorer, FloatSlider, new_figure, note_on_axes
 
 LAYER_DIMS = (2, 48, 24, 1)
 LR, ITERATIONS, EVERY = 0.02, 350, 10
 
 
-@lru_cache(maxsize=1)
-def _data():
-    s = football_split()
-    return s, grid_over(s.X_train, resolution=70, margin=0.05)
-
-
 @lru_cache(maxsize=128)
 def _fit(keep_prob1: float, keep_prob2: float):
-    s, _ = _data()
+    s, _ = football_with_grid()
     """``(net, history)``: full-batch Adam (one update per epoch), the dropout-off costs
     and accuracies measured every ``EVERY`` updates."""
     net = Network(list(LAYER_DIMS), seed=1, keep_prob=[keep_prob1, keep_prob2])
@@ -47,7 +41,7 @@ def _last(values):
 def dropout_figure(keep_prob1: float = 0.8, keep_prob2: float = 0.8):
     """Boundary with accuracies, and the cost with dropout on (noisy) and off."""
     kp1, kp2 = round(float(keep_prob1), 2), round(float(keep_prob2), 2)
-    s, grid = _data()
+    s, grid = football_with_grid()
     net, rec = _fit(kp1, kp2)
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
     plot_decision_boundary(

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from ..model import Network
 from ..optimizers import Adam
-from ..overfitting import football_split
-from ..plots import grid_over, plot_decision_boundary
+from ..overfitting import football_with_grid
+from ..plots import plot_decision_boundary
 from ..regularization import EarlyStopping
 from ..train import train
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
@@ -33,17 +33,11 @@ def updates_per_epoch(mini_batch_size: int, m: int = 200) -> int:
     return -(-m // mini_batch_size)
 
 
-@lru_cache(maxsize=1)
-def _data():
-    s = football_split()
-    return s, grid_over(s.X_train, resolution=70, margin=0.05)
-
-
 @lru_cache(maxsize=len(BATCHES))
 def _run(mini_batch_size: int):
     """``(split, grid, net, history, steps, snapshots)``: ``steps[k]`` is the update
     after which check ``k`` (``history.dev_costs[k]``, ``snapshots[k]``) was taken."""
-    s, grid = _data()
+    s, grid = football_with_grid()
     per_epoch = updates_per_epoch(mini_batch_size, s.X_train.shape[1])
     full_batch = per_epoch == 1
     net = Network(list(LAYER_DIMS), seed=1)

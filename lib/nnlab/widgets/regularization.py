@@ -17,9 +17,9 @@ import numpy as np
 
 from ..model import Network
 from ..optimizers import Adam
-from ..overfitting import football_split, weights_of
+from ..overfitting import football_with_grid, weights_of
 from ..train import train
-from ..plots import grid_over, plot_decision_boundary
+from ..plots import plot_decision_boundary
 from . import Dropdown, Explorer, LogSlider, new_figure, note_on_axes
 
 LAYER_DIMS = (2, 48, 24, 1)
@@ -28,17 +28,11 @@ PENALTIES = ("none", "L2", "L1")
 NEAR_ZERO = 0.01       # |w| below this counts as "switched off" in the histogram title
 
 
-@lru_cache(maxsize=1)
-def _data():
-    s = football_split()
-    return s, grid_over(s.X_train, resolution=70, margin=0.05)
-
-
 @lru_cache(maxsize=96)
 def _fit(penalty: str, lambd: float):
     """``(net, history)`` for one setting (``penalty="none"`` ignores ``lambd``): full-batch
     Adam, ``ITERATIONS`` updates, accuracies measured at the end only."""
-    s, _ = _data()
+    s, _ = football_with_grid()
     kw = {} if penalty == "none" else {"lambd": lambd, "penalty": penalty.lower()}
     net = Network(list(LAYER_DIMS), hidden="tanh", init="xavier", seed=1, **kw)
     hist = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS,
@@ -55,7 +49,7 @@ def _last(values):
 def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
     """Boundary, accuracies against the unregularized net, and the weight histogram."""
     lambd = float(f"{float(lambd):.3g}")  # slider positions differ in the 16th digit
-    s, grid = _data()
+    s, grid = football_with_grid()
     net, rec = _fit(penalty, lambd if penalty != "none" else 0.0)
     base, base_rec = _fit("none", 0.0)
     fig, (ax1, ax2, ax3) = new_figure(3, width=11.0, height=3.5, left=0.05, right=0.97, bottom=0.15,
