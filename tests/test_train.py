@@ -12,7 +12,7 @@ from nnlab.model import Network, cross_entropy_from_logits
 from nnlab.overfitting import football_split
 from nnlab.optimizers import SGD, Adam
 from nnlab.regularization import EarlyStopping
-from nnlab.train import History, train
+from nnlab.train import History, gradient_descent, train
 
 
 @pytest.fixture(scope="module")
@@ -425,3 +425,32 @@ def test_callback_once_per_epoch_with_mini_batches():
     h = train(Network([2, 3, 1]), X, Y, SGD(lr=0.1), epochs=4, mini_batch_size=8,
               callback=lambda epoch, net, history: seen.append((epoch, len(history.costs))))
     assert seen == [(0, 3), (1, 6), (2, 9), (3, 12)] and len(h.costs) == 12
+
+
+def test_gradient_descent_is_hand_written_full_batch_gd():
+    X, Y = make_moons(64, noise=0.2, seed=3)
+    net = Network([2, 5, 1], hidden="tanh", seed=2)
+    ref = Network([2, 5, 1], hidden="tanh", seed=2)
+    costs, diverged_at = gradient_descent(net, X, Y, steps=4, lr=0.3)
+    expected = []
+    for _ in range(4):  # W := W - α dW, written out
+        J, grads = ref.loss_and_grads(X, Y)
+        expected.append(J)
+        for k in ref.params:
+            ref.params[k] = ref.params[k] - 0.3 * grads["d" + k]
+    assert diverged_at is None
+    assert np.allclose(costs, expected, rtol=0, atol=1e-15)
+    for k in ref.params:
+        assert np.allclose(net.params[k], ref.params[k], rtol=0, atol=1e-15)
+
+
+def test_gradient_descent_reports_the_step_that_blew_up_without_warnings():
+    X, Y = make_moons(64, noise=0.2, seed=3)
+    net = Network([2, 8, 1], lambd=1.0, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        costs, diverged_at = gradient_descent(net, X, Y, steps=50, lr=1e4, max_cost=1e3)
+    assert diverged_at is not None and 0 < diverged_at < 50
+    assert len(costs) == diverged_at and np.all(costs <= 1e3)
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(net, X, Y, steps=1, lr=-0.1)

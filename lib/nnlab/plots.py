@@ -155,14 +155,15 @@ def plot_histograms(axes, arrays: Mapping[str, np.ndarray], bins: int = 40,
     return axes
 
 
-def plain_log_axis(axis, numticks: int = 7, fmt: str = "{:g}"):
+def plain_log_axis(axis, numticks: int = 7, fmt: str | Callable[[float], str] = "{:g}"):
     """Decade ticks with plain-text labels on a log ``axis`` (``ax.xaxis``/``ax.yaxis``).
 
-    Matplotlib's default labels are mathtext (10⁻³), whose layout can triple the time a
+    ``fmt`` is a format string or a function of the tick value. Matplotlib's default labels are mathtext (10⁻³), whose layout can triple the time a
     widget takes to redraw; plain labels look alike and cost almost nothing.
     """
     axis.set_major_locator(LogLocator(numticks=numticks))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.format(v)))
+    label = fmt if callable(fmt) else fmt.format
+    axis.set_major_formatter(FuncFormatter(lambda v, _: label(v)))
     axis.set_minor_locator(NullLocator())
     axis.set_minor_formatter(NullFormatter())
     return axis

@@ -23,8 +23,9 @@ import numpy as np
 from .checks import DivergenceError, check_int, check_positive
 from .minibatch import random_mini_batches
 from .model import Network, cross_entropy_from_logits
+from .optimizers import SGD
 
-__all__ = ["train", "History"]
+__all__ = ["train", "History", "gradient_descent"]
 
 
 @dataclass
@@ -295,3 +296,26 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
                 net.running.update(best_running)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def gradient_descent(net: Network, X, Y, steps: int, lr: float, max_cost: float = 1e8):
+    """Plain full-batch gradient descent ``W := W - α dW`` (``SGD``) for ``steps`` steps.
+
+    The lean loop for widgets that retrain on every slider move: one forward and one
+    backward per step on all ``m`` columns in their given order, no shuffling and no
+    per-epoch measurements (``train(..., mini_batch_size=None)`` does those, at a cost).
+    Returns ``(costs, diverged_at)``: ``J`` before each step, cut short at the step whose
+    cost was NaN, infinite or above ``max_cost`` (``diverged_at``, else ``None``).
+    """
+    steps = check_int("steps", steps, low=0)
+    optimizer = SGD(lr=lr)
+    costs = []
+    # a blowing-up run overflows on its way to inf; that is reported once, as divergence
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        for t in range(steps):
+            J, grads = net.loss_and_grads(X, Y)
+            if _cost_problem(J, max_cost):
+                return np.array(costs), t
+            costs.append(J)
+            optimizer.step(net.params, grads)
+    return np.array(costs), None

@@ -18,6 +18,7 @@ from ..data import Normalizer, make_moons
 from ..finite_differences import epsilon_sweep
 from ..gradcheck import GOOD, LOOK_CLOSER, dict_to_vector, gradient_check, verdict
 from ..model import Network
+from ..train import gradient_descent
 from ..plots import plain_log_axis
 from . import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
 
@@ -50,10 +51,7 @@ def trained_params(lambd: float, init: str):
     """Parameters after ``TRAIN_STEPS`` steps of (correct) full-batch gradient descent."""
     X, Y = check_data()
     net = make_network(lambd=lambd, init=init)
-    for _ in range(TRAIN_STEPS):
-        _, grads = net.loss_and_grads(X, Y)
-        for k in net.params:
-            net.params[k] -= TRAIN_LR * grads["d" + k]
+    gradient_descent(net, X, Y, TRAIN_STEPS, TRAIN_LR)
     return {k: v.copy() for k, v in net.params.items()}
 
 

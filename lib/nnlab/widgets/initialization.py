@@ -14,9 +14,9 @@ import numpy as np
 
 from ..data import Normalizer, make_moons
 from ..model import Network
-from ..optimizers import SGD
 from ..plots import plain_log_axis
 from ..signal_propagation import layer_statistics
+from ..train import gradient_descent
 
 from . import Dropdown, Explorer, IntSlider, new_figure, note_on_axes
 
@@ -49,26 +49,6 @@ def _network(depth, activation, scheme, seed=SEED):
                    init_scale=scale, seed=seed)
 
 
-def gd_costs(net: Network, X, Y, steps: int, lr: float = LR, max_cost: float = 1e8):
-    """Full-batch gradient descent ``W := W - α dW`` for ``steps`` steps; the cost per step.
-
-    A lean loop (one forward and one backward per step, no per-epoch evaluation): the
-    explorer retrains on every new setting. Returns ``(costs, diverged_at)``, where
-    ``diverged_at`` is the step whose cost was NaN, infinite or above ``max_cost``.
-    """
-    opt = SGD(lr=lr)
-    costs = []
-    # a blowing-up run overflows on its way to inf; that is reported once, as divergence
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for t in range(steps):
-            J, grads = net.loss_and_grads(X, Y)
-            if not np.isfinite(J) or J > max_cost:
-                return np.array(costs), t
-            costs.append(J)
-            opt.step(net.params, grads)
-    return np.array(costs), None
-
-
 @lru_cache(maxsize=256)
 def init_run(depth: int, activation: str, scheme: str):
     """Statistics at initialization and a short training run for one setting.
@@ -80,7 +60,7 @@ def init_run(depth: int, activation: str, scheme: str):
     X, Y = moons_data()
     net = _network(depth, activation, scheme)
     stats = layer_statistics(net, X, Y)
-    costs, diverged_at = gd_costs(net, X, Y, EPOCHS)
+    costs, diverged_at = gradient_descent(net, X, Y, EPOCHS, LR)
     if diverged_at is not None:
         if diverged_at == 0:
             return stats, costs, None, "the cost is above 1e8\nalready at initialization"

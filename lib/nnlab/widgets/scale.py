@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
+from ..plots import plain_log_axis
 from ..tuning import Param
 from . import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider, new_figure
 
@@ -46,12 +46,8 @@ def beta_decades(low: float):
     return np.array([low] + [1 - 10.0 ** -k for k in ks])
 
 
-def _plain_log_x(ax):
-    """Log x axis with plain labels (1e-04): mathtext labels (10⁻⁴) cost more than the plot."""
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}" if v < 0.01 else f"{v:g}"))
-    ax.xaxis.set_major_locator(LogLocator(numticks=8))
-    ax.xaxis.set_minor_locator(NullLocator())  # minor ticks over 6 decades: most of the draw time
+def _tick_label(v: float) -> str:
+    return f"{v:.0e}" if v < 0.01 else f"{v:g}"
 
 
 def _decade_panel(ax, values, edges, n, color):
@@ -78,7 +74,8 @@ def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SC
     b = draw(beta_low, BETA_HIGH, "beta", on_scale, n, seed=1)
     fig, (ax_a, ax_b) = new_figure(ncols=2, width=10.0, height=3.4)
 
-    _plain_log_x(ax_a)
+    ax_a.set_xscale("log")
+    plain_log_axis(ax_a.xaxis, numticks=8, fmt=_tick_label)
     _decade_panel(ax_a, a, alpha_decades(alpha_low), n, "#1f77b4")
     ax_a.set_xlim(alpha_low / 1.2, 1.2)
     ax_a.set_xlabel("α")
@@ -86,7 +83,8 @@ def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SC
                    f"{'log scale' if on_scale else 'uniform'}", fontsize=9)
 
     # plot 1 − β on a log axis, reversed so that β grows to the right
-    _plain_log_x(ax_b)
+    ax_b.set_xscale("log")
+    plain_log_axis(ax_b.xaxis, numticks=8, fmt=_tick_label)
     _decade_panel(ax_b, 1 - b, (1 - beta_decades(beta_low))[::-1], n, "#d62728")
     ax_b.set_xlim((1 - beta_low) * 1.2, (1 - BETA_HIGH) / 1.2)
     ax_b.set_xlabel("1 − β   (the average spans ≈ 1/(1 − β) steps)")
