@@ -267,3 +267,14 @@ def test_gradient_keys_and_shapes_property(dims, m, out, bn, hidden, seed):
     assert set(grads) == {"d" + k for k in net.params}
     for k, v in net.params.items():
         assert grads["d" + k].shape == v.shape
+
+
+def test_labels_and_accuracy_of_a_given_output_by_hand():
+    sig = Network([2, 3, 1], seed=0)
+    AL = np.array([[0.2, 0.7, 0.5, 0.9]])
+    assert sig.labels(AL).tolist() == [[0, 1, 0, 1]]          # 0.5 is not > 0.5
+    assert sig.accuracy_of(AL, np.array([[0, 1, 1, 0]])) == 0.5
+    soft = Network([2, 3, 3], output="softmax", seed=0)
+    AL3 = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])
+    assert soft.labels(AL3).tolist() == [[0, 2]]
+    assert soft.accuracy_of(AL3, np.array([[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])) == 0.5

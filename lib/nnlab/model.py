@@ -330,16 +330,24 @@ class Network:
         """``A[L]`` in test mode: ``P(y = 1 | x)`` ``(1, m)`` or class probabilities ``(C, m)``."""
         return self.forward(X, training=False, update_running=False)[0]
 
-    def predict(self, X) -> np.ndarray:
-        """Labels ``(1, m)``: ``1[A[L] > 0.5]`` (sigmoid) or ``argmax_k A[L]_k`` (softmax)."""
-        AL = self.predict_proba(X)
+    def labels(self, AL) -> np.ndarray:
+        """Labels ``(1, m)`` from the output ``A[L]``: ``1[A[L] > 0.5]`` (sigmoid) or
+        ``argmax_k A[L]_k`` (softmax)."""
         if self.output == "softmax":
             return AL.argmax(axis=0).reshape(1, -1)
         return (AL > 0.5).astype(int)
 
+    def predict(self, X) -> np.ndarray:
+        """Labels ``(1, m)`` in test mode (see :meth:`labels`)."""
+        return self.labels(self.predict_proba(X))
+
+    def accuracy_of(self, AL, T) -> float:
+        """Fraction of columns where :meth:`labels` of ``A[L]`` matches the targets ``T``
+        (as :meth:`_targets` gives them: 0/1 or one-hot), in [0, 1]."""
+        labels = T.argmax(axis=0).reshape(1, -1) if self.output == "softmax" else T
+        return float(np.mean(self.labels(AL) == labels))
+
     def accuracy(self, X, Y) -> float:
         """Fraction of examples whose predicted label equals ``Y`` (labels or one-hot), in [0, 1]."""
         X = self._check_X(X)
-        T = self._targets(Y, X.shape[1])
-        labels = T.argmax(axis=0).reshape(1, -1) if self.output == "softmax" else T
-        return float(np.mean(self.predict(X) == labels))
+        return self.accuracy_of(self.predict_proba(X), self._targets(Y, X.shape[1]))

@@ -105,11 +105,7 @@ def _test_pass(net: Network, X, T):
     """``(cache, accuracy)``: one test-mode forward pass of ``net`` on ``X`` and the
     accuracy it gives (the same number as ``net.accuracy(X, T)``)."""
     AL, cache = net.forward(X, training=False, update_running=False)
-    if net.output == "softmax":
-        pred, labels = AL.argmax(axis=0), T.argmax(axis=0)
-    else:
-        pred, labels = (AL > 0.5).astype(int), T
-    return cache, float(np.mean(pred == labels))
+    return cache, net.accuracy_of(AL, T)
 
 
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
