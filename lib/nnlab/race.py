@@ -34,7 +34,6 @@ from .surfaces import SURFACES, Surface, run_optimizer
 from .train import train
 
 OPTIMIZERS = ("GD", "Momentum", "RMSprop", "Adam")
-MAX_COST = 1e8  # as in nnlab.train.train: a cost this large means the run blew up
 
 
 def make_optimizers(optimizers: Sequence[str] = OPTIMIZERS, lr: float = 0.01,
@@ -243,7 +242,7 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     counted from 0) gives the α of every step instead (``train`` with
     ``schedule_every="iteration"``); it is evaluated once per iteration, may return one
     α per contestant (an array of length ``K``), and ``α = 0`` skips that step.
-    A contestant whose cost becomes NaN/inf or exceeds ``MAX_COST`` is stopped there
+    A contestant whose cost becomes NaN/inf or exceeds ``nnlab.train.MAX_COST`` is stopped there
     (``on_divergence="stop"``): the step before is the one that blew up, its parameters
     are put back to what they were before that step, and the step is reported in
     ``diverged_at``.
@@ -281,7 +280,7 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
         last_good = _LastGoodStep(net, opt)
         h = train(net, X, Y, opt, epochs=epochs, mini_batch_size=mini_batch_size, seed=seed,
                   schedule=None if schedule is None else lrs[k].__getitem__,
-                  schedule_every="iteration", max_cost=MAX_COST, on_divergence="stop",
+                  schedule_every="iteration", on_divergence="stop",
                   step_callback=last_good)
         costs = [h.initial_cost] + h.train_costs
         epoch_costs[k, :len(costs)] = costs

@@ -25,7 +25,11 @@ from .minibatch import random_mini_batches
 from .model import Network, cross_entropy_from_logits
 from .optimizers import SGD
 
-__all__ = ["train", "History", "gradient_descent"]
+__all__ = ["train", "History", "gradient_descent", "MAX_COST"]
+
+# A cross-entropy this large means logits of ~1e8: the run has blown up even before it
+# overflows (a ReLU network at a huge α can die instead of ever reaching inf).
+MAX_COST = 1e8
 
 
 @dataclass
@@ -110,7 +114,7 @@ def _test_pass(net: Network, X, T):
 
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
           schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
-          decay_every: int = 1, max_cost: float | None = 1e8, callback=None,
+          decay_every: int = 1, max_cost: float | None = MAX_COST, callback=None,
           on_divergence: str = "raise", measure_every: int = 1,
           step_callback=None, schedule_every: str = "epoch") -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
@@ -294,7 +298,7 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
     return history
 
 
-def gradient_descent(net: Network, X, Y, steps: int, lr: float, max_cost: float = 1e8):
+def gradient_descent(net: Network, X, Y, steps: int, lr: float, max_cost: float = MAX_COST):
     """Plain full-batch gradient descent ``W := W - α dW`` (``SGD``) for ``steps`` steps.
 
     The lean loop for widgets that retrain on every slider move: one forward and one
