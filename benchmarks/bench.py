@@ -12,7 +12,7 @@ Prints three tables and exits with status 1 if any target is missed:
    parameter array (params, grads, two moments, at most two temporaries).
 2. One epoch of a 3-layer network on 10,000 examples (``nnlab.model.Network`` +
    ``nnlab.train.train``, Adam, mini-batches of 64).
-3. Every explorer of ``nnlab.widgets.all_explorers()``: median and worst time of
+3. Every explorer of ``nnlab.explorer.all_explorers()``: median and worst time of
    ``explorer.png(**setting)`` over ``explorer.test_settings()``. By default every
    ``functools.lru_cache`` at module level in ``nnlab.*`` is cleared before each
    setting, so each time is a cold call (a pessimistic bound: in the notebook the
@@ -85,7 +85,7 @@ def bench_adam(n=ADAM_PARAMS, repeats=5):
     ok_mem = in_place and total < ADAM_MEMORY_FACTOR
     ok_time = step < ADAM_STEP_SECONDS
     rows = [
-        ["Adam.step time (median of %d)" % repeats, f"{step:.3f} s",
+        [f"Adam.step time (median of {repeats})", f"{step:.3f} s",
          f"< {ADAM_STEP_SECONDS:g} s", "ok" if ok_time else "MISSED"],
         ["first step: peak allocated", f"{first_extra / size:.2f} × params", "(v, s, temp)", ""],
         ["later step: peak allocated", f"{later_extra / size:.2f} × params", "(temp)", ""],
@@ -136,7 +136,8 @@ def _caches():
 def bench_widgets(warm=False, only=None, repeat=1):
     import warnings
 
-    from nnlab.widgets import all_explorers, figure_to_png, new_figure
+    from nnlab.explorer import all_explorers
+    from nnlab.plots import figure_to_png, new_figure
 
     explorers = all_explorers()
     if only:

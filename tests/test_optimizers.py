@@ -10,7 +10,8 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlab.optimizers import SGD, Adam, AdamW, Momentum, RMSprop
 

@@ -8,8 +8,14 @@ import pytest
 
 from nnlab.model import Network
 from nnlab.optimizers import SGD, Adam, Momentum, RMSprop
-from nnlab.race import (OPTIMIZERS, _LastGoodStep, join_races, make_optimizers,
-                        race_on_data, race_on_surface)
+from nnlab.race import (
+    OPTIMIZERS,
+    _LastGoodStep,
+    join_races,
+    make_optimizers,
+    race_on_data,
+    race_on_surface,
+)
 from nnlab.surfaces import elongated_quadratic, rosenbrock, run_optimizer
 from nnlab.train import train
 

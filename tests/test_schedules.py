@@ -3,10 +3,16 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nnlab.schedules import (cosine_warmup, exponential_decay, inverse_time_decay,
-                             make_schedule, staircase_decay)
+from nnlab.schedules import (
+    cosine_warmup,
+    exponential_decay,
+    inverse_time_decay,
+    make_schedule,
+    staircase_decay,
+)
 
 
 def test_inverse_time_hand_values():

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_beta, check_positive, check_range, check_same_keys
+from nnlab.checks import check_beta, check_positive, check_range, check_same_keys
 
 
 class Optimizer:

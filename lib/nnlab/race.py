@@ -22,16 +22,16 @@ with overflow warnings.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .checks import check_int, check_matrix, check_range
-from .model import Network
-from .optimizers import SGD, Adam, Momentum, Optimizer, RMSprop
-from .surfaces import SURFACES, Surface, run_optimizer
-from .train import train
+from nnlab.checks import check_int, check_matrix, check_range
+from nnlab.model import Network
+from nnlab.optimizers import SGD, Adam, Momentum, Optimizer, RMSprop
+from nnlab.surfaces import SURFACES, Surface, run_optimizer
+from nnlab.train import train
 
 OPTIMIZERS = ("GD", "Momentum", "RMSprop", "Adam")
 

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from .checks import check_int, check_positive, check_range
+from nnlab.checks import check_int, check_positive, check_range
 
 
 def _epochs(epoch):

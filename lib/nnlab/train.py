@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import DivergenceError, check_int, check_positive
-from .minibatch import random_mini_batches
-from .model import Network, cross_entropy_from_logits
-from .optimizers import SGD
+from nnlab.checks import DivergenceError, check_int, check_positive
+from nnlab.minibatch import random_mini_batches
+from nnlab.model import Network, cross_entropy_from_logits
+from nnlab.optimizers import SGD
 
 __all__ = ["train", "History", "gradient_descent", "MAX_COST"]
 
