@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from nnlab.model import Network
-from nnlab.optimizers import SGD, Adam, Momentum, RMSprop
+from nnlab.optimizers import OPTIMIZERS, SGD, Adam, AdamW, Momentum, Nesterov, RMSprop
 from nnlab.race import (
-    OPTIMIZERS,
+    CONTESTANTS,
     _LastGoodStep,
     join_races,
     make_optimizers,
@@ -23,7 +23,7 @@ VALLEY = elongated_quadratic(ratio=100, scale=0.1)  # J = (0.1 x² + 10 y²)/2
 
 
 def test_contestants_are_the_library_optimizers_with_the_shared_hyperparameters():
-    gd, mom, rms, adam = make_optimizers(OPTIMIZERS, lr=0.05, beta1=0.8, beta2=0.99,
+    gd, mom, rms, adam = make_optimizers(CONTESTANTS, lr=0.05, beta1=0.8, beta2=0.99,
                                          epsilon=1e-7)
     assert type(gd) is SGD and type(mom) is Momentum and type(rms) is RMSprop
     assert type(adam) is Adam
@@ -33,11 +33,17 @@ def test_contestants_are_the_library_optimizers_with_the_shared_hyperparameters(
     assert make_optimizers(["RMSprop"], beta_rms=0.9)[0].beta == 0.9
     a, b = make_optimizers(["Adam", "Adam"])
     assert a is not b  # one object (and one state) per contestant
+    nes, adamw = make_optimizers(["Nesterov", "AdamW"], beta1=0.8, beta2=0.99)
+    assert type(nes) is Nesterov and nes.beta == 0.8
+    assert type(adamw) is AdamW and (adamw.beta1, adamw.beta2) == (0.8, 0.99)
+    # one registry: every name of nnlab.optimizers.OPTIMIZERS can race
+    assert [type(o) for o in make_optimizers(OPTIMIZERS)] == list(OPTIMIZERS.values())
+    assert set(CONTESTANTS) <= set(OPTIMIZERS)
 
 
 def test_bad_arguments_name_the_parameter():
     with pytest.raises(ValueError, match="optimizers"):
-        make_optimizers(["Nesterov"])
+        make_optimizers(["Adagrad"])
     with pytest.raises(ValueError, match="optimizers"):
         make_optimizers([])
     with pytest.raises(ValueError, match="beta1"):
@@ -50,8 +56,8 @@ def test_bad_arguments_name_the_parameter():
 
 def test_surface_race_is_run_optimizer_per_contestant():
     r = race_on_surface(rosenbrock(), lr=0.003, beta1=0.8, beta2=0.99, steps=60)
-    assert r.names == OPTIMIZERS and r.paths.shape == (4, 61, 2) and r.costs.shape == (4, 61)
-    for k, opt in enumerate(make_optimizers(OPTIMIZERS, lr=0.003, beta1=0.8, beta2=0.99)):
+    assert r.names == CONTESTANTS and r.paths.shape == (4, 61, 2) and r.costs.shape == (4, 61)
+    for k, opt in enumerate(make_optimizers(CONTESTANTS, lr=0.003, beta1=0.8, beta2=0.99)):
         path = run_optimizer(rosenbrock(), opt, steps=60)
         np.testing.assert_array_equal(r.paths[k], path.points)
         np.testing.assert_array_equal(r.costs[k], path.values)

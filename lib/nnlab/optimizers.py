@@ -91,7 +91,7 @@ def rmsprop_update(W, dW, s, lr, beta, epsilon):
     Returns ``(W, s)``.
     """
     s = beta * s + (1 - beta) * dW**2
-    W = W - lr * dW / (np.sqrt(s) + epsilon)
+    W = W - lr * (dW / (np.sqrt(s) + epsilon))
     return W, s
 
 
@@ -333,6 +333,7 @@ class AdamW(Adam):
         return W
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "rmsprop": RMSprop,
-              "adam": Adam, "adamw": AdamW}
-"""Name → class, for widgets and configuration: ``OPTIMIZERS["adam"](lr=1e-3)``."""
+OPTIMIZERS = {"GD": SGD, "Momentum": Momentum, "Nesterov": Nesterov, "RMSprop": RMSprop,
+              "Adam": Adam, "AdamW": AdamW}
+"""The one registry of update rules: the name the chapters and widgets show → its class,
+e.g. ``OPTIMIZERS["Adam"](lr=1e-3)``. Plain gradient descent shows as "GD"."""
