@@ -156,15 +156,19 @@ def test_data_race_reports_divergence_as_data_not_warnings():
 def test_data_race_schedule_sets_each_step_rate():
     X, Y = _toy(30)
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
-                     schedule=lambda epoch, it: 0.1 / (1 + epoch))
+                     schedule=lambda epoch: 0.1 / (1 + epoch))
     assert np.allclose(d.lrs, np.repeat([0.1, 0.05, 0.1 / 3], 3)[None])
+    # the same signature ticking once per mini-batch
+    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
+                     schedule=lambda it: 0.1 / (1 + it), schedule_every="iteration")
+    assert np.allclose(d.lrs, 0.1 / (1 + np.arange(9))[None])
 
 
 def test_data_race_schedule_may_give_each_copy_its_own_rate():
     X, Y = _toy(30)
     # copy 0 with α = 0 never moves; copy 1 with α = 0.1 does, from the same start
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD", "GD"], epochs=2, mini_batch_size=10,
-                     schedule=lambda epoch, it: np.array([0.0, 0.1]))
+                     schedule=lambda epoch: np.array([0.0, 0.1]))
     start = Network((2, 3, 1), seed=0).params
     assert np.array_equal(d.nets[0].params["W1"], start["W1"])
     assert not np.allclose(d.nets[1].params["W1"], start["W1"])
@@ -173,7 +177,7 @@ def test_data_race_schedule_may_give_each_copy_its_own_rate():
     # and its first step then is Adam's first step (same as a fresh Adam's)
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["Adam", "Adam"], epochs=2,
                      mini_batch_size=10,
-                     schedule=lambda epoch, it: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
+                     schedule=lambda epoch: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
     assert d.optimizers[0].t == 3 and d.optimizers[1].t == 6
     assert np.all(d.epoch_costs[0, :2] == d.epoch_costs[0, 0])
     assert not np.allclose(d.epoch_costs[0], d.epoch_costs[1])

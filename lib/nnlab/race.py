@@ -240,9 +240,9 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
                  lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, epochs: int = 50, mini_batch_size: int = 64,
                  seed: int = 0, lambd: float = 0.0,
-                 schedule: Callable[[int, int], float] | None = None,
+                 schedule: Callable[[int], float] | None = None,
                  hidden: str = "relu", init: str = "he", init_scale: float = 0.01,
-                 beta_rms: float | None = None) -> DataRace:
+                 beta_rms: float | None = None, schedule_every: str = "epoch") -> DataRace:
     """Train one ``Network(layer_dims, hidden, init=init, init_scale=init_scale,
     lambd=lambd, seed=seed)`` per contestant on ``X (n_x, m)``, ``Y (1, m)``.
 
@@ -250,10 +250,11 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     every network starts from the same weights and, epoch ``e``, sees the mini-batches
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)``, so the only difference is
     the update rule. Contestants given by name use ``lr`` (see :func:`make_optimizers`),
-    a mapping's optimizers their own ``lr``. ``schedule(epoch, iteration) -> α`` (both
-    counted from 0) gives the α of every step instead (``train`` with
-    ``schedule_every="iteration"``); it is evaluated once per iteration, may return one
-    α per contestant (an array of length ``K``), and ``α = 0`` skips that step.
+    a mapping's optimizers their own ``lr``. A ``schedule`` (``t -> α``, see
+    :mod:`nnlab.schedules`) gives the α of every step instead, as in ``train``: ``t`` is
+    the epoch (counted from 0), or the iteration with ``schedule_every="iteration"``;
+    it may return one α per contestant (an array of length ``K``), and ``α = 0`` skips
+    that step.
     A contestant whose cost becomes NaN/inf or exceeds ``nnlab.train.MAX_COST`` is stopped there
     (``on_divergence="stop"``): the step before is the one that blew up, its parameters
     are put back to what they were before that step, and the step is reported in
@@ -275,13 +276,18 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     m = X.shape[1]
     per_epoch = -(-m // mini_batch_size)  # ⌈m / s⌉ mini-batches
     n_iter = epochs * per_epoch
+    if schedule_every not in ("epoch", "iteration"):
+        raise ValueError("schedule_every must be 'epoch' or 'iteration', "
+                         f"got {schedule_every!r}")
     if schedule is None:
         lrs = np.repeat([[opt.lr] for opt in opts], n_iter, axis=1)
     else:
+        # α of every iteration, so that each contestant may get its own (train then
+        # reads them back one iteration at a time)
         lrs = np.empty((K, n_iter))
         for it in range(n_iter):
-            lrs[:, it] = np.broadcast_to(np.asarray(schedule(it // per_epoch, it),
-                                                    dtype=float), (K,))
+            t = it if schedule_every == "iteration" else it // per_epoch
+            lrs[:, it] = np.broadcast_to(np.asarray(schedule(t), dtype=float), (K,))
     epoch_costs = np.full((K, epochs + 1), np.nan)
     batch_costs = np.full((K, n_iter), np.nan)
     nets, histories, diverged_at = [], [], []
