@@ -107,9 +107,10 @@ def adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon):
     """
     v = beta1 * v + (1 - beta1) * dW
     s = beta2 * s + (1 - beta2) * dW**2
-    v_hat = v / (1 - beta1**t)
     s_hat = s / (1 - beta2**t)
-    W = W - lr * v_hat / (np.sqrt(s_hat) + epsilon)
+    # v̂ / (√ŝ + ε) with v̂ = v / (1 − β1^t), divided in this order so that the chapters'
+    # long Adam runs repeat the numbers they quote to the last bit
+    W = W - lr * (v / (np.sqrt(s_hat) + epsilon) / (1 - beta1**t))
     return W, v, s
 
 
@@ -281,8 +282,8 @@ class Adam(Optimizer):
     moves each weight by about ``α`` in the direction of ``−sign(dW)``.
 
     Memory: the rule is written for reading, not for saving memory, so a step builds
-    ``v̂``, ``ŝ`` and a few temporaries the size of the parameter it updates
-    (``benchmarks/bench.py`` measures how much).
+    the new moments, ``ŝ`` and two temporaries the size of the parameter it updates
+    (``benchmarks/bench.py`` measures it).
     """
 
     _hyper = ("lr", "beta1", "beta2", "epsilon")
