@@ -238,7 +238,9 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
         t = np.arange(1, len(h.costs) + 1) / steps_per_epoch
         ax1.plot(t, np.minimum(h.costs, 50), color="#bbbbbb", lw=0.8, label="mini-batch $J^{\\{t\\}}$")
     if h.train_costs:
-        ax1.plot(_epoch_axis(h), h.train_costs, color="#1f77b4", marker=".", label="train $J$")
+        # epoch 0 is the cost at initialization, the first babysitting check
+        ax1.plot(np.r_[0, _epoch_axis(h)], np.r_[h.initial_cost, h.train_costs],
+                 color="#1f77b4", marker=".", label="train $J$")
         ax1.plot(_epoch_axis(h), h.dev_costs, color="#d62728", marker=".", label="dev cost")
     ax1.axhline(math.log(C), color="#444444", ls=":", lw=1, label="ln 10")
     ax1.set_yscale("log")
@@ -249,12 +251,17 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
     ax1.set_title(f"{optimizer}, {inputs}, α = {lr:g}", fontsize=9)
     ax1.legend(frameon=False, fontsize=7, loc="lower left")
 
-    ratios = r.ratios[np.isfinite(r.ratios) & (r.ratios > 0)]
     ax2.axhspan(RATIO_TARGET / 3, RATIO_TARGET * 3, color="#2ca02c", alpha=0.15,
                 label="about 1e-3")
-    if ratios.size:
-        ax2.plot(np.arange(1, ratios.size + 1), ratios, color="#9467bd", lw=0.8)
-        ax2.set_title(f"‖ΔW[1]‖ / ‖W[1]‖: median {np.median(ratios):.1e}", fontsize=9)
+    t = np.arange(1, r.ratios.size + 1)
+    drawn = np.isfinite(r.ratios) & (r.ratios > 0)  # a log axis cannot show ρ = 0
+    ax2.plot(t[drawn], r.ratios[drawn], color="#9467bd", lw=0.8)
+    ax2.set_xlim(0, r.ratios.size + 1)
+    if r.ratios.size:
+        ax2.set_title(f"‖ΔW[1]‖ / ‖W[1]‖: median {np.median(r.ratios):.1e}", fontsize=9)
+    if np.any(r.ratios == 0):
+        note_on_axes(ax2, f"ρ = 0 at {int(np.sum(r.ratios == 0))} of {r.ratios.size} updates:\n"
+                          "W[1] no longer changes")
     ax2.set_yscale("log")
     plain_log_axis(ax2.yaxis, fmt="{:.0e}")
     ax2.set_ylim(1e-7, 10)
@@ -430,7 +437,9 @@ def search_figure(x: str = "lr", color: str = "n_h", show_best: bool = True):
     xs, scores, cs = res.column(x)[ok], res.column("score")[ok], res.column(color)[ok]
     sc = ax.scatter(xs, scores, c=cs, cmap="viridis", s=40, edgecolors="black",
                     linewidths=0.4, norm="log" if SPACE[color].scale == "log" else None)
-    fig.colorbar(sc, ax=ax, label=AXES[color], pad=0.02)
+    bar = fig.colorbar(sc, ax=ax, label=AXES[color], pad=0.02)
+    if SPACE[color].scale == "log":
+        plain_log_axis(bar.ax.yaxis)
     if show_best:
         ax.plot([res.best[x]], [res.best["score"]], marker="*", ms=16, color="gold",
                 mec="black", zorder=3)
@@ -475,7 +484,9 @@ def digits_figure(n: int = 20, seed: int = 0):
     idx = np.random.default_rng(seed).choice(data.split.X_train.shape[1], n, replace=False)
     cols = 10
     rows = math.ceil(n / cols)
-    fig, axes = new_figure(ncols=cols, nrows=rows, width=9.0, height=1.0 * rows + 0.3)
+    fig, axes = new_figure(ncols=cols, nrows=rows, width=9.0, height=1.0 * rows + 0.3,
+                           left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.1,
+                           hspace=0.35)
     for ax, i in zip(axes, idx):
         ax.imshow(data.split.X_train[:, i].reshape(8, 8), cmap="Greys", vmin=0, vmax=16)
         ax.set_title(str(data.Y_train[0, i]), fontsize=9)
