@@ -177,3 +177,14 @@ def test_babysitting_explorer_between_grid_values_and_builders():
 
 def test_companion_names_its_chapter():
     assert "capstone chapter" in d.__doc__ and "01_digits.ipynb" in d.__doc__
+
+
+def test_babysitting_figure_reports_a_dead_network():
+    # SGD at α = 1 on raw pixels kills every ReLU: W1 stops changing, the cost sits at ln 10
+    r = d.babysitting_grid()[("SGD", "raw pixels", 1.0)]
+    assert np.median(r.ratios) == 0
+    assert r.history.train_costs[-1] == pytest.approx(math.log(10), abs=0.01)
+    fig = d.babysitting_explorer.update(lr=1.0, optimizer="SGD", inputs="raw pixels")
+    texts = [t.get_text() for t in fig.axes[1].texts]
+    assert any("ρ = 0" in t for t in texts)
+    assert "median 0.0e+00" in fig.axes[1].get_title()
