@@ -111,9 +111,8 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     else:
         m = jnp.sum(weights)
         J = jnp.sum(weights * losses) / m
-    if lambd:
-        J = J + lambd / (2 * m) * sum(jnp.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
-    return J
+    # no `if lambd:` here: λ may be a traced value, and λ = 0 adds an exact 0
+    return J + lambd / (2 * m) * sum(jnp.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
 
 
 def jax_grads(params, X, Y, lambd: float = 0.0) -> dict:
@@ -122,12 +121,20 @@ def jax_grads(params, X, Y, lambd: float = 0.0) -> dict:
     The same keys and shapes as :meth:`nnlab.model.Network.backward`, so the two can be
     compared entry by entry.
     """
-    jax, jnp, _ = jax_modules()
+    _, jnp, _ = jax_modules()
     check_range("lambd", lambd, 0, None)
     P = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()}
-    g = jax.grad(jax_cost)(P, jnp.asarray(X, dtype=jnp.float64),
-                           jnp.asarray(Y, dtype=jnp.float64), lambd)
+    g = _compiled_grad()(P, jnp.asarray(X, dtype=jnp.float64), jnp.asarray(Y, dtype=jnp.float64),
+                         float(lambd))
     return {"d" + k: np.asarray(g[k]) for k in params}
+
+
+@lru_cache(maxsize=1)
+def _compiled_grad():
+    """``jax.jit(jax.grad(jax_cost))``: one compile, where op-by-op (eager) differentiation
+    would compile each of its dozens of small operations on its own."""
+    jax, _, _ = jax_modules()
+    return jax.jit(jax.grad(jax_cost))
 
 
 # ---------------------------------------------------------------- the same mini-batches
