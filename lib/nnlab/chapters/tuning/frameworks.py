@@ -166,34 +166,37 @@ def padded_batches(X, Y, mini_batch_size: int, epochs: int, seed: int = 0):
     return Xb, Yb, Wb
 
 
-@lru_cache(maxsize=None)
-def _compiled_run(precision: str, decoupled: bool):
-    """The jitted training loop for one floating-point type (and Adam or AdamW).
+def _scan_run(params, Xb, Yb, Wb, lr, beta1, beta2, epsilon, eps_root, weight_decay,
+              decoupled):
+    """Adam (``optax.adam``) or AdamW (``optax.adamw``) over the stacked batches, as one
+    ``jax.lax.scan``: returns ``(J^{t} for every step, final params)``."""
+    jax, _, optax = jax_modules()
+    if decoupled:
+        optimizer = optax.adamw(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root,
+                                weight_decay=weight_decay)
+    else:
+        optimizer = optax.adam(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root)
 
-    The hyperparameters are traced arguments, not constants, so changing α, β1, β2, ε,
-    eps_root or weight_decay reuses the compiled code instead of compiling again.
-    """
-    jax, jnp, optax = jax_modules()
+    def step(carry, batch):
+        params, state = carry
+        X_t, Y_t, W_t = batch
+        J, grads = jax.value_and_grad(jax_cost)(params, X_t, Y_t, 0.0, W_t)
+        updates, state = optimizer.update(grads, state, params)
+        return (optax.apply_updates(params, updates), state), J
 
-    def run(params, Xb, Yb, Wb, lr, beta1, beta2, epsilon, eps_root, weight_decay):
-        if decoupled:
-            optimizer = optax.adamw(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root,
-                                    weight_decay=weight_decay)
-        else:
-            optimizer = optax.adam(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root)
+    (params, _), costs = jax.lax.scan(step, (params, optimizer.init(params)), (Xb, Yb, Wb))
+    return costs, params
 
-        def step(carry, batch):
-            params, state = carry
-            X_t, Y_t, W_t = batch
-            J, grads = jax.value_and_grad(jax_cost)(params, X_t, Y_t, 0.0, W_t)
-            updates, state = optimizer.update(grads, state, params)
-            return (optax.apply_updates(params, updates), state), J
 
-        (params, _), costs = jax.lax.scan(step, (params, optimizer.init(params)),
-                                          (Xb, Yb, Wb))
-        return costs, params
-
-    return jax.jit(run)
+@lru_cache(maxsize=1)
+def _compiled_run():
+    """``jax.jit(_scan_run)``. The hyperparameters are traced arguments, not constants, so a
+    new α, β1, β2, ε, eps_root or weight_decay reuses the compiled code; JAX compiles once
+    per array shape and dtype (one shape here, so once per precision) and per ``decoupled``.
+    Because ``_scan_run`` is a module-level function, JAX's own cache keeps the compiled
+    code even when this lru_cache is cleared."""
+    jax, _, _ = jax_modules()
+    return jax.jit(_scan_run, static_argnames="decoupled")
 
 
 def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epochs: int = 32,
@@ -219,9 +222,10 @@ def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epoc
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     Xb, Yb, Wb = padded_batches(X, Y, mini_batch_size, epochs, seed)
     P = {k: jnp.asarray(v, dtype=dtype) for k, v in params.items()}
-    costs, P = _compiled_run(precision, weight_decay > 0)(
+    costs, P = _compiled_run()(
         P, jnp.asarray(Xb, dtype=dtype), jnp.asarray(Yb, dtype=dtype),
-        jnp.asarray(Wb, dtype=dtype), lr, beta1, beta2, epsilon, eps_root, weight_decay)
+        jnp.asarray(Wb, dtype=dtype), lr, beta1, beta2, epsilon, eps_root, weight_decay,
+        decoupled=weight_decay > 0)
     return np.asarray(costs, dtype=float), {k: np.asarray(v, dtype=float) for k, v in P.items()}
 
 
