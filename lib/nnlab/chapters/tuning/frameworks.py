@@ -325,7 +325,8 @@ def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: st
     # plain-text labels: mathtext layout would cost a good part of every redraw
     ax.set_xlabel("step t")
     ax.set_ylabel("mini-batch cost J{t}")
-    ax.set_title(f"Adam, α = {lr:.3g}, mini-batches of {mini_batch_size}", fontsize=9)
+    # an explicit y skips matplotlib's title placement, which measures every tick label
+    ax.set_title(f"Adam, α = {lr:.3g}, mini-batches of {mini_batch_size}", fontsize=9, y=1.0)
     ax.legend(frameon=False, fontsize=8)
     d = c.difference
     exact = int(np.sum(d == 0))
@@ -339,7 +340,7 @@ def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: st
     ax2.set_ylabel("|J nnlab − J JAX|")
     worst = f"{c.max_difference:.1e}" if d.size else "–"
     ax2.set_title(f"largest difference {worst}; {exact} of {d.size} steps identical "
-                  "(drawn at 1e-18)", fontsize=9)
+                  "(drawn at 1e-18)", fontsize=9, y=1.0)
     if c.message:
         note_on_axes(ax2, c.message + "\nTry a smaller learning rate.")
     return fig
