@@ -35,7 +35,8 @@ from nnlab.widgets import (Dropdown, Explorer, LogSlider, new_figure, note_on_ax
 
 __all__ = ["LAYERS", "M", "STEPS", "BATCH_SIZES", "PRECISIONS", "jax_modules", "moons",
            "chapter_network", "jax_cost", "jax_grads", "padded_batches", "jax_adam_run",
-           "nnlab_adam_run", "Comparison", "compare_runs", "frameworks_figure",
+           "nnlab_adam_run", "Comparison", "compare_runs", "gradient_agreement",
+           "frameworks_figure",
            "frameworks_explorer", "frameworks_widget"]
 
 LAYERS = (2, 16, 8, 1)
