@@ -68,7 +68,7 @@ def layer_statistics(net: Network, X, Y) -> LayerStats:
                          "from one call to the next")
     _, cache = net.forward(X, training=True, update_running=False)
     grads = net.backward(Y, cache)
-    cache["Y_for_stats"] = net._targets(Y, cache["m"])
+    cache["Y_for_stats"] = net.targets(Y, cache["m"])
     A = [cache[f"A{l}"] for l in range(1, net.L)]
     dW = [grads[f"dW{l}"] for l in range(1, net.L + 1)]
     return LayerStats(A=A, dW=dW,
