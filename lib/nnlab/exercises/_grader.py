@@ -85,6 +85,8 @@ class Exercise:
         if self.compare is None:
             self.compare = lambda expected, got, case: compare_values(
                 expected, got, what=self.outputs)
+        if self.same is None:
+            self.same = lambda a, b, case: self.compare(b, a, case) is None
 
     @property
     def outputs(self):
@@ -92,9 +94,7 @@ class Exercise:
         out = self.signature.rpartition(" -> ")[2].strip()
         if out.startswith("(") and out.endswith(")"):
             return tuple(x.strip() for x in out[1:-1].split(","))
-        return out or "the result"
-        if self.same is None:
-            self.same = lambda a, b, case: self.compare(b, a, case) is None
+        return "the result"
 
     @property
     def skeleton(self) -> str:
