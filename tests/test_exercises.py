@@ -79,8 +79,9 @@ def test_mistake_fails_with_its_hint(name, mistake):
 
 
 # ---------------------------------------------------------------- the chapters' solutions
-SOLUTION = re.compile(r"`{3,}\{solution\}\s+(\S+)-yt-(\w+)\s*\n(.*?)\n`{3,}\s*$", re.S | re.M)
-CODE = re.compile(r"```python\n(.*?)```", re.S)
+# A "Your turn" solution: a dropdown `{solution} <chapter>-yt-<name>` holding one python block.
+SOLUTION = re.compile(r"^(`{3,})\{solution\}\s+(\S+)-yt-(\w+)\s*\n(.*?)^\1\s*$", re.S | re.M)
+CODE = re.compile(r"^```python\n(.*?)^```\s*$", re.S | re.M)
 
 
 def chapter_solutions():
@@ -90,7 +91,7 @@ def chapter_solutions():
         for cell in json.loads(path.read_text())["cells"]:
             if cell["cell_type"] != "markdown":
                 continue
-            for label, name, body in SOLUTION.findall("".join(cell["source"])):
+            for _, label, name, body in SOLUTION.findall("".join(cell["source"])):
                 code = CODE.search(body)
                 out.append((str(path.relative_to(ROOT / "chapters").with_suffix("")), name,
                             code.group(1) if code else ""))

@@ -14,6 +14,7 @@ import copy
 import math
 import signal
 import sys
+import textwrap
 import threading
 import time
 import traceback
@@ -99,7 +100,8 @@ class Exercise:
     @property
     def skeleton(self) -> str:
         """The code cell a learner starts from (named ``my_<name>``)."""
-        doc = self.description.strip().replace('"""', "'''")
+        doc = textwrap.fill(self.description.strip().replace('"' * 3, "'" * 3), 88,
+                            initial_indent="    ", subsequent_indent="    ").strip()
         return (f"def my_{self.signature.split(' -> ')[0]}:\n"
                 f'    """{doc}"""\n'
                 f"    # your code here\n"
