@@ -242,3 +242,37 @@ def test_optimizer_from_a_rule_matches_the_library():
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-10)
     with pytest.raises(ValueError, match="kind"):
         optimizer_from(lambda *a: a, "adagrad")
+
+
+def follow_up_cells(path):
+    """Cells that use a learner's function after its check (they read ``<name>_ok``)."""
+    cells = json.loads(path.read_text())["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
+            and "_ok:" in "".join(c["source"]) and "optimizer_from" in "".join(c["source"])]
+
+
+def test_adam_chapter_trains_with_the_learners_rule(capsys):
+    """Chapter II.4's follow-up cell: skeleton -> a note; solved -> the learner's Adam trains
+    the network to the library's numbers."""
+    from nnlab.data import make_moons
+    from nnlab.model import Network
+    from nnlab.optimizers import Adam
+    from nnlab.train import train
+    path = ROOT / "chapters" / "optimization" / "04_adam.ipynb"
+    (cell,) = follow_up_cells(path)
+    X, Y = make_moons(m=300, noise=0.2, seed=2)
+    net = Network([2, 16, 8, 1], seed=0)
+    history = train(net, X, Y, Adam(lr=0.01), epochs=100, mini_batch_size=64, seed=0)
+    base = {"np": np, "Network": Network, "train": train, "X": X, "Y": Y,
+            "runs": {"Adam": (net, history)}}
+    exec(cell, {**base, "adam_update_ok": False, "my_adam_update": None})
+    assert "When your adam_update passes" in capsys.readouterr().out
+    code = next(c for _, n, c in SOLUTIONS if n == "adam_update")
+    namespace = {**base, "adam_update_ok": True}
+    exec(code, namespace)
+    exec(cell, namespace)
+    out = capsys.readouterr().out
+    mine = re.search(r"your Adam: +final cost (\S+)", out).group(1)
+    assert mine == f"{history.epoch_costs[-1]:.3f}"
+    np.testing.assert_allclose(namespace["my_history"].epoch_costs, history.epoch_costs,
+                               rtol=1e-9)
