@@ -96,6 +96,8 @@ class _RuleOptimizer(Optimizer):
             setattr(self, k, v)
 
     def _update(self, key, W, dW):
+        # the moments start as arrays of zeros (a learner's rule may index or copy them);
+        # Optimizer.step writes the W returned into the network's own array
         zeros = lambda: np.zeros_like(W)  # noqa: E731
         if self.kind == "momentum":
             W_new, self.v[key] = self.rule(W, dW, self.v.get(key, zeros()), self.lr, **self.hyper)
@@ -107,7 +109,7 @@ class _RuleOptimizer(Optimizer):
                 **self.hyper)
         else:
             W_new = self.rule(W, dW, self.lr, **self.hyper)
-        W[...] = W_new  # train's network holds these arrays: write into them
+        return W_new
 
 
 _DEFAULTS = {"momentum": {"beta": 0.9}, "rmsprop": {"beta": 0.9, "epsilon": 1e-8},

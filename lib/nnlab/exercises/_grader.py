@@ -81,6 +81,9 @@ class Exercise:
                           "changing entries): the caller's arrays must be left as they were.")
     time_limit: float = TIME_LIMIT
     reproducible: bool = False   # random answer: run twice on equal seeds, must agree
+    #: turns a function (the learner's, the reference, a mistake) into the one the cases
+    #: call, e.g. build a schedule then read it at several t
+    adapt: Callable | None = None
 
     def __post_init__(self):
         if self.compare is None:
@@ -349,7 +352,8 @@ def find_mistake(ex: Exercise, case: Case, got, kind: str = "wrong"):
             continue
         if kind != "wrong":
             return mistake
-        out, _, error = _run(mistake.fn, case, ex.time_limit)
+        wrong = ex.adapt(mistake.fn) if ex.adapt else mistake.fn
+        out, _, error = _run(wrong, case, ex.time_limit)
         if error is not None:
             continue
         try:
@@ -371,9 +375,11 @@ def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
         return Report(ex.name, False, n, kind="error",
                       message=f"check needs your function, got {_describe(fn)}")
     limit = ex.time_limit if time_limit is None else time_limit
+    reference = ex.adapt(ex.reference) if ex.adapt else ex.reference
+    fn = ex.adapt(fn) if ex.adapt else fn
     for i, case in enumerate(cases):
         report = Report(ex.name, False, n, case_index=i, case=case)
-        expected = ex.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+        expected = reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         got, (args_after, kwargs_after), error = _run(fn, case, limit)
         if error is not None:
             kind, err = error

@@ -5,11 +5,11 @@ import math
 
 import numpy as np
 
-from nnlab import optimizers
 from nnlab.chapters.optimization.plateaus import classify
 from nnlab.ewa import ewa
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.minibatch import random_mini_batches
+from nnlab.optimizers import adam_update, momentum_update, rmsprop_update
 from nnlab.schedules import exponential_decay, inverse_time_decay
 
 
@@ -173,32 +173,6 @@ EWA = Exercise(
 
 
 # ---------------------------------------------------------------- 03 momentum and RMSprop
-# The library's functional update rules (branch `library`) when present, else these.
-def _momentum_update(W, dW, v, lr, beta):
-    """``v = β v + (1 − β) dW``, ``W = W − α v``."""
-    v = beta * v + (1 - beta) * dW
-    return W - lr * v, v
-
-
-def _rmsprop_update(W, dW, s, lr, beta, epsilon):
-    """``s = β s + (1 − β) dW²``, ``W = W − α dW / (√s + ε)``."""
-    s = beta * s + (1 - beta) * dW ** 2
-    return W - lr * dW / (np.sqrt(s) + epsilon), s
-
-
-def _adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon):
-    """Adam with bias correction, ``t`` from 1."""
-    v = beta1 * v + (1 - beta1) * dW
-    s = beta2 * s + (1 - beta2) * dW ** 2
-    v_hat, s_hat = v / (1 - beta1 ** t), s / (1 - beta2 ** t)
-    return W - lr * v_hat / (np.sqrt(s_hat) + epsilon), v, s
-
-
-momentum_update = getattr(optimizers, "momentum_update", _momentum_update)
-rmsprop_update = getattr(optimizers, "rmsprop_update", _rmsprop_update)
-adam_update = getattr(optimizers, "adam_update", _adam_update)
-
-
 def _state(seed, shape, moments):
     rng = _rng(seed)
     W, dW = rng.normal(size=shape), rng.normal(size=shape)
@@ -312,46 +286,85 @@ ADAM_UPDATE = Exercise(
 
 
 # ---------------------------------------------------------------- 05 learning-rate decay
+#: the ticks t at which a learner's schedule is compared with the library's
+TICKS = (0, 1, 2, 3, 9, 10, 30)
+
+
+def _schedule_values(build):
+    """Build the schedule, then read it at every tick: what the grader compares."""
+    def values(*args, **kwargs):
+        schedule = build(*args, **kwargs)
+        if not callable(schedule):
+            return schedule
+        return [schedule(t) for t in TICKS]
+    return values
+
+
+def _schedule_compare(expected, got, case):
+    if not isinstance(got, list):
+        return ("return the schedule, a function of t (define `def schedule(t): …` inside "
+                f"and `return schedule`), got {_describe(got)}")
+    for t, e, g in zip(TICKS, expected, got):
+        msg = compare_values(e, g, rtol=1e-9, what=f"schedule({t})")
+        if msg:
+            return msg
+    return None
+
+
+def _describe(x):
+    return "None (did you forget `return`?)" if x is None else f"{_type_of(x)} {x!r}"[:60]
+
+
+def _builder(rule):
+    """A schedule builder from ``rule(lr0, t, *hyper)``, for the mistakes."""
+    def build(lr0, *hyper, **kw):
+        return lambda t: rule(lr0, t, *hyper, **kw)
+    return build
+
+
 def _decay_cases():
-    return [Case((0.2, 0), {"decay_rate": 1.0}, "epoch 0: the initial rate"),
-            Case((0.2, 1), {"decay_rate": 1.0}), Case((0.2, 9), {"decay_rate": 1.0}),
-            Case((0.05, 30), {"decay_rate": 0.95}), Case((1.0, 4), {"decay_rate": 0.5}),
-            Case((0.1, 7), {"decay_rate": 0.0}, "decay_rate = 0")]
+    return [Case((0.2, 1.0), label="decay_rate = 1: halved after one tick"),
+            Case((0.05, 0.3)), Case((1.0, 0.5), {"every": 10}, "every = 10"),
+            Case((0.1, 0.0), label="decay_rate = 0: constant")]
 
 
 INVERSE_TIME_DECAY = Exercise(
-    "inverse_time_decay", "inverse_time_decay(lr0, epoch, decay_rate) -> lr",
-    "lr = lr0 / (1 + decay_rate * epoch), epoch counted from 0.",
+    "inverse_time_decay", "inverse_time_decay(lr0, decay_rate, every=1) -> schedule",
+    "Build the schedule alpha(t) = lr0 / (1 + decay_rate * floor(t / every)), t = 0, 1, 2, … "
+    "counting epochs: return a function schedule(t) that gives the learning rate at tick t.",
     "optimization/05_lr_decay", inverse_time_decay, _decay_cases,
-    "mind the brackets: lr0 / (1 + decay_rate * epoch).",
-    [Mistake("brackets", lambda lr0, epoch, decay_rate: lr0 / (1 + decay_rate) * epoch,
-             "write lr0 / (1 + decay_rate * epoch): `/ (1 + decay_rate) * epoch` multiplies by epoch."),
-     Mistake("epoch from 1", lambda lr0, epoch, decay_rate: lr0 / (1 + decay_rate * (epoch + 1)),
-             "epoch counts from 0, so the first epoch uses lr0 itself."),
-     Mistake("no 1 +", lambda lr0, epoch, decay_rate: lr0 / (decay_rate * epoch) if decay_rate * epoch else math.inf,
-             "the denominator is 1 + decay_rate * epoch, so that epoch 0 gives lr0.")],
-    compare=lambda e, g, c: compare_values(e, g, rtol=1e-9))
+    "def schedule(t): return lr0 / (1 + decay_rate * np.floor(t / every)); then return "
+    "schedule (the function itself, not a call of it).",
+    [Mistake("brackets", _builder(lambda lr0, t, dr, every=1: lr0 / (1 + dr) * (t // every)),
+             "write lr0 / (1 + decay_rate * ...): `/ (1 + decay_rate) * t` multiplies by t."),
+     Mistake("t from 1", _builder(lambda lr0, t, dr, every=1: lr0 / (1 + dr * (t // every + 1))),
+             "t counts from 0, so the first epoch uses lr0 itself."),
+     Mistake("every ignored", _builder(lambda lr0, t, dr, every=1: lr0 / (1 + dr * t)),
+             "with every = N the rate changes only every N ticks: use floor(t / every)."),
+     Mistake("t / every not floored", _builder(lambda lr0, t, dr, every=1: lr0 / (1 + dr * t / every)),
+             "the rate drops in steps: floor(t / every) (np.floor, or t // every).")],
+    adapt=_schedule_values, compare=_schedule_compare)
 
 
 def _exp_cases():
-    return [Case((0.2, 0), {"decay_rate": 0.95}, "epoch 0: the initial rate"),
-            Case((0.2, 1), {"decay_rate": 0.95}), Case((0.1, 30), {"decay_rate": 0.95}),
-            Case((1.0, 3), {"decay_rate": 0.5}), Case((0.3, 12), {"decay_rate": 1.0}, "decay_rate = 1")]
+    return [Case((0.2, 0.95), label="decay_rate = 0.95"), Case((1.0, 0.5)),
+            Case((0.3, 1.0), label="decay_rate = 1: constant")]
 
 
 EXPONENTIAL_DECAY = Exercise(
-    "exponential_decay", "exponential_decay(lr0, epoch, decay_rate) -> lr",
-    "lr = lr0 * decay_rate**epoch: decay_rate (in (0, 1]) is the factor kept per epoch.",
+    "exponential_decay", "exponential_decay(lr0, decay_rate) -> schedule",
+    "Build the schedule alpha(t) = lr0 * decay_rate**t (decay_rate in (0, 1] is the factor "
+    "kept per tick): return a function schedule(t).",
     "optimization/05_lr_decay", exponential_decay, _exp_cases,
-    "decay_rate is a factor, raised to the power epoch: lr0 * decay_rate ** epoch.",
-    [Mistake("e to the minus", lambda lr0, epoch, decay_rate: lr0 * math.exp(-decay_rate * epoch),
-             "in this course decay_rate is the factor kept per epoch (0.95 keeps 95 %): "
-             "lr0 * decay_rate ** epoch, not lr0 * exp(-decay_rate * epoch)."),
-     Mistake("epoch from 1", lambda lr0, epoch, decay_rate: lr0 * decay_rate ** (epoch + 1),
-             "epoch counts from 0, so the first epoch uses lr0 itself."),
-     Mistake("times epoch", lambda lr0, epoch, decay_rate: lr0 * decay_rate * epoch,
-             "raise decay_rate to the power epoch (**), do not multiply.")],
-    compare=lambda e, g, c: compare_values(e, g, rtol=1e-9))
+    "def schedule(t): return lr0 * decay_rate ** t; then return schedule.",
+    [Mistake("e to the minus", _builder(lambda lr0, t, dr: lr0 * math.exp(-dr * t)),
+             "in this course decay_rate is the factor kept per tick (0.95 keeps 95 %): "
+             "lr0 * decay_rate ** t, not lr0 * exp(-decay_rate * t)."),
+     Mistake("t from 1", _builder(lambda lr0, t, dr: lr0 * dr ** (t + 1)),
+             "t counts from 0, so the first epoch uses lr0 itself."),
+     Mistake("times t", _builder(lambda lr0, t, dr: lr0 * dr * t),
+             "raise decay_rate to the power t (**), do not multiply.")],
+    adapt=_schedule_values, compare=_schedule_compare)
 
 
 # ---------------------------------------------------------------- 06 plateaus
