@@ -144,6 +144,48 @@ def test_skeleton_in_the_chapter_reports_not_done(name, capsys):
 
 
 # ---------------------------------------------------------------- nothing escapes
+def _first_array(args):
+    for a in args:
+        if isinstance(a, np.ndarray) and a.size:
+            return a
+        if isinstance(a, dict):
+            found = _first_array(list(a.values()))
+            if found is not None:
+                return found
+    return None
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_submissions_are_reported_not_raised(name):
+    """For every exercise: a crash, a None, a changed input and an endless call all come
+    back as a failed report with the right kind."""
+    reference = ex(name).reference
+
+    def crashes(*args, **kwargs):
+        raise ValueError("my bug")
+    report = grade_function(name, crashes)
+    assert report.kind == "raised" and "ValueError: my bug" in str(report)
+
+    report = grade_function(name, lambda *args, **kwargs: None)
+    assert not report.passed and "None" in report.message
+
+    def sleeps(*args, **kwargs):
+        time.sleep(30)
+    report = grade_function(name, sleeps, time_limit=0.1)
+    assert report.kind == "timeout"
+
+    if _first_array(ex(name).cases()[0].args) is None:
+        return  # only numbers go in: nothing to change
+
+    def mutates(*args, **kwargs):
+        out = reference(*args, **kwargs)
+        target = _first_array(args)
+        target[...] = target + 1
+        return out
+    report = grade_function(name, mutates)
+    assert report.kind == "mutated" and "changed its input" in str(report)
+
+
 def test_crash_is_reported(capsys):
     def my_softmax(Z):
         return Z / undefined_name  # noqa: F821

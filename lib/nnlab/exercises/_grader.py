@@ -390,7 +390,9 @@ def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
             if kind == "timeout":
                 report.message = (f"stopped after {limit:g} s: the reference takes "
                                   f"milliseconds. Is there a loop that never ends?")
-                report.hint = "use NumPy's whole-array operations instead of Python loops."
+                report.hint = ("look for a loop whose condition never changes (or a stray "
+                               "input() or sleep); whole-array NumPy operations are also far "
+                               "faster than Python loops over entries.")
             else:
                 report.message = f"raised {type(err).__name__}: {err}" + _their_line(err.__traceback__)
                 report.hint = ex.hint
