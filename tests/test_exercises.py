@@ -318,3 +318,22 @@ def test_adam_chapter_trains_with_the_learners_rule(capsys):
     assert mine == f"{history.epoch_costs[-1]:.3f}"
     np.testing.assert_allclose(namespace["my_history"].epoch_costs, history.epoch_costs,
                                rtol=1e-9)
+
+
+def test_momentum_chapter_walks_the_valley_with_the_learners_rule(capsys):
+    from nnlab.chapters.optimization.momentum_rmsprop import outcome, trajectories
+    from nnlab.surfaces import SURFACES
+    path = ROOT / "chapters" / "optimization" / "03_momentum_rmsprop.ipynb"
+    (cell,) = follow_up_cells(path)
+    valley = {0.099: trajectories("elongated quadratic", 0.099, 0.9, 1e-8)}
+    base = {"np": np, "SURFACES": SURFACES, "outcome": outcome, "valley": valley}
+    exec(cell, {**base, "momentum_update_ok": False, "my_momentum_update": None})
+    assert "When your momentum_update passes" in capsys.readouterr().out
+    namespace = {**base, "momentum_update_ok": True}
+    exec(next(c for _, n, c in SOLUTIONS if n == "momentum_update"), namespace)
+    exec(cell, namespace)
+    out = capsys.readouterr().out
+    library = outcome(valley[0.099]["Momentum"])
+    assert f"your momentum: {library};" in out
+    np.testing.assert_allclose(namespace["yours"].points, valley[0.099]["Momentum"].points,
+                               rtol=1e-12, atol=1e-15)
