@@ -197,6 +197,12 @@ def test_crash_is_reported(capsys):
     assert "NameError" in out and "undefined_name" in out and "case 1" in out
 
 
+def test_exit_is_reported():
+    import sys
+    report = grade_function("softmax", lambda Z: sys.exit(3))
+    assert report.kind == "raised" and "SystemExit" in str(report)
+
+
 def test_none_is_reported():
     report = grade_function("l2_grad", lambda W, lambd, m: None)
     assert not report.passed and "forget `return`" in str(report)

@@ -339,7 +339,7 @@ def _run(fn, case: Case, limit: float):
             out = call_with_time_limit(fn, args, kwargs, limit)
         except TimeUp:
             return None, (args, kwargs), ("timeout", None)
-        except Exception as err:  # the learner's code may raise anything
+        except (Exception, SystemExit) as err:  # the learner's code may raise anything
             return None, (args, kwargs), ("raised", err)
     return out, (args, kwargs), None
 
