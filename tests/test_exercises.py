@@ -299,7 +299,7 @@ def follow_up_cells(path):
     """Cells that use a learner's function after its check (they read ``<name>_ok``)."""
     cells = json.loads(path.read_text())["cells"]
     return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
-            and "_ok:" in "".join(c["source"]) and "optimizer_from" in "".join(c["source"])]
+            and re.search(r"^if \w+_ok:", "".join(c["source"]), re.M)]
 
 
 def test_adam_chapter_trains_with_the_learners_rule(capsys):
@@ -346,3 +346,17 @@ def test_momentum_chapter_walks_the_valley_with_the_learners_rule(capsys):
     assert f"your momentum: {library};" in out
     np.testing.assert_allclose(namespace["yours"].points, valley[0.099]["Momentum"].points,
                                rtol=1e-12, atol=1e-15)
+
+
+def test_dropout_chapter_measures_the_learners_masks(capsys):
+    path = ROOT / "chapters" / "practical" / "03_dropout.ipynb"
+    (cell,) = follow_up_cells(path)
+    A = np.random.default_rng(0).uniform(0, 2, size=(50, 400))
+    base = {"np": np, "A": A, "keep_prob": 0.8}
+    exec(cell, {**base, "dropout_forward_ok": False, "my_dropout_forward": None})
+    assert "When your dropout_forward passes" in capsys.readouterr().out
+    namespace = {**base, "dropout_forward_ok": True}
+    exec(next(c for _, n, c in SOLUTIONS if n == "dropout_forward"), namespace)
+    exec(cell, namespace)
+    share, mean = re.search(r"kept (\S+), mean activation (\S+)", capsys.readouterr().out).groups()
+    assert abs(float(share) - 0.8) < 0.005 and abs(float(mean) / A.mean() - 1) < 0.005
