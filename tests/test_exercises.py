@@ -18,7 +18,7 @@ from nnlab.exercises._grader import TimeUp, call_with_time_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = list(EXERCISES)
-SIGNATURE = re.compile(r"^(\w+)\((.*)\)(?: -> .+)?$")
+SIGNATURE = re.compile(r"^(\w+)\((.*)\)$")  # the part before " -> "
 
 
 def ex(name):
@@ -35,7 +35,7 @@ def test_at_least_twenty_exercises_across_the_three_parts():
 @pytest.mark.parametrize("name", NAMES)
 def test_exercise_describes_itself(name):
     info = EXERCISES[name]
-    assert SIGNATURE.match(info["signature"]).group(1) == name
+    assert SIGNATURE.match(info["signature"].split(" -> ")[0]).group(1) == name
     assert info["description"] and (ROOT / "chapters" / f"{info['chapter']}.ipynb").exists()
 
 
@@ -53,6 +53,30 @@ def test_the_course_functions_are_exercises():
     assert EXERCISES["momentum_update"]["signature"].startswith("momentum_update(W, dW, v, lr, beta)")
     assert EXERCISES["rmsprop_update"]["signature"].startswith(
         "rmsprop_update(W, dW, s, lr, beta, epsilon)")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_signature_is_the_references(name):
+    """The signature shown (and the skeleton's) has the reference's parameters, defaults
+    included: the library's own function where the library has one."""
+    import inspect
+    reference = ex(name).reference
+    shown = SIGNATURE.match(EXERCISES[name]["signature"].split(" -> ")[0]).group(2)
+    namespace = {}
+    exec(f"def shown({shown}): pass", namespace)
+
+    def params(f):
+        return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+    assert params(namespace["shown"]) == params(reference)
+    assert ex(name).skeleton.startswith(f"def my_{name}({shown}):")
+    if name in LIBRARY_NAMES:
+        assert reference.__name__ == name and reference.__module__.startswith("nnlab.")
+
+
+def test_list_exercises(capsys):
+    exercises.list_exercises("practical/03_dropout")
+    out = capsys.readouterr().out
+    assert "dropout_forward(A, keep_prob, rng)" in out and "ewa" not in out
 
 
 # ---------------------------------------------------------------- references and mistakes
