@@ -221,6 +221,11 @@ def test_crash_is_reported(capsys):
     assert "NameError" in out and "undefined_name" in out and "case 1" in out
 
 
+def test_wrong_parameters_are_named():
+    report = grade_function("l2_grad", lambda W, lambd: W)
+    assert report.kind == "raised" and "my_l2_grad(W, lambd, m)" in report.hint
+
+
 def test_exit_is_reported():
     import sys
     report = grade_function("softmax", lambda Z: sys.exit(3))

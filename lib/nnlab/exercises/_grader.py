@@ -396,6 +396,10 @@ def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
             else:
                 report.message = f"raised {type(err).__name__}: {err}" + _their_line(err.__traceback__)
                 report.hint = ex.hint
+                if isinstance(err, TypeError) and "argument" in str(err) \
+                        and len(traceback.extract_tb(err.__traceback__)) <= 2:
+                    # the call itself failed: the parameters do not match
+                    report.hint = f"define it with the parameters my_{ex.signature}."
             return report
         changed = [f"argument {k + 1}" for k, (b, a) in enumerate(zip(case.args, args_after))
                    if not _unchanged(b, a)]
