@@ -9,6 +9,7 @@ from nnlab.activations import softmax
 from nnlab.batchnorm import batchnorm_backward, batchnorm_forward
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.model import cross_entropy_from_logits, one_hot
+from nnlab.optimizers import adam_update, adamw_update
 from nnlab.tuning import Param, log_uniform, sample_beta
 
 
@@ -391,5 +392,51 @@ CROSS_ENTROPY_FROM_LOGITS = Exercise(
     compare=lambda e, g, c: compare_values(e, g, rtol=1e-9))
 
 
+# ---------------------------------------------------------------- 05 frameworks
+def _adamw_cases():
+    rng = _rng(24)
+    W, dW = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    v, s = rng.normal(size=(4, 3)) * 0.1, np.abs(rng.normal(size=(4, 3))) * 0.1
+    W1, dW1, z = rng.normal(size=(5, 1)), rng.normal(size=(5, 1)), np.zeros((5, 1))
+    return [Case((W1, dW1, z, z, 1, 0.01, 0.9, 0.999, 1e-8, 0.01), label="the first step, t = 1"),
+            Case((W, dW, v, s, 7, 0.001, 0.9, 0.999, 1e-8, 0.1), label="t = 7"),
+            Case((W, dW, v, s, 3, 0.01, 0.9, 0.999, 1e-8, 0.0), label="weight_decay = 0: Adam")]
+
+
+def _l2_through_adam(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
+    return adam_update(W, dW + weight_decay * W, v, s, t, lr, beta1, beta2, epsilon)
+
+
+def _decay_after_step(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
+    W_adam, v, s = adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)
+    return W_adam - lr * weight_decay * W_adam, v, s
+
+
+def _decay_without_lr(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
+    W_adam, v, s = adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)
+    return W_adam - weight_decay * W, v, s
+
+
+ADAMW_UPDATE = Exercise(
+    "adamw_update",
+    "adamw_update(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay) -> (W, v, s)",
+    "One AdamW step: Adam's v, s, v_hat and s_hat from dW, then W = W - lr * (v_hat / "
+    "(sqrt(s_hat) + epsilon) + weight_decay * W), the decay using the W before the step and "
+    "never entering the moments. Return the new W and the raw v and s.",
+    "tuning/05_frameworks", adamw_update, _adamw_cases,
+    "compute Adam's step first, then subtract lr * weight_decay * W with the old W; dW "
+    "alone feeds v and s.",
+    [Mistake("L2 through the gradient", _l2_through_adam,
+             "that is L2 regularization under Adam (PyTorch's Adam(weight_decay=…)): the decay "
+             "goes through v and s and gets divided by sqrt(s_hat). AdamW keeps it out of the "
+             "moments: W - lr * (v_hat / (sqrt(s_hat) + epsilon) + weight_decay * W)."),
+     Mistake("decay of the stepped W", _decay_after_step,
+             "decay the W you were given (before the Adam step): lr * weight_decay * W."),
+     Mistake("decay not scaled by lr", _decay_without_lr,
+             "the decay is scaled by the learning rate too: lr * weight_decay * W.")],
+    mutation_hint="return new arrays (W = W - …), do not update in place: the caller's W, "
+                  "v and s must stay as they were.")
+
+
 EXERCISES = [ZOOM, LOG_UNIFORM, SAMPLE_BETA, BATCHNORM_FORWARD, BATCHNORM_BACKWARD, SOFTMAX,
-             ONE_HOT, CROSS_ENTROPY_FROM_LOGITS]
+             ONE_HOT, CROSS_ENTROPY_FROM_LOGITS, ADAMW_UPDATE]
