@@ -16,11 +16,11 @@ import functools
 
 import numpy as np
 
-from nnlab.checks import check_int, check_positive, check_range
+from nnlab.checks import check_array, check_int, check_option, check_positive, check_range
 
 
 def _epochs(epoch):
-    e = np.asarray(epoch, dtype=float)
+    e = check_array("epoch", epoch, finite=False, allow_empty=True)
     if np.any(~np.isfinite(e)) or np.any(e < 0):
         raise ValueError(f"epoch must be >= 0, got {epoch!r}")
     return e
@@ -113,8 +113,7 @@ def make_schedule(kind: str, lr0: float, **kw):
     (needs ``total``; ``warmup``, ``lr_min``). The arguments are checked now, not at the
     first epoch.
     """
-    if kind not in SCHEDULES:
-        raise ValueError(f"kind must be one of {sorted(SCHEDULES)}, got {kind!r}")
+    check_option("kind", kind, SCHEDULES)
     schedule = functools.partial(SCHEDULES[kind], lr0, **kw)
     try:
         schedule(0)
