@@ -1,6 +1,7 @@
 """Probe the whole public API with illegal values (issue 13); run by hand.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/probe_bad_input.py [--details]
+        [--only nnlab.chapters] [--lib path/to/another/lib]
 
 Uses the discovery, baselines and illegal values of ``tests/test_bad_input.py`` and
 runs *every* case (the test draws a sample). Per module it counts the answers:
@@ -19,7 +20,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "lib"))
+LIB = sys.argv[sys.argv.index("--lib") + 1] if "--lib" in sys.argv else os.path.join(ROOT, "lib")
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
+sys.path.insert(0, LIB)
 resource.setrlimit(resource.RLIMIT_AS, (3 * 2 ** 30, 3 * 2 ** 30))
 
 spec = importlib.util.spec_from_file_location(
@@ -44,9 +47,11 @@ def main(details: bool = False) -> int:
     start = time.perf_counter()
     counts = collections.defaultdict(collections.Counter)
     bad_lines = []
-    cases = probe.all_cases()
+    cases = [c for c in probe.all_cases() if c[0].startswith(ONLY)]
     n_callables = len({c[0] for c in cases})
-    for q, param, label, bad in cases:
+    for i, (q, param, label, bad) in enumerate(cases):
+        if i % 200 == 0:
+            print(f"[{i}/{len(cases)}] {time.perf_counter() - start:.0f} s", file=sys.stderr)
         outcome, message, unchanged = probe.run_case(q, param, bad)
         mod = module_of(q)
         counts[mod][outcome] += 1

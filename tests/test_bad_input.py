@@ -19,7 +19,6 @@ the tests here draw a sample with hypothesis (``max_examples`` keeps them short)
 """
 from __future__ import annotations
 
-import copy
 import importlib
 import inspect
 import math
@@ -34,8 +33,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import nnlab
+from nnlab.activations import relu_backward, softmax
+from nnlab.batchnorm import batchnorm_forward, update_running_stats
 from nnlab.checks import DivergenceError
+from nnlab.data import make_moons
+from nnlab.gradcheck import gradient_check
+from nnlab.model import Network, cross_entropy_from_logits
+from nnlab.optimizers import SGD, Adam, Momentum, RMSprop
+from nnlab.race import race_on_surface
+from nnlab.schedules import inverse_time_decay
+from nnlab.train import train
+from nnlab.tuning import random_search
 
 # ---------------------------------------------------------------- discovery
 #: Public names that take no learner input worth probing, with the reason.
@@ -833,3 +841,179 @@ def test_illegal_value_is_refused_naming_the_parameter(data):
     outcome, message, unchanged = run_case(q, param, bad)
     assert outcome == "named", f"{q}({param}={label}): {outcome}: {message}"
     assert unchanged, f"{q}({param}={label}) changed its other inputs before refusing"
+
+
+# ---------------------------------------------------------------- regressions (issue 13)
+def test_seed_is_checked_by_name():
+    with pytest.raises(ValueError, match=r"^seed must be an integer seed"):
+        Network([2, 3, 1], seed=-1)
+
+
+def test_numeric_string_is_not_a_number():
+    with pytest.raises(ValueError, match=r"noise must be a number, got '0.1' \(a string\)"):
+        make_moons(noise="0.1")
+
+
+def test_huge_epochs_refused_at_once():
+    with pytest.raises(ValueError, match="epochs must be an integer"):
+        train(_net(), _X(), _Y(), SGD(0.1), epochs=10 ** 18)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: Adam(lr=math.inf), "lr"),
+    (lambda: make_moons(noise=math.inf), "noise"),
+    (lambda: inverse_time_decay(0.1, 3, decay_rate=math.inf), "decay_rate"),
+])
+def test_inf_is_not_in_range(call, name):
+    with pytest.raises(ValueError, match=rf"^{name} must be in .*\(finite\)"):
+        call()
+
+
+def test_nan_in_X_is_refused_not_predicted_or_blamed_on_lr():
+    net, X = _net(), _X()
+    X[1, 3] = np.nan
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        net.predict(X)
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        train(net, X, _Y(), SGD(0.1), epochs=1)
+
+
+def test_complex_arrays_are_refused():
+    with pytest.raises(ValueError, match="X must be real"):
+        _net().forward(_X() + 1j)
+
+
+def test_mismatched_shapes_do_not_broadcast():
+    with pytest.raises(ValueError, match=r"mu must have shape \(3, 1\)"):
+        update_running_stats(_col(), _col(1.0), np.zeros((1, 1)), _col(1.0))
+    net = _net()
+    with pytest.raises(ValueError, match="T must have the shape of AL"):
+        net.accuracy_of(np.full((1, M), 0.7), np.ones((1, 1)))
+    with pytest.raises(ValueError, match="dA must have the shape of Z"):
+        relu_backward(np.ones((3, 1)), _Z())
+
+
+def test_train_with_no_example_is_a_value_error():
+    with pytest.raises(ValueError, match=r"X must have shape \(2, m\) with m >= 1"):
+        train(_net(), np.zeros((2, 0)), np.zeros((1, 0)), SGD(0.1), epochs=1)
+
+
+@pytest.mark.parametrize("rule", [SGD, Momentum, RMSprop, Adam])
+def test_optimizer_step_is_all_or_nothing(rule):
+    opt = rule(lr=0.01)
+    params, grads = _params(), _grads()
+    opt.step(params, grads)
+    before = snapshot([params, opt])
+    bad = _grads()
+    bad["dW2"][0, 0] = np.nan  # a later key: the earlier ones must not move
+    with pytest.raises(ValueError, match=r"grads\['dW2'\] must hold finite numbers"):
+        opt.step(params, bad)
+    assert same(before, snapshot([params, opt])) and opt.t == 1
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: race_on_surface("saddle", beta2=1.0, steps=3), "beta2"),
+    (lambda: Network([2, 3, 1], init="random", init_scale=0), "init_scale"),
+    (lambda: random_search(_objective(), _space(), 3, seed=-1), "seed"),
+    (lambda: cross_entropy_from_logits(np.zeros((3, 1)), np.array([[1, 0, 1]])), "ZL"),
+])
+def test_the_parameter_typed_is_the_one_named(call, name):
+    with pytest.raises(ValueError, match=rf"^{name} "):
+        call()
+
+
+def _relu_on_kink():
+    """A ReLU net whose first example is the zero vector: with b = 0 every first-layer
+    pre-activation of that example is exactly 0, on the kink."""
+    net = Network([2, 3, 1], hidden="relu", seed=3)
+    X = _X()
+    X[:, 0] = 0.0
+    Y = _Y()
+    _, cache = net.forward(X, update_running=False)
+    return net.cost_function(X, Y), net.params, net.backward(Y, cache)
+
+
+def test_gradient_check_tells_a_kink_from_a_bug():
+    f, params, grads = _relu_on_kink()
+    rep = gradient_check(f, params, grads)
+    assert rep.kinks and set(rep.kinks) <= {"b1"}
+    assert rep.difference_off_kinks < 1e-7
+    assert "kink" in str(rep) and "not evidence of a bug" in str(rep)
+    bad = {k: v.copy() for k, v in grads.items()}
+    bad["dW2"] *= 2.0
+    rep_bug = gradient_check(f, params, bad)
+    assert rep_bug.difference_off_kinks > 1e-3
+
+
+def test_gradient_check_smooth_net_reports_no_kink():
+    net = Network([2, 3, 1], hidden="tanh", seed=0)
+    X, Y = _X(), _Y()
+    _, cache = net.forward(X, update_running=False)
+    rep = gradient_check(net.cost_function(X, Y), net.params, net.backward(Y, cache))
+    assert rep.kinks == {} and rep.difference < 1e-7 and "Kinks" not in str(rep)
+
+
+def test_gradient_check_transposed_gradient_is_a_shape_error():
+    f, params, grads = _f_params()
+    grads["dW1"] = grads["dW1"].T.copy()
+    with pytest.raises(ValueError, match=r"grads\['dW1'\] has shape \(2, 4\).*transposed"):
+        gradient_check(f, params, grads)
+
+
+def test_gradient_check_refuses_float32_below_resolution():
+    f, params, grads = _f_params()
+    params32 = {k: v.astype(np.float32) for k, v in params.items()}
+    with pytest.raises(ValueError, match=r"eps = 1e-07 is below the resolution of params"):
+        gradient_check(f, params32, grads, eps=1e-7)
+
+
+def test_batch_norm_one_column_batch():
+    with pytest.raises(ValueError, match="Z must have at least 2 columns in training mode"):
+        batchnorm_forward(np.ones((3, 1)), _col(1.0), _col(0.0))
+    net = Network([2, 3, 1], batchnorm=True)
+    with pytest.warns(RuntimeWarning, match="mini-batch of one example"):
+        net.forward(_X()[:, :1])
+    with pytest.raises(ValueError, match="mini_batch_size must be >= 2 with batch norm"):
+        train(net, _X(), _Y(), SGD(0.1), epochs=1, mini_batch_size=1)
+
+
+def test_infinite_logits_stay_finite():
+    S = softmax(np.array([[np.inf, 1.0], [0.0, np.inf], [-np.inf, 0.0]]))
+    np.testing.assert_array_equal(S[:, 0], [1.0, 0.0, 0.0])
+    assert np.all(np.isfinite(S))
+    assert cross_entropy_from_logits(np.array([[np.inf, -np.inf]]), np.array([[1, 0]])) == 0.0
+    J = cross_entropy_from_logits(np.array([[np.inf, 0.0], [0.0, 0.0]]), np.array([[0, 1]]),
+                                  "softmax")
+    assert J == 0.5 * math.log(2.0)
+    assert cross_entropy_from_logits(np.array([[np.inf]]), np.array([[0]])) == math.inf
+
+
+@pytest.mark.parametrize("rule", [RMSprop, Adam])
+def test_huge_gradients_refused_with_a_message(rule):
+    params = {"w": np.ones((2, 1))}
+    with pytest.raises(ValueError, match=r"grads\['dw'\] has entries up to 1e\+200"):
+        rule(lr=0.1).step(params, {"dw": np.full((2, 1), 1e200)})
+    rule(lr=0.1).step(params, {"dw": np.full((2, 1), 1e100)})
+    assert np.all(np.isfinite(params["w"]))
+
+
+def test_minibatch_explorer_tells_oscillation_from_stalling():
+    from types import SimpleNamespace
+
+    from nnlab.chapters.optimization.minibatch import _stalled
+
+    swung = SimpleNamespace(initial_cost=0.7, train_costs=[3.0, 0.2, 5.0, 0.69], costs=[0.7])
+    assert "oscillated" in _stalled(swung)
+    flat = SimpleNamespace(initial_cost=0.7, train_costs=[0.7, 0.69, 0.69], costs=[0.7, 0.71])
+    assert "barely moved" in _stalled(flat)
+
+
+def test_explorer_figure_outside_a_control_range_is_a_message():
+    from nnlab.chapters.optimization.minibatch import minibatch_explorer as ex
+
+    fig = ex.figure(lr=100.0)
+    assert "lr must be in [0.01, 10]" in fig.bad_value_message
+    fig = ex.figure(mini_batch_size=3)
+    assert fig.bad_value_message.startswith("mini_batch_size must be one of")
+    fig = ex.figure(lr=math.nan)
+    assert fig.bad_value_message.startswith("lr must be a finite number")
