@@ -19,6 +19,8 @@ the tests here draw a sample with hypothesis (``max_examples`` keeps them short)
 """
 from __future__ import annotations
 
+import copy
+import functools
 import importlib
 import inspect
 import math
@@ -89,6 +91,7 @@ def _modules():
     return [importlib.import_module(n) for n in sorted(names)]
 
 
+@functools.lru_cache(maxsize=1)
 def _explorer_updates() -> set:
     from nnlab.explorer import all_explorers
 
@@ -119,6 +122,7 @@ def _signature(obj):
         return inspect.Signature()
 
 
+@functools.lru_cache(maxsize=1)
 def public_callables() -> dict[str, Callable]:
     """``qualname -> object`` for every public function and class defined in nnlab."""
     out = {}
@@ -538,7 +542,8 @@ def baseline(qualname: str, obj=None):
         if name in given_:
             kwargs[name] = given_[name]
         elif p.default is not p.empty:
-            continue
+            if p.default is not None:  # probed around its default too
+                kwargs[name] = copy.deepcopy(p.default)
         elif name in GUESS:
             kwargs[name] = GUESS[name]()
         else:
@@ -548,6 +553,7 @@ def baseline(qualname: str, obj=None):
     return obj, kwargs
 
 
+@functools.lru_cache(maxsize=1)
 def probed_callables() -> dict[str, Callable | None]:
     """Every name to probe: public functions and classes not exempt, and ``METHODS``."""
     out = {q: o for q, o in public_callables().items() if exempt_reason(q, o) is None}
@@ -648,11 +654,69 @@ def illegal_values(name: str, value, default=inspect.Parameter.empty) -> list[tu
     return out
 
 
-#: ``(qualname, parameter, label)`` cases whose "illegal" value is in fact legal.
+_ANY_SHAPE = {"1-D", "transposed", "m = 0", "inf inside"}  # element-wise, limits at ±inf
+_NONE = {"None"}
+#: ``(qualname, parameter) -> labels`` of "illegal" values that are in fact legal (the
+#: qualname may be given by its tail after ``nnlab.``); each line says why.
 LEGAL = {
-    ("nnlab.surfaces.rosenbrock", "a", "-1"),
-    ("nnlab.chapters.optimization.plateaus.hessian_2d", "x", "-1"),
+    ("surfaces.rosenbrock", "a"): {"-1"},                      # any real a
+    ("chapters.optimization.plateaus.hessian_2d", "x"): {"-1"},  # any point
+    # element-wise activations take any shape and give the limit at ±inf
+    **{(f"activations.{f}", "Z"): _ANY_SHAPE for f in
+       ("sigmoid", "relu", "tanh", "sigmoid_backward", "relu_backward", "tanh_backward")},
+    ("activations.softmax", "Z"): {"transposed", "inf inside"},   # any (C, m); the limit
+    ("activations.softmax_backward", "Z"): {"transposed", "inf inside"},
+    ("model.cross_entropy_from_logits", "ZL"): {"inf inside"},     # the limit: 0 or inf
+    # schedules are defined for any real epoch >= 0 (a fraction of an epoch, far ends)
+    **{(f"schedules.{f}", "epoch"): {"2.5", "huge 10**18"} for f in
+       ("constant", "inverse_time_decay", "exponential_decay", "staircase_decay",
+        "cosine_warmup")},
+    ("chapters.optimization.lr_decay.schedule_value", "clock"): {"2.5", "huge 10**18"},
+    # None documented as "no limit", "the whole set" or "the default"
+    ("train.train", "max_cost"): _NONE, ("train.gradient_descent", "max_cost"): _NONE,
+    ("train.train", "mini_batch_size"): _NONE,
+    ("chapters.tuning.batch_norm.bn_run", "mini_batch_size"): _NONE,
+    ("chapters.optimization.momentum_rmsprop.trajectories", "tol"): _NONE,
+    ("chapters.optimization.plateaus.escape_race", "beta_rms"): _NONE,
+    ("tuning.Param.sample", "rng"): _NONE,
+    ("data.make_temperature", "coldest_day"): {"-1", "2.5", "huge 10**18"},  # a phase
+    ("regularization.EarlyStopping.update", "dev_cost"): {"nan", "inf"},  # a diverged epoch
+    ("gradcheck.verdict", "difference"): {"inf"},
+    ("regularization.weight_keys", "params"): {"NaN inside"},  # reads the keys only
+    ("chapters.practical.regularization.weights_of", "params"): {"NaN inside"},  # a read-out
+    # any (n, m) is a legal matrix: the "transposed" one is another valid shape
+    **{(q, n): {"transposed"} for q, n in (
+        ("data.Normalizer.fit", "X_train"), ("chapters.practical.normalizing_inputs.hessian", "X"),
+        ("chapters.practical.normalizing_inputs.condition_number", "X"),
+        ("chapters.tuning.batch_norm.batch_stat_noise", "Z"),
+        ("chapters.tuning.softmax.tempered_softmax", "Z"),
+        ("regularization.dropout_forward", "A"), ("regularization.l1_grad", "W"),
+        ("regularization.l2_grad", "W"))},
+    # a weight vector may be given flat or as a column
+    **{(f"chapters.practical.normalizing_inputs.{q}", n): {"1-D", "transposed"} for q, n in (
+        ("least_squares_cost", "w"), ("least_squares_grad", "w"), ("gd_path", "w0"),
+        ("steps_to_converge", "w0"))},
+    ("minibatch.random_mini_batches", "mini_batch_size"): {"huge 10**18"},  # one batch
+    ("ewa.ewa", "x"): {"2-D"},                                  # averages each column
+    ("gradcheck.numerical_gradient", "x"): {"2-D", "empty"},    # any shape
+    ("gradcheck.one_sided_gradient", "x"): {"2-D", "empty"},
+    ("gradcheck.epsilon_sweep", "epsilons"): {"number"},        # one ε
+    ("chapters.optimization.plateaus.classify", "eigenvalues"): {"number"},
+    ("augmentation.rotate", "angles"): {"number"},              # one angle
+    ("chapters.tuning.scale_and_practice.decade_counts", "values"): {"2-D", "empty"},
+    ("chapters.practical.initialization.max_variance_ratio", "act_std"): {"2-D"},
+    ("chapters.practical.augmentation_early_stopping.stopping_point", "dev_costs"): {
+        "NaN inside", "inf inside", "empty"},                   # diverged checks, none yet
+    ("activations.get_activation", "param"): {"unknown option"},  # any label for messages
+    ("plots.message_figure", "text"): {"unknown option"},       # any text
+    ("plots.message_figure", "title"): {"unknown option"},
+    ("plots.smooth", "values"): {"empty"},                      # nothing to smooth
 }
+
+
+def is_legal(qualname: str, param: str, label: str) -> bool:
+    tail = qualname[len("nnlab."):]
+    return label in LEGAL.get((tail, param), ())
 
 
 def cases_for(qualname: str):
@@ -667,7 +731,7 @@ def cases_for(qualname: str):
         p = sig.parameters.get(name)
         default = p.default if p is not None else inspect.Parameter.empty
         for label, bad in illegal_values(name, value, default):
-            if (qualname, name, label) not in LEGAL:
+            if not is_legal(qualname, name, label):
                 out.append((name, label, bad))
     if qualname.endswith(".figure") and qualname.startswith("nnlab.chapters."):
         out += _control_cases(qualname)

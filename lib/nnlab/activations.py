@@ -144,8 +144,10 @@ ACTIVATIONS = {
 }
 
 
-def get_activation(name: str, param: str = "activation", allowed=None):
+def get_activation(name: str, param: str = "name", allowed=None):
     """``(forward, backward)`` for ``name``; ``ValueError`` naming ``param`` otherwise."""
+    if not isinstance(param, str):
+        raise ValueError(f"param must be the parameter's name (a string), got {param!r}")
     allowed = tuple(ACTIVATIONS) if allowed is None else tuple(allowed)
     if not isinstance(name, str) or name not in allowed:
         raise ValueError(f"{param} must be one of {', '.join(map(repr, allowed))}, got {name!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_array, check_beta, check_matrix, check_positive
+from nnlab.checks import check_array, check_beta, check_matrix, check_positive, check_same_shape
 
 __all__ = ["batchnorm_forward", "batchnorm_backward", "update_running_stats",
            "batchnorm_inference"]
@@ -21,7 +21,11 @@ ONE_COLUMN = ("a mini-batch of one example: its variance is 0, so Ẑ = 0 and th
 
 
 def _check_column(name, v, n):
-    return check_array(name, v, shape=(n, 1))
+    v = check_array(name, v)
+    if v.shape != (n, 1):
+        raise ValueError(f"{name} must have shape ({n}, 1), one entry per row of Z, "
+                         f"got shape {v.shape}")
+    return v
 
 
 def batchnorm_forward(Z, gamma, beta, epsilon: float = 1e-5):
@@ -86,9 +90,9 @@ def update_running_stats(running_mu, running_var, mu, var, momentum: float = 0.9
     momentum = check_beta("momentum", momentum)
     running_mu = check_array("running_mu", running_mu, ndim=2)
     shape = running_mu.shape
-    running_var = check_array("running_var", running_var, shape=shape)
-    mu = check_array("mu", mu, shape=shape)
-    var = check_array("var", var, shape=shape)
+    running_var = check_same_shape("running_var", running_var, shape, "running_mu")
+    mu = check_same_shape("mu", mu, shape, "running_mu")
+    var = check_same_shape("var", var, shape, "running_mu")
     for name, v in (("running_var", running_var), ("var", var)):
         if np.any(v < 0):
             raise ValueError(f"{name} must be >= 0 (a variance), got min {v.min():g}")

@@ -184,16 +184,19 @@ def check_array(name: str, A, *, ndim: int | None = None, shape: tuple | None = 
 
 
 def check_matrix(name: str, A, rows: int | None = None, cols: int | None = None, *,
-                 finite: bool = True, allow_empty: bool = False) -> np.ndarray:
+                 finite: bool = True, allow_empty: bool = False,
+                 like: str | None = None) -> np.ndarray:
     """A 2-D real float array ``(n, m)`` of finite numbers with ``m >= 1`` columns (unless
-    ``allow_empty``), optionally with a given number of rows/columns."""
+    ``allow_empty``), optionally with a given number of rows/columns; ``like`` names the
+    array ``cols`` comes from (``Y`` needs one column per example, like ``X``)."""
     A = check_array(name, A, finite=False, allow_empty=True)
     if A.ndim != 2:
         raise ValueError(f"{name} must be a 2-D array of shape (n, m), got shape {A.shape}")
     if rows is not None and A.shape[0] != rows:
         raise ValueError(f"{name} must have {rows} rows, got shape {A.shape}")
     if cols is not None and A.shape[1] != cols:
-        raise ValueError(f"{name} must have {cols} columns, got shape {A.shape}")
+        of = f" (one per example, like {like})" if like else ""
+        raise ValueError(f"{name} must have {cols} columns{of}, got shape {A.shape}")
     if not allow_empty and (A.shape[1] < 1 or A.shape[0] < 1):
         raise ValueError(f"{name} must have at least one row and one column (m >= 1), "
                          f"got shape {A.shape}")

@@ -43,7 +43,8 @@ def initialize_parameters(layer_dims, method: str = "he", seed: int = 0, scale: 
     ``gamma{l}`` (ones) and ``beta{l}`` (zeros) of shape ``(n[l], 1)`` instead of
     ``b{l}`` (batch norm's ``β`` makes the bias redundant); the output layer keeps ``bL``.
     """
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
+    iterable = hasattr(layer_dims, "__iter__") and not isinstance(layer_dims, (str, bytes))
+    dims = list(layer_dims) if iterable else None
     if dims is None or len(dims) < 2:
         raise ValueError(f"layer_dims must list at least two layer sizes [n_x, …, n_y], "
                          f"got {layer_dims!r}")

@@ -32,7 +32,7 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):
     list of ``(X_t, Y_t)`` tuples.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, cols=X.shape[1])
+    Y = check_matrix("Y", Y, cols=X.shape[1], like="X")
     mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1, high=None)
     seed = check_seed("seed", seed)
     m = X.shape[1]

@@ -234,7 +234,7 @@ class Network:
     def draw_masks(self, m: int, rng=None) -> dict:
         """Dropout masks ``{"D1": …, "D{L-1}": …}`` for a batch of ``m`` examples, to pass as
         ``masks=`` so that several forwards (e.g. a gradient check) drop the same units."""
-        m = check_int("m", m, low=1, high=None)
+        m = check_int("m", m, low=1)
         rng = self._check_rng(rng)
         return {f"D{l}": (rng.random((self.layer_dims[l], m)) < kp).astype(float)
                 for l, kp in enumerate(self.keep_probs, start=1) if kp < 1.0}
@@ -315,7 +315,7 @@ class Network:
 
     def penalty_cost(self, m: int, params=None) -> float:
         """``(λ/2m) Σ‖W[l]‖²_F`` (l2) or ``(λ/m) Σ|W[l]|`` (l1); 0 when ``lambd = 0``."""
-        m = check_int("m", m, low=1, high=None)
+        m = check_int("m", m, low=1)
         params = None if params is None else self._check_params(params)
         if self.lambd == 0:
             return 0.0

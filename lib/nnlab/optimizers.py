@@ -63,6 +63,9 @@ class Optimizer:
                     f"params['{key}'] must be a float NumPy array (it is updated in place), "
                     f"got {type(W).__name__}"
                     + (f" of dtype {W.dtype}" if isinstance(W, np.ndarray) else ""))
+            if not np.all(np.isfinite(W)):
+                raise ValueError(f"params['{key}'] must hold finite numbers (a run that "
+                                 "diverged? start again from finite parameters)")
             if not W.flags.writeable:
                 raise ValueError(f"params['{key}'] must be writeable (it is updated in place)")
             if self._max_grad is not None and np.size(grads["d" + key]) and \

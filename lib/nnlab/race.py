@@ -91,6 +91,10 @@ def _contestants(optimizers, **hyper) -> tuple[tuple, list]:
     """``(names, optimizer objects)`` from names (built by :func:`make_optimizers`) or
     from a mapping ``{label: optimizer}`` used as it is."""
     _check_hyper(**hyper)
+    if not isinstance(optimizers, Mapping) and (
+            isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__")):
+        raise ValueError(f"optimizers must be names among {OPTIMIZERS} or a mapping "
+                         f"{{label: optimizer}}, got {optimizers!r}")
     if isinstance(optimizers, Mapping):
         if not optimizers:
             raise ValueError("optimizers must hold at least one optimizer")
@@ -279,7 +283,7 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     ``diverged_at``.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, rows=1, cols=X.shape[1])
+    Y = check_matrix("Y", Y, rows=1, cols=X.shape[1], like="X")
     epochs = check_int("epochs", epochs)
     mini_batch_size = check_int("mini_batch_size", mini_batch_size)
     check_range("lambd", lambd, 0, None)

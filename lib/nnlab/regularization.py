@@ -27,9 +27,9 @@ __all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_f
 _WEIGHT = re.compile(r"^W\d+$")
 
 
-def check_params(params, name: str = "params") -> dict:
+def _check_params(params, name: str = "params", allow_empty: bool = False) -> dict:
     """``params`` must be a dict of real arrays of finite numbers (``{"W1": …, "b1": …}``)."""
-    if not isinstance(params, dict) or not params:
+    if not isinstance(params, dict) or not (params or allow_empty):
         raise ValueError(f"{name} must be a dict of arrays {{'W1': …, 'b1': …}}, got "
                          f"{type(params).__name__}")
     for k, v in params.items():
@@ -45,13 +45,13 @@ def weight_keys(params: dict) -> list[str]:
 
 
 def _check_lambd_m(lambd, m):
-    return check_range("lambd", lambd, 0, None), check_int("m", m, low=1, high=None)
+    return check_range("lambd", lambd, 0, None), check_int("m", m, low=1)
 
 
 def l2_cost(params: dict, lambd: float, m: int) -> float:
     """``(λ / 2m) · Σ_l ‖W[l]‖²_F``, the L2 ("weight decay") penalty added to the cost."""
     lambd, m = _check_lambd_m(lambd, m)
-    return _l2_cost(check_params(params), lambd, m)
+    return _l2_cost(_check_params(params), lambd, m)
 
 
 def _l2_cost(params, lambd, m):
@@ -75,7 +75,7 @@ def l1_cost(params: dict, lambd: float, m: int) -> float:
     ``λ/(2m)``, which only rescales ``λ``.
     """
     lambd, m = _check_lambd_m(lambd, m)
-    return _l1_cost(check_params(params), lambd, m)
+    return _l1_cost(_check_params(params), lambd, m)
 
 
 def _l1_cost(params, lambd, m):
@@ -154,11 +154,11 @@ class EarlyStopping:
         """Record epoch ``epoch``'s ``dev_cost``; return whether to stop now.
 
         A NaN or infinite ``dev_cost`` (a diverged epoch) counts as no improvement."""
-        epoch = check_int("epoch", epoch, low=0, high=None)
+        epoch = check_int("epoch", epoch, low=0)
         if not (isinstance(dev_cost, (float, np.floating)) and np.isnan(dev_cost)):
-            dev_cost = check_range("dev_cost", dev_cost, allow_inf=True)
+            dev_cost = check_range("dev_cost", dev_cost, 0, None, allow_inf=True)
         if np.isfinite(dev_cost):
-            check_params(params)
+            _check_params(params, allow_empty=True)
         if np.isfinite(dev_cost) and dev_cost < self.best_cost - self.min_delta:
             self.best_cost = float(dev_cost)
             self.best_epoch = epoch

@@ -111,6 +111,16 @@ def _cost_problem(J, max_cost):
     return None
 
 
+def _grads_problem(grads):
+    """A gradient that is NaN, infinite or too large to square (RMSprop, Adam): divergence."""
+    for key, g in grads.items():
+        if not np.all(np.isfinite(g)):
+            return f"gradient {key} became NaN or infinite"
+        if g.size and np.max(np.abs(g)) > 1e150:
+            return f"gradient {key} exceeded 1e150"
+    return None
+
+
 def _test_pass(net: Network, X, T):
     """``(cache, accuracy)``: one test-mode forward pass of ``net`` on ``X`` and the
     accuracy it gives (the same number as ``net.accuracy(X, T)``)."""
@@ -255,7 +265,7 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
             epoch_start = time.perf_counter()
             for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
                 J, grads = net.loss_and_grads(X_t, Y_t, rng=rng)
-                problem = _cost_problem(J, max_cost)
+                problem = _cost_problem(J, max_cost) or _grads_problem(grads)
                 if problem:
                     history.seconds = time.perf_counter() - start
                     raise _diverged(history, iteration, epoch, optimizer.lr, problem)
@@ -335,7 +345,7 @@ def gradient_descent(net: Network, X, Y, steps: int, lr: float, max_cost: float 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for t in range(steps):
             J, grads = net.loss_and_grads(X, Y)
-            if _cost_problem(J, max_cost):
+            if _cost_problem(J, max_cost) or _grads_problem(grads):
                 return np.array(costs), t
             costs.append(J)
             optimizer.step(net.params, grads)

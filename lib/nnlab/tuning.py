@@ -149,7 +149,7 @@ class Param:
 
     def grid(self, n: int) -> np.ndarray:
         """``n`` values evenly spaced in ``r`` from low to high (fewer if ``int`` runs out)."""
-        n = check_int("n_per_dim", n, low=1)
+        n = check_int("n", n, low=1)
         r = np.linspace(*self.r_bounds, n) if n > 1 else np.array([np.mean(self.r_bounds)])
         v = self.from_r(r)
         return np.unique(v) if self.scale == "int" else np.sort(v)
@@ -252,7 +252,7 @@ def random_search(objective: Callable, space: Mapping[str, Param], n_trials: int
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials, low=1)
     check_bool("maximize", maximize)
-    rng = _rng(seed, "seed")
+    rng = _rng(check_seed("seed", seed), "seed")
     columns = {name: p.sample(n_trials, rng) for name, p in space.items()}
     settings = [{name: _value(space[name], columns[name][i]) for name in space}
                 for i in range(n_trials)]

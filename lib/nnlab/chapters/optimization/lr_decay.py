@@ -17,6 +17,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from nnlab.checks import (
+    check_array,
+    check_bool,
+    check_int,
+    check_option,
+    check_positive,
+    check_range,
+)
 from nnlab.data import make_moons
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis
@@ -49,6 +57,17 @@ def schedule_value(kind: str, lr0: float, clock, decay_rate: float = 1.0, keep: 
     exponential ``α₀ · keep^clock``; staircase ``α₀ · keep^⌊clock / every⌋``;
     cosine + warm-up: :func:`nnlab.schedules.cosine_warmup` over ``total`` epochs.
     """
+    clock = check_array("clock", clock, finite=False)
+    if np.any(~np.isfinite(clock)) or np.any(clock < 0):
+        raise ValueError(f"clock must be an epoch or iteration number >= 0, got {clock!r}")
+    clock = clock if clock.ndim else float(clock)
+    check_option("kind", kind, KINDS)
+    check_positive("lr0", lr0)
+    check_range("decay_rate", decay_rate, 0, None)
+    check_range("keep", keep, 0, 1, low_open=True)
+    every = check_int("every", every)
+    warmup = check_int("warmup", warmup, low=0)
+    total = check_int("total", total)
     if kind == "constant":
         return constant(lr0, clock)
     if kind == "inverse time":
@@ -71,6 +90,9 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     once per mini-batch instead of once per epoch (a common bug). Returns the
     :class:`~nnlab.race.DataRace` of the two runs (same initial weights, same
     mini-batches); the constant run is cached, since only ``lr0`` changes it."""
+    epochs = check_int("epochs", epochs)
+    schedule_value(kind, lr0, 0, decay_rate, keep, every, warmup, epochs)  # checks them all
+    check_bool("per_iteration", per_iteration)
     X, Y = decay_data()
 
     def schedule(epoch, it):
@@ -86,6 +108,7 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
 def constant_run(lr0: float = 1.0, epochs: int = DECAY_EPOCHS,
                  mini_batch_size: int = DECAY_BATCH, seed: int = 0):
     """Mini-batch GD at the constant ``lr0`` on :func:`decay_data` (cached)."""
+    check_positive("lr0", lr0)
     X, Y = decay_data()
     return race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
                         mini_batch_size=mini_batch_size, seed=seed)

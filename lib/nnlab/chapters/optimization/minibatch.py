@@ -66,7 +66,7 @@ def gradient_noise(net, X, Y, mini_batch_size: int, n_batches: int = 50, seed: i
     ``s = m``. The parameters are not changed.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, cols=X.shape[1])
+    Y = check_matrix("Y", Y, cols=X.shape[1], like="X")
     m = X.shape[1]
     mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1)
     if mini_batch_size > m:
