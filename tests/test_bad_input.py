@@ -876,9 +876,23 @@ def test_every_public_callable_has_a_baseline():
     assert not missing, "\n".join(missing)
 
 
+#: Baselines that train for seconds, run by the tests of their own modules instead (every
+#: explorer at its defaults by tests/test_explorer.py; the companions' runs by
+#: tests/chapters); the probe script still feeds them illegal values.
+SLOW = {"nnlab.chapters.practical.bias_variance.errors",
+        "nnlab.chapters.optimization.lr_decay.run_schedule",
+        "nnlab.chapters.optimization.lr_decay.constant_run",
+        "nnlab.chapters.practical.gradient_checking.sweep",
+        "nnlab.chapters.practical.gradient_checking.trained_params",
+        "nnlab.chapters.tuning.softmax.trained_classifier",
+        "nnlab.chapters.practical.initialization.init_run"}
+
+
 def test_every_baseline_call_works():
     failed = []
     for q in sorted(probed_callables()):
+        if q in SLOW or (q.startswith("nnlab.chapters.") and q.endswith(".figure")):
+            continue
         fn, kwargs = baseline(q)
         try:
             with warnings.catch_warnings():
@@ -897,7 +911,7 @@ def test_every_probed_callable_gets_illegal_values():
     assert not empty, f"no illegal value could be made for {empty}"
 
 
-@settings(max_examples=250, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_illegal_value_is_refused_naming_the_parameter(data):
@@ -948,7 +962,7 @@ def test_complex_arrays_are_refused():
 
 
 def test_mismatched_shapes_do_not_broadcast():
-    with pytest.raises(ValueError, match=r"mu must have shape \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"mu must have the shape of running_mu \(3, 1\)"):
         update_running_stats(_col(), _col(1.0), np.zeros((1, 1)), _col(1.0))
     net = _net()
     with pytest.raises(ValueError, match="T must have the shape of AL"):
