@@ -139,7 +139,6 @@ def public_callables() -> dict[str, Callable]:
 
 
 # ---------------------------------------------------------------- baselines
-_R = np.random.default_rng(0)
 M = 12
 
 

@@ -66,7 +66,7 @@ def _check_x(x):
     return x
 
 
-def _f_value(f, x, what="f(x)") -> float:
+def _f_value(f, x) -> float:
     value = f(x)
     try:
         v = float(value)
