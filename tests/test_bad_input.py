@@ -910,7 +910,7 @@ def test_every_probed_callable_gets_illegal_values():
     assert not empty, f"no illegal value could be made for {empty}"
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
+@settings(max_examples=300, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.data())
 def test_illegal_value_is_refused_naming_the_parameter(data):
