@@ -80,5 +80,12 @@ def test_unknown_activation_names_the_parameter():
 
 
 def test_mapping_pairs_forward_with_backward():
-    assert ACTIVATIONS == {"sigmoid": (sigmoid, sigmoid_backward), "relu": (relu, relu_backward),
-                           "tanh": (tanh, tanh_backward), "softmax": (softmax, softmax_backward)}
+    # ACTIVATIONS holds the same maths unchecked (the network's own arrays need no checks)
+    public = {"sigmoid": (sigmoid, sigmoid_backward), "relu": (relu, relu_backward),
+              "tanh": (tanh, tanh_backward), "softmax": (softmax, softmax_backward)}
+    assert set(ACTIVATIONS) == set(public)
+    Z = np.random.default_rng(0).standard_normal((3, 4))
+    dA = np.random.default_rng(1).standard_normal((3, 4))
+    for name, (forward, backward) in public.items():
+        np.testing.assert_array_equal(ACTIVATIONS[name][0](Z), forward(Z))
+        np.testing.assert_array_equal(ACTIVATIONS[name][1](dA, Z), backward(dA, Z))

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix, check_range
+from nnlab.checks import (
+    check_array,
+    check_bool,
+    check_int,
+    check_matrix,
+    check_range,
+    check_seed,
+)
 
 __all__ = ["reflect", "rotate", "jitter", "augment"]
 
 
 def _check_XY(X, Y):
     X = check_matrix("X", X)
-    Y = np.asarray(Y)
+    Y = np.asarray(check_array("Y", Y, allow_empty=True), dtype=np.asarray(Y).dtype)
     if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
         raise ValueError(f"Y must have shape (k, {X.shape[1]}) (one column per example, "
                          f"like X), got shape {Y.shape}")
@@ -33,6 +40,8 @@ def reflect(X, Y, axes=(0,)):
     ``(X_aug, Y_aug)``, labels copied.
     """
     X, Y = _check_XY(X, Y)
+    if isinstance(axes, (str, bytes)) or not hasattr(axes, "__iter__"):
+        raise ValueError(f"axes must be a list of feature indices, got {axes!r}")
     axes = tuple(axes)
     if not axes:
         raise ValueError("axes must name at least one feature to reflect, got ()")
@@ -56,7 +65,7 @@ def rotate(X, Y, angles):
     X, Y = _check_XY(X, Y)
     if X.shape[0] != 2:
         raise ValueError(f"X must have 2 rows (2-D examples) to rotate, got shape {X.shape}")
-    angles = np.atleast_1d(np.asarray(angles, dtype=float))
+    angles = np.atleast_1d(check_array("angles", angles, finite=False, allow_empty=True))
     if angles.size == 0 or not np.all(np.isfinite(angles)):
         raise ValueError(f"angles must be one or more finite numbers, got {angles!r}")
     parts = [X]
@@ -74,8 +83,11 @@ def jitter(X, Y, sigma: float = 0.1, copies: int = 1, seed: int = 0, rng=None):
     makes up wrong labels. Returns ``(1 + copies) · m`` examples.
     """
     X, Y = _check_XY(X, Y)
-    check_range("sigma", sigma, 0, None)
-    copies = check_int("copies", copies, low=1)
+    sigma = check_range("sigma", sigma, 0, None)
+    copies = check_int("copies", copies, low=1, high=1000)
+    seed = check_seed("seed", seed)
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a np.random.Generator or None, got {rng!r}")
     rng = np.random.default_rng(seed) if rng is None else rng
     noisy = [X + sigma * rng.standard_normal(X.shape) for _ in range(copies)]
     return np.hstack([X] + noisy), np.tile(Y, (1, 1 + copies))
@@ -89,6 +101,10 @@ def augment(X, Y, reflections: bool = True, sigma: float = 0.0, copies: int = 1,
     ``copies`` jittered versions of that set are added.
     """
     X, Y = _check_XY(X, Y)
+    check_bool("reflections", reflections)
+    sigma = check_range("sigma", sigma, 0, None)
+    copies = check_int("copies", copies, low=1, high=1000)
+    seed = check_seed("seed", seed)
     if reflections:
         X, Y = reflect(X, Y, axes=tuple(range(X.shape[0])))
         if X.shape[0] == 2:

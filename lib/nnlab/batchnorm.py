@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_beta, check_matrix, check_positive
+from nnlab.checks import check_array, check_beta, check_matrix, check_positive, check_same_shape
 
 __all__ = ["batchnorm_forward", "batchnorm_backward", "update_running_stats",
            "batchnorm_inference"]
 
+#: What a one-column batch does to batch norm (the network warns with it, the function refuses).
+ONE_COLUMN = ("a mini-batch of one example: its variance is 0, so Ẑ = 0 and the output is "
+              "β whatever Z is (nothing upstream learns) and the running variance collapses "
+              "towards 0")
+
 
 def _check_column(name, v, n):
-    v = np.asarray(v, dtype=float)
+    v = check_array(name, v)
     if v.shape != (n, 1):
-        raise ValueError(f"{name} must have shape ({n}, 1), got {v.shape}")
+        raise ValueError(f"{name} must have shape ({n}, 1), one entry per row of Z, "
+                         f"got shape {v.shape}")
     return v
 
 
@@ -28,11 +34,19 @@ def batchnorm_forward(Z, gamma, beta, epsilon: float = 1e-5):
     ``μ = (1/m) Σ_i z⁽ⁱ⁾``, ``σ² = (1/m) Σ_i (z⁽ⁱ⁾ - μ)²``, ``Ẑ = (Z - μ) / √(σ² + ε)``,
     ``out = γ ⊙ Ẑ + β``. Returns ``(out, cache)``; ``cache`` holds ``Z_hat``, ``mu``,
     ``var``, ``gamma`` and ``epsilon`` for the backward pass and the running averages.
+    ``m >= 2``: a batch of one example has no spread to normalize by.
     """
     Z = check_matrix("Z", Z)
+    if Z.shape[1] < 2:
+        raise ValueError(f"Z must have at least 2 columns in training mode, got shape "
+                         f"{Z.shape}: {ONE_COLUMN}")
     n = Z.shape[0]
     gamma, beta = _check_column("gamma", gamma, n), _check_column("beta", beta, n)
-    check_positive("epsilon", epsilon)
+    epsilon = check_positive("epsilon", epsilon)
+    return _forward(Z, gamma, beta, epsilon)
+
+
+def _forward(Z, gamma, beta, epsilon):
     mu = Z.mean(axis=1, keepdims=True)
     var = ((Z - mu) ** 2).mean(axis=1, keepdims=True)
     Z_hat = (Z - mu) / np.sqrt(var + epsilon)
@@ -48,10 +62,16 @@ def batchnorm_backward(dout, cache):
 
     ``dZ = (1 / (m √(σ² + ε))) · (m dẐ - Σ_i dẐ⁽ⁱ⁾ - Ẑ ⊙ Σ_i dẐ⁽ⁱ⁾ ⊙ ẑ⁽ⁱ⁾)``.
     """
+    keys = ("Z_hat", "mu", "var", "gamma", "epsilon")
+    if not isinstance(cache, dict) or any(k not in cache for k in keys):
+        raise ValueError("cache must be the dict batchnorm_forward returned (keys "
+                         f"{', '.join(keys)}), got {type(cache).__name__}")
+    dout = check_array("dout", dout, shape=np.shape(cache["Z_hat"]))
+    return _backward(dout, cache)
+
+
+def _backward(dout, cache):
     Z_hat, var, gamma, eps = cache["Z_hat"], cache["var"], cache["gamma"], cache["epsilon"]
-    dout = np.asarray(dout, dtype=float)
-    if dout.shape != Z_hat.shape:
-        raise ValueError(f"dout must have shape {Z_hat.shape}, got {dout.shape}")
     m = Z_hat.shape[1]
     dbeta = dout.sum(axis=1, keepdims=True)
     dgamma = (dout * Z_hat).sum(axis=1, keepdims=True)
@@ -67,7 +87,19 @@ def update_running_stats(running_mu, running_var, mu, var, momentum: float = 0.9
     ``running_μ ← momentum · running_μ + (1 - momentum) · μ`` and the same for ``σ²``.
     Returns the new ``(running_mu, running_var)`` (the inputs are not modified).
     """
-    check_beta("momentum", momentum)
+    momentum = check_beta("momentum", momentum)
+    running_mu = check_array("running_mu", running_mu, ndim=2)
+    shape = running_mu.shape
+    running_var = check_same_shape("running_var", running_var, shape, "running_mu")
+    mu = check_same_shape("mu", mu, shape, "running_mu")
+    var = check_same_shape("var", var, shape, "running_mu")
+    for name, v in (("running_var", running_var), ("var", var)):
+        if np.any(v < 0):
+            raise ValueError(f"{name} must be >= 0 (a variance), got min {v.min():g}")
+    return _update_running(running_mu, running_var, mu, var, momentum)
+
+
+def _update_running(running_mu, running_var, mu, var, momentum):
     return (momentum * running_mu + (1 - momentum) * mu,
             momentum * running_var + (1 - momentum) * var)
 
@@ -80,5 +112,11 @@ def batchnorm_inference(Z, gamma, beta, running_mu, running_var, epsilon: float 
     gamma, beta = _check_column("gamma", gamma, n), _check_column("beta", beta, n)
     running_mu = _check_column("running_mu", running_mu, n)
     running_var = _check_column("running_var", running_var, n)
-    check_positive("epsilon", epsilon)
+    if np.any(running_var < 0):
+        raise ValueError(f"running_var must be >= 0 (a variance), got min {running_var.min():g}")
+    epsilon = check_positive("epsilon", epsilon)
+    return _inference(Z, gamma, beta, running_mu, running_var, epsilon)
+
+
+def _inference(Z, gamma, beta, running_mu, running_var, epsilon):
     return gamma * (Z - running_mu) / np.sqrt(running_var + epsilon) + beta

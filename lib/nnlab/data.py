@@ -10,7 +10,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix, check_positive, check_range
+from nnlab.checks import (
+    check_array,
+    check_int,
+    check_matrix,
+    check_number,
+    check_positive,
+    check_range,
+    check_seed,
+)
 
 __all__ = ["make_moons", "make_circles", "make_flower", "make_spirals", "make_football",
            "make_temperature", "football_split", "load_digits", "train_dev_test_split", "Split",
@@ -47,7 +55,7 @@ def make_moons(m: int = 200, noise: float = 0.2, seed: int = 0):
     ``noise · N(0, I)``. Returns ``X (2, m)``, ``Y (1, m)``.
     """
     m = _check_common(m, noise)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     m0, m1 = _class_sizes(m, 2)
     t0, t1 = rng.uniform(0, np.pi, m0), rng.uniform(0, np.pi, m1)
     upper = np.vstack([np.cos(t0), np.sin(t0)])
@@ -63,7 +71,7 @@ def make_circles(m: int = 200, noise: float = 0.1, factor: float = 0.5, seed: in
     """
     m = _check_common(m, noise)
     check_range("factor", factor, 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     m0, m1 = _class_sizes(m, 2)
     t0, t1 = rng.uniform(0, 2 * np.pi, m0), rng.uniform(0, 2 * np.pi, m1)
     outer = np.vstack([np.cos(t0), np.sin(t0)])
@@ -82,7 +90,7 @@ def make_flower(m: int = 400, noise: float = 0.2, petals: int = 4, seed: int = 0
     """
     m = _check_common(m, noise)
     petals = check_int("petals", petals, low=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     theta = rng.uniform(0, 2 * np.pi, m)
     r = 4.0 * np.abs(np.sin(petals * theta)) * np.sqrt(rng.uniform(0, 1, m))
     X = np.vstack([r * np.cos(theta), r * np.sin(theta)])
@@ -101,7 +109,7 @@ def make_spirals(m: int = 300, k: int = 3, noise: float = 0.2, seed: int = 0):
     k = check_int("k", k, low=2)
     if m < k:
         raise ValueError(f"m must be >= k (one example per class), got m={m}, k={k}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     points, labels = [], []
     for c, mc in enumerate(_class_sizes(m, k)):
         r = np.linspace(0.0, 1.0, mc)
@@ -132,7 +140,7 @@ def make_football(m: int = 300, noise: float = 0.15, seed: int = 0):
     """
     m = _check_common(m, noise)
     check_range("noise", noise, 0, 0.5, high_open=True)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     X = rng.uniform(-1.0, 1.0, size=(2, m))
     d_home = np.min(np.linalg.norm(X[:, None, :] - _HOME_PLAYERS[:, :, None], axis=0), axis=0)
     d_away = np.min(np.linalg.norm(X[:, None, :] - _AWAY_PLAYERS[:, :, None], axis=0), axis=0)
@@ -152,9 +160,11 @@ def make_temperature(days: int = 365, noise: float = 3.0, seed: int = 0, mean: f
     (floats, shape ``(days,)``).
     """
     days = check_int("days", days, low=1)
-    check_range("noise", noise, 0, None)
-    check_range("amplitude", amplitude, 0, None)
-    rng = np.random.default_rng(seed)
+    noise = check_range("noise", noise, 0, None)
+    amplitude = check_range("amplitude", amplitude, 0, None)
+    mean = check_number("mean", mean)
+    coldest_day = check_number("coldest_day", coldest_day)
+    rng = np.random.default_rng(check_seed("seed", seed))
     t = np.arange(1, days + 1)
     seasonal = mean - amplitude * np.cos(2 * np.pi * (t - coldest_day) / 365.0)
     return t, seasonal + noise * rng.standard_normal(days)
@@ -183,11 +193,11 @@ def train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> Spli
     ``(X_train, Y_train, X_dev, Y_dev, X_test, Y_test)``.
     """
     X = check_matrix("X", X)
-    Y = np.asarray(Y)
+    Y = np.asarray(check_array("Y", Y, allow_empty=True), dtype=np.asarray(Y).dtype)
     if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
         raise ValueError(f"Y must have shape (k, m) with m = {X.shape[1]} columns like X, "
                          f"got shape {Y.shape}")
-    f = np.asarray(fractions, dtype=float)
+    f = check_array("fractions", fractions, finite=False)
     if f.shape != (3,) or np.any(~np.isfinite(f)) or np.any(f < 0) or f[0] <= 0:
         raise ValueError("fractions must be three non-negative numbers (train, dev, test) "
                          f"with a positive train share, got {fractions!r}")
@@ -196,7 +206,7 @@ def train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> Spli
     n_dev, n_test = (max(int(round(fi * m)), 1 if fi > 0 else 0) for fi in f[1:])
     if n_dev + n_test >= m:
         raise ValueError(f"fractions {fractions!r} leave no training example out of m={m}")
-    order = np.random.default_rng(seed).permutation(m)
+    order = np.random.default_rng(check_seed("seed", seed)).permutation(m)
     parts = np.split(order, [m - n_dev - n_test, m - n_test])
     return Split(*(arr for idx in parts for arr in (X[:, idx], Y[:, idx])))
 
@@ -243,6 +253,7 @@ def football_split(m: int = 600, noise: float = 0.1, n_train: int = 200, seed: i
     """
     m = check_int("m", m, low=4)
     n_train = check_int("n_train", n_train, low=2)
+    check_range("noise", noise, 0, 0.5, high_open=True)
     if n_train >= m - 1:
         raise ValueError(f"n_train must be in [2, m - 2] = [2, {m - 2}], got {n_train}")
     X, Y = make_football(m, noise=noise, seed=seed)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_beta
+from nnlab.checks import check_array, check_beta, check_bool
 
 
 def ewa(x, beta: float, bias_correction: bool = False) -> np.ndarray:
@@ -28,7 +28,8 @@ def ewa(x, beta: float, bias_correction: bool = False) -> np.ndarray:
     float array of the same shape as ``x``.
     """
     beta = float(check_beta("beta", beta))
-    x = np.asarray(x, dtype=float)
+    check_bool("bias_correction", bias_correction)
+    x = check_array("x", x)
     if x.ndim == 0:
         raise ValueError(f"x must be a series (at least 1-D), got a scalar {x!r}")
     out = np.empty_like(x)

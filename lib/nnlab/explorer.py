@@ -147,7 +147,15 @@ class Explorer:
         return {c.name: c.value for c in self.controls}
 
     def figure(self, **values) -> Figure:
-        """``update`` with the defaults filled in; a diverged run becomes a message."""
+        """``update`` with the defaults filled in; a diverged run becomes a message, and so
+        does a value that no control can take (outside a slider's range, not among a
+        dropdown's options, an unknown name): the message names the control and its range
+        (the figure's ``bad_value_message`` holds it)."""
+        problem = _bad_value(self.controls, values)
+        if problem:
+            fig = message_figure(problem, self.title)
+            fig.bad_value_message = problem
+            return fig
         kwargs = {**self.defaults(), **values}
         try:
             return self.update(**kwargs)
@@ -198,6 +206,40 @@ class Explorer:
         rows = [w.HBox(boxes[i:i + self.columns]) for i in range(0, len(boxes), self.columns)]
         header = [w.HTML(f"<b>{self.title}</b>")] if self.title else []
         return w.VBox(header + rows + [image, w.HTML(STATIC_NOTE)])
+
+
+def _same_option(v, o) -> bool:
+    number = (int, float, np.integer, np.floating)
+    if isinstance(v, number) and isinstance(o, number):
+        return not isinstance(v, (bool, np.bool_)) and bool(v == o)
+    return v is o or (type(v) is type(o) and v == o)
+
+
+def _bad_value(controls: Sequence[Control], values: dict) -> str:
+    """Why ``values`` cannot be set on ``controls`` ("" if they can)."""
+    by_name = {c.name: c for c in controls}
+    for name, v in values.items():
+        c = by_name.get(name)
+        if c is None:
+            return f"{name} is not a control of this explorer (controls: {', '.join(by_name)})"
+        if isinstance(c, (FloatSlider, LogSlider, IntSlider)):
+            integer = isinstance(c, IntSlider)
+            ok_type = isinstance(v, (int, np.integer) if integer else
+                                 (int, float, np.integer, np.floating)) \
+                and not isinstance(v, (bool, np.bool_))
+            if not ok_type or not np.isfinite(v):
+                kind = "an integer" if integer else "a finite number"
+                return f"{name} must be {kind} in [{c.min:g}, {c.max:g}], got {v!r}"
+            slack = 1e-9 * (abs(c.max) + abs(c.min))
+            if not c.min - slack <= v <= c.max + slack:
+                return f"{name} must be in [{c.min:g}, {c.max:g}] (the control's range), got {v!r}"
+        elif isinstance(c, Dropdown):
+            if not any(_same_option(v, o) for o in c.options):
+                return (f"{name} must be one of {', '.join(map(repr, c.options))}, "
+                        f"got {v!r}")
+        elif isinstance(c, Checkbox) and not isinstance(v, (bool, np.bool_)):
+            return f"{name} must be True or False, got {v!r}"
+    return ""
 
 
 def all_explorers() -> dict[str, Explorer]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_int, check_positive
+from nnlab.checks import check_bool, check_int, check_option, check_positive, check_seed
 
-__all__ = ["initialize_parameters", "METHODS"]
+__all__ = ["initialize_parameters", "METHODS", "MAX_UNITS"]
+
+#: The most units a layer may have: a 10 000 × 10 000 weight matrix is already 800 MB.
+MAX_UNITS = 10_000
 
 #: method -> variance of each entry of ``W[l]`` as a function of (n_in, n_out, scale)
 METHODS = {
@@ -40,16 +43,17 @@ def initialize_parameters(layer_dims, method: str = "he", seed: int = 0, scale: 
     ``gamma{l}`` (ones) and ``beta{l}`` (zeros) of shape ``(n[l], 1)`` instead of
     ``b{l}`` (batch norm's ``β`` makes the bias redundant); the output layer keeps ``bL``.
     """
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else None
+    iterable = hasattr(layer_dims, "__iter__") and not isinstance(layer_dims, (str, bytes))
+    dims = list(layer_dims) if iterable else None
     if dims is None or len(dims) < 2:
         raise ValueError(f"layer_dims must list at least two layer sizes [n_x, …, n_y], "
                          f"got {layer_dims!r}")
     for n in dims:
-        check_int("layer_dims entries", n, low=1)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
-    if method == "random":
-        check_positive("scale", scale)
+        check_int("layer_dims entries", n, low=1, high=MAX_UNITS)
+    check_option("method", method, METHODS)
+    seed = check_seed("seed", seed)
+    scale = check_positive("scale", scale)
+    check_bool("batchnorm", batchnorm)
     rng = np.random.default_rng(seed)
     L = len(dims) - 1
     params = {}

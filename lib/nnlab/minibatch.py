@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix
+from nnlab.checks import check_int, check_matrix, check_seed
 
 
 def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):
@@ -32,8 +32,9 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):
     list of ``(X_t, Y_t)`` tuples.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, cols=X.shape[1])
-    mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1)
+    Y = check_matrix("Y", Y, cols=X.shape[1], like="X")
+    mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1, high=None)
+    seed = check_seed("seed", seed)
     m = X.shape[1]
     order = np.random.default_rng(seed).permutation(m)
     X_shuffled, Y_shuffled = X[:, order], Y[:, order]

@@ -8,32 +8,35 @@ batch norm, a hidden layer computes ``Z[l] = W[l] A[l-1]``, normalizes it to
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from nnlab.activations import get_activation
-from nnlab.batchnorm import (
-    batchnorm_backward,
-    batchnorm_forward,
-    batchnorm_inference,
-    update_running_stats,
-)
+from nnlab.batchnorm import ONE_COLUMN
+from nnlab.batchnorm import _backward as batchnorm_backward
+from nnlab.batchnorm import _forward as batchnorm_forward
+from nnlab.batchnorm import _inference as batchnorm_inference
+from nnlab.batchnorm import _update_running as update_running_stats
 from nnlab.checks import (
+    check_array,
     check_beta,
+    check_bool,
     check_int,
     check_keep_prob,
     check_matrix,
+    check_option,
     check_positive,
     check_range,
+    check_seed,
 )
-from nnlab.initialization import METHODS, initialize_parameters
-from nnlab.regularization import (
-    dropout_backward,
-    dropout_forward,
-    l1_cost,
-    l1_grad,
-    l2_cost,
-    l2_grad,
-)
+from nnlab.initialization import MAX_UNITS, METHODS, initialize_parameters
+from nnlab.regularization import _dropout_backward as dropout_backward
+from nnlab.regularization import _dropout_forward as dropout_forward
+from nnlab.regularization import _l1_cost as l1_cost
+from nnlab.regularization import _l1_grad as l1_grad
+from nnlab.regularization import _l2_cost as l2_cost
+from nnlab.regularization import _l2_grad as l2_grad
 
 __all__ = ["Network", "one_hot", "cross_entropy_from_logits"]
 
@@ -45,8 +48,8 @@ PENALTIES = {"l2": (l2_cost, l2_grad), "l1": (l1_cost, l1_grad)}
 # ---------------------------------------------------------------- module functions
 def one_hot(Y, C: int) -> np.ndarray:
     """Labels ``Y`` ``(1, m)`` in ``0 … C-1`` → ``(C, m)`` with ``Y_onehot[k, i] = 1[y⁽ⁱ⁾ = k]``."""
-    C = check_int("C", C, low=1)
-    Y = np.asarray(Y)
+    C = check_int("C", C, low=1, high=MAX_UNITS)
+    Y = check_array("Y", Y, allow_empty=True)
     if Y.ndim != 2 or Y.shape[0] != 1:
         raise ValueError(f"Y must be labels of shape (1, m), got shape {Y.shape}")
     labels = Y[0]
@@ -65,6 +68,29 @@ def _logsumexp(Z):
     return c + np.log(np.exp(Z - c).sum(axis=0, keepdims=True))
 
 
+def _cross_entropy(ZL, Y, output):
+    """The mean cross-entropy of :func:`cross_entropy_from_logits`, unchecked. Infinite
+    logits give the limit: 0 for a right answer at ``±inf``, ``inf`` for a wrong one."""
+    m = ZL.shape[1]
+    if np.all(np.isfinite(ZL)):
+        if output == "sigmoid":
+            return float(np.sum(np.logaddexp(0.0, ZL) - Y * ZL) / m)
+        return float(np.sum(_logsumexp(ZL)) - np.sum(Y * ZL)) / m
+    with np.errstate(invalid="ignore"):
+        if output == "sigmoid":
+            # y log(1 + e^{-z}) + (1 - y) log(1 + e^z): each term 0 where its weight is 0
+            loss = (np.where(Y > 0, Y * np.logaddexp(0.0, -ZL), 0.0)
+                    + np.where(Y < 1, (1 - Y) * np.logaddexp(0.0, ZL), 0.0))
+        else:
+            top = ZL.max(axis=0, keepdims=True)
+            n_top = np.sum(ZL == top, axis=0, keepdims=True)
+            shifted = np.where(np.isposinf(top), np.where(ZL == top, 0.0, -np.inf), ZL - top)
+            lse = np.where(np.isposinf(top), np.log(n_top),
+                           np.log(np.exp(shifted).sum(axis=0, keepdims=True)))
+            loss = np.where(Y > 0, Y * (lse - shifted), 0.0)
+    return float(np.sum(loss) / m)
+
+
 def cross_entropy_from_logits(ZL, Y, output: str = "sigmoid") -> float:
     """Mean cross-entropy computed from the logits ``Z[L]``, never from ``A[L]``.
 
@@ -76,19 +102,24 @@ def cross_entropy_from_logits(ZL, Y, output: str = "sigmoid") -> float:
     rounds to 0 or 1, so the cost stays finite for logits of ±1000. For softmax, ``Y``
     may be labels ``(1, m)`` or one-hot ``(C, m)``.
     """
-    if output not in OUTPUT:
-        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUT))}, got {output!r}")
-    ZL = check_matrix("ZL", ZL)
+    check_option("output", output, OUTPUT)
+    ZL = check_matrix("ZL", ZL, finite=False)
+    if np.any(np.isnan(ZL)):
+        raise ValueError("ZL must not hold NaN")
+    if output == "softmax" and np.any(np.all(np.isneginf(ZL), axis=0)):
+        raise ValueError("ZL must not have a column of -inf only (softmax is undefined there)")
+    Y_arr = np.asarray(Y) if not isinstance(Y, (str, bytes)) and Y is not None else None
+    if Y_arr is not None and Y_arr.ndim == 2 and Y_arr.shape[1] != ZL.shape[1] \
+            and ZL.shape[0] == Y_arr.shape[1]:
+        raise ValueError(f"ZL has shape {ZL.shape} but Y has {Y_arr.shape[1]} columns: ZL "
+                         "must be (n_L, m), one column per example like Y (is ZL transposed?)")
     Y = _targets(Y, ZL.shape[0], ZL.shape[1], output)
-    m = ZL.shape[1]
-    if output == "sigmoid":
-        return float(np.sum(np.logaddexp(0.0, ZL) - Y * ZL) / m)
-    return float(np.sum(_logsumexp(ZL)) - np.sum(Y * ZL)) / m
+    return _cross_entropy(ZL, Y, output)
 
 
 def _targets(Y, n_L: int, m: int, output: str) -> np.ndarray:
     """``Y`` as a float ``(n_L, m)`` target: one-hot for softmax labels, checked shapes."""
-    Y = np.asarray(Y)
+    Y = check_array("Y", Y, allow_empty=True)
     if Y.ndim != 2 or Y.shape[1] != m:
         raise ValueError(f"Y must have shape (1, {m}) or ({n_L}, {m}) (one column per "
                          f"example, like X), got shape {Y.shape}")
@@ -127,15 +158,15 @@ class Network:
                  batchnorm: bool = False, bn_momentum: float = 0.9, bn_epsilon: float = 1e-5):
         self.g_hidden = get_activation(hidden, "hidden", HIDDEN)
         self.g_output = get_activation(output, "output", OUTPUT)
-        if init not in METHODS:
-            raise ValueError(f"init must be one of {', '.join(map(repr, METHODS))}, got {init!r}")
-        if penalty not in PENALTIES:
-            raise ValueError(f"penalty must be one of 'l2', 'l1', got {penalty!r}")
+        check_option("init", init, METHODS)
+        check_option("penalty", penalty, PENALTIES)
         self.hidden, self.output, self.init, self.penalty = hidden, output, init, penalty
         self.lambd = float(check_range("lambd", lambd, 0, None))
-        self.batchnorm = bool(batchnorm)
+        self.batchnorm = check_bool("batchnorm", batchnorm)
         self.bn_momentum = float(check_beta("bn_momentum", bn_momentum))
         self.bn_epsilon = float(check_positive("bn_epsilon", bn_epsilon))
+        seed = check_seed("seed", seed)
+        init_scale = check_positive("init_scale", init_scale)
         self.params = initialize_parameters(layer_dims, init, seed=seed, scale=init_scale,
                                             batchnorm=self.batchnorm)
         self.layer_dims = [int(n) for n in layer_dims]
@@ -168,19 +199,45 @@ class Network:
 
     # ------------------------------------------------------------ forward
     def check_X(self, X) -> np.ndarray:
-        """``X`` as a float ``(n_x, m)`` array, one column per example (``n_x =
-        layer_dims[0]``); ``ValueError`` naming the expected shape otherwise."""
-        X = np.asarray(X, dtype=float)
-        if X.ndim != 2 or X.shape[0] != self.layer_dims[0]:
-            raise ValueError(f"X must have shape ({self.layer_dims[0]}, m): one column per "
-                             f"example with layer_dims[0] = {self.layer_dims[0]} features, "
-                             f"got shape {X.shape}")
+        """``X`` as a float ``(n_x, m)`` array with ``m >= 1`` finite columns, one per example
+        (``n_x = layer_dims[0]``); ``ValueError`` naming the expected shape otherwise."""
+        X = check_array("X", X, finite=False, allow_empty=True)
+        if X.ndim != 2 or X.shape[0] != self.layer_dims[0] or X.shape[1] < 1:
+            raise ValueError(f"X must have shape ({self.layer_dims[0]}, m) with m >= 1: one "
+                             f"column per example with layer_dims[0] = {self.layer_dims[0]} "
+                             f"features, got shape {X.shape}")
+        if not np.all(np.isfinite(X)):
+            raise ValueError(f"X must hold finite numbers, got "
+                             f"{'NaN' if np.any(np.isnan(X)) else 'inf'} in it")
         return X
+
+    def _check_rng(self, rng):
+        if rng is None:
+            return self.rng
+        rng = check_seed("rng", rng, generator=True)
+        return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+    def _check_params(self, params) -> dict:
+        """User-given ``params`` (e.g. a gradient check's perturbed copy): the keys and
+        shapes of ``self.params``, finite real arrays."""
+        if not isinstance(params, dict) or set(params) != set(self.params):
+            raise ValueError(f"params must be a dict with the keys {sorted(self.params)}, "
+                             f"got {sorted(params) if isinstance(params, dict) else params!r}")
+        for k, v in self.params.items():
+            check_array(f"params[{k!r}]", params[k], shape=v.shape)
+        return params
+
+    def _check_cache(self, cache) -> dict:
+        if not isinstance(cache, dict) or f"Z{self.L}" not in cache or "m" not in cache:
+            raise ValueError("cache must be the dict that forward returned (with Z1 … "
+                             f"Z{self.L}, A0 … A{self.L} and m), got {type(cache).__name__}")
+        return cache
 
     def draw_masks(self, m: int, rng=None) -> dict:
         """Dropout masks ``{"D1": …, "D{L-1}": …}`` for a batch of ``m`` examples, to pass as
         ``masks=`` so that several forwards (e.g. a gradient check) drop the same units."""
-        rng = self.rng if rng is None else rng
+        m = check_int("m", m, low=1)
+        rng = self._check_rng(rng)
         return {f"D{l}": (rng.random((self.layer_dims[l], m)) < kp).astype(float)
                 for l, kp in enumerate(self.keep_probs, start=1) if kp < 1.0}
 
@@ -199,10 +256,14 @@ class Network:
         ``m``, ``training`` and ``params`` (the parameters used).
         """
         X = self.check_X(X)
-        P = self.params if params is None else params
-        rng = self.rng if rng is None else rng
+        training = check_bool("training", training)
+        P = self.params if params is None else self._check_params(params)
+        rng = self._check_rng(rng)
+        if masks is not None and not isinstance(masks, dict):
+            raise ValueError(f"masks must be a dict {{'D1': …}} from draw_masks, got {masks!r}")
         if update_running is None:
             update_running = training
+        update_running = check_bool("update_running", update_running)
         m = X.shape[1]
         cache = {"A0": X, "m": m, "training": training, "params": P}
         A = X
@@ -227,6 +288,9 @@ class Network:
         if not training:
             return batchnorm_inference(Z, gamma, beta, self.running[f"mu{l}"],
                                        self.running[f"var{l}"], self.bn_epsilon)
+        if Z.shape[1] < 2:
+            warnings.warn(f"batch norm in training mode on {ONE_COLUMN}; use mini-batches "
+                          "of 2 or more examples", RuntimeWarning, stacklevel=4)
         Zn, bn = batchnorm_forward(Z, gamma, beta, self.bn_epsilon)
         cache[f"bn{l}"] = bn
         if update_running:
@@ -238,9 +302,9 @@ class Network:
     def _dropout(self, A, l, rng, masks, cache):
         kp = self.keep_probs[l - 1]
         if masks is not None and f"D{l}" in masks:
-            D = np.asarray(masks[f"D{l}"], dtype=float)
-            if D.shape != A.shape:
-                raise ValueError(f"masks['D{l}'] must have shape {A.shape}, got {D.shape}")
+            D = check_array(f"masks['D{l}']", masks[f"D{l}"], shape=A.shape)
+            if not np.all((D == 0) | (D == 1)):
+                raise ValueError(f"masks['D{l}'] must hold only 0 and 1")
             A = A * D / kp
         else:
             A, D = dropout_forward(A, kp, rng)
@@ -256,6 +320,8 @@ class Network:
 
     def penalty_cost(self, m: int, params=None) -> float:
         """``(λ/2m) Σ‖W[l]‖²_F`` (l2) or ``(λ/m) Σ|W[l]|`` (l1); 0 when ``lambd = 0``."""
+        m = check_int("m", m, low=1)
+        params = None if params is None else self._check_params(params)
         if self.lambd == 0:
             return 0.0
         return PENALTIES[self.penalty][0](self.params if params is None else params,
@@ -264,13 +330,17 @@ class Network:
     def cost(self, Y, cache) -> float:
         """``J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + penalty``, the cross-entropy taken from the logits
         ``Z[L]`` (see :func:`cross_entropy_from_logits`)."""
-        ZL = cache[f"Z{self.L}"]
+        ZL = self._check_cache(cache)[f"Z{self.L}"]
         Y = self.targets(Y, ZL.shape[1])
-        return cross_entropy_from_logits(ZL, Y, self.output) + self.penalty_cost(
-            cache["m"], cache["params"])
+        P = cache.get("params", self.params)
+        penalty = 0.0 if self.lambd == 0 else PENALTIES[self.penalty][0](P, self.lambd,
+                                                                          cache["m"])
+        return _cross_entropy(ZL, Y, self.output) + penalty
 
     def loss(self, X, Y, training: bool = False) -> float:
         """Forward then :meth:`cost`; ``training=False`` (no dropout, running BN statistics)."""
+        X = self.check_X(X)
+        self.targets(Y, X.shape[1])
         _, cache = self.forward(X, training=training, update_running=False)
         return self.cost(Y, cache)
 
@@ -285,7 +355,8 @@ class Network:
         (The ``1/m`` is applied where a parameter gradient is formed; everything upstream
         is linear in ``dZ[L]``, so this is the same as dividing ``dZ[L]`` by ``m``.)
         """
-        P, m, L = cache["params"], cache["m"], self.L
+        self._check_cache(cache)
+        P, m, L = cache.get("params", self.params), cache["m"], self.L
         Y = self.targets(Y, m)
         if not cache.get("training", True) and self.batchnorm:
             raise ValueError("cache must come from a training forward (batch norm's test-mode "
@@ -321,6 +392,8 @@ class Network:
 
     def loss_and_grads(self, X, Y, rng=None, masks=None):
         """One training step's ``(J, grads)``: a training forward, :meth:`cost`, :meth:`backward`."""
+        X = self.check_X(X)
+        self.targets(Y, X.shape[1])
         _, cache = self.forward(X, training=True, rng=rng, masks=masks)
         return self.cost(Y, cache), self.backward(Y, cache)
 
@@ -335,6 +408,9 @@ class Network:
         """
         X = self.check_X(X)
         self.targets(Y, X.shape[1])
+        training = check_bool("training", training)
+        if masks is not None and not isinstance(masks, dict):
+            raise ValueError(f"masks must be a dict {{'D1': …}} from draw_masks, got {masks!r}")
         if training and masks is None and any(kp < 1.0 for kp in self.keep_probs):
             raise ValueError("masks must be given when keep_prob < 1 (use net.draw_masks(m)): "
                              "with fresh masks at every call the cost is not a function")
@@ -354,21 +430,39 @@ class Network:
     def labels(self, AL) -> np.ndarray:
         """Labels ``(1, m)`` from the output ``A[L]``: ``1[A[L] > 0.5]`` (sigmoid) or
         ``argmax_k A[L]_k`` (softmax)."""
+        return self._labels(self._check_AL(AL))
+
+    def _labels(self, AL):
         if self.output == "softmax":
             return AL.argmax(axis=0).reshape(1, -1)
         return (AL > 0.5).astype(int)
 
     def predict(self, X) -> np.ndarray:
         """Labels ``(1, m)`` in test mode (see :meth:`labels`)."""
-        return self.labels(self.predict_proba(X))
+        return self._labels(self.predict_proba(X))
 
     def accuracy_of(self, AL, T) -> float:
         """Fraction of columns where :meth:`labels` of ``A[L]`` matches the targets ``T``
         (as :meth:`targets` gives them: 0/1 or one-hot), in [0, 1]."""
+        AL = self._check_AL(AL)
+        T = check_array("T", T, ndim=2, allow_empty=True)
+        if T.shape != AL.shape:
+            raise ValueError(f"T must have the shape of AL {AL.shape} (targets as _targets "
+                             f"gives them: 0/1 or one-hot, one column per example), got {T.shape}")
+        return self._accuracy(AL, T)
+
+    def _accuracy(self, AL, T) -> float:
         labels = T.argmax(axis=0).reshape(1, -1) if self.output == "softmax" else T
-        return float(np.mean(self.labels(AL) == labels))
+        return float(np.mean(self._labels(AL) == labels))
+
+    def _check_AL(self, AL) -> np.ndarray:
+        AL = check_matrix("AL", AL, rows=self.layer_dims[-1])
+        if np.any(AL < 0) or np.any(AL > 1):
+            raise ValueError("AL must hold probabilities in [0, 1] (the output A[L]), got "
+                             f"values in [{AL.min():g}, {AL.max():g}]")
+        return AL
 
     def accuracy(self, X, Y) -> float:
         """Fraction of examples whose predicted label equals ``Y`` (labels or one-hot), in [0, 1]."""
         X = self.check_X(X)
-        return self.accuracy_of(self.predict_proba(X), self.targets(Y, X.shape[1]))
+        return self._accuracy(self.predict_proba(X), self.targets(Y, X.shape[1]))

@@ -154,7 +154,12 @@ class Optimizer:
         self.s = {}
 
     def step(self, params: dict, grads: dict) -> dict:
-        """Apply one update to every array of ``params`` in place and return ``params``."""
+        """Apply one update to every array of ``params`` in place and return ``params``.
+
+        All or nothing: every array and gradient is checked (float arrays that can be
+        written in place; gradients of the same keys and shapes, real and finite, and for
+        the rules that square them below ``1e150``) before the first one changes, so a
+        bad gradient leaves ``params``, the moments and ``t`` as they were."""
         check_same_keys(params, grads)
         for key, W in params.items():
             if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
@@ -162,6 +167,18 @@ class Optimizer:
                     f"params['{key}'] must be a float NumPy array (it is updated in place), "
                     f"got {type(W).__name__}"
                     + (f" of dtype {W.dtype}" if isinstance(W, np.ndarray) else ""))
+            if not np.all(np.isfinite(W)):
+                raise ValueError(f"params['{key}'] must hold finite numbers (a run that "
+                                 "diverged? start again from finite parameters)")
+            if not W.flags.writeable:
+                raise ValueError(f"params['{key}'] must be writeable (it is updated in place)")
+            if self._max_grad is not None and np.size(grads["d" + key]) and \
+                    np.max(np.abs(grads["d" + key])) > self._max_grad:
+                raise ValueError(
+                    f"grads['d{key}'] has entries up to {np.max(np.abs(grads['d' + key])):.3g}: "
+                    f"{type(self).__name__} squares gradients, and above "
+                    f"{self._max_grad:g} the square overflows. The run has diverged: try a "
+                    "smaller learning rate")
         self.t += 1
         for key, W in params.items():
             # a model holds these very arrays, so the new values are copied into them
@@ -182,6 +199,7 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
     _hyper: tuple = ("lr",)
+    _max_grad: float | None = None  # the largest |gradient| the rule can take (None: any)
 
 
 class SGD(Optimizer):
@@ -254,6 +272,7 @@ class RMSprop(Optimizer):
     """
 
     _hyper = ("lr", "beta", "epsilon")
+    _max_grad = 1e150
 
     def __init__(self, lr: float = 0.001, beta: float = 0.9, epsilon: float = 1e-8):
         super().__init__(lr)
@@ -287,6 +306,7 @@ class Adam(Optimizer):
     """
 
     _hyper = ("lr", "beta1", "beta2", "epsilon")
+    _max_grad = 1e150
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8):

@@ -15,7 +15,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
-from nnlab.checks import check_int, check_matrix
+from nnlab.checks import check_array, check_int, check_matrix, check_range
 
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                 "#e377c2", "#17becf"]
@@ -27,7 +27,8 @@ def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):
     """A ``(2, resolution**2)`` grid covering the columns of ``X`` (plus a margin),
     and the two meshgrid arrays to reshape predictions onto."""
     X = check_matrix("X", X, rows=2)
-    check_int("resolution", resolution, low=2)
+    check_int("resolution", resolution, low=2, high=2000)
+    margin = check_range("margin", margin, 0, None)
     (x0, y0), (x1, y1) = X.min(axis=1) - margin, X.max(axis=1) + margin
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     return np.vstack([xx.ravel(), yy.ravel()]), xx, yy
@@ -64,7 +65,10 @@ def plot_decision_boundary(ax, predict: Callable[[np.ndarray], np.ndarray], X, Y
 
 def smooth(values, window: int) -> np.ndarray:
     """Moving average over ``window`` points (shorter at the start), for noisy cost curves."""
-    v = np.asarray(values, dtype=float)
+    v = check_array("values", values, allow_empty=True)
+    if v.ndim != 1:
+        raise ValueError(f"values must be a 1-D series, got shape {v.shape}")
+    window = check_int("window", window, low=1)
     if window <= 1 or v.size == 0:
         return v
     c = np.cumsum(np.insert(v, 0, 0.0))
@@ -192,6 +196,9 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float
     pass ``fixed=True``: fixed margins (``FIXED_MARGINS``, overridden by ``margins``) skip the
     layout solver, which otherwise costs 50-150 ms of every redraw.
     """
+    ncols, nrows = check_int("ncols", ncols, high=50), check_int("nrows", nrows, high=50)
+    width, height = check_range("width", width, 0, 100, low_open=True), check_range(
+        "height", height, 0, 100, low_open=True)
     fig = CourseFigure(figsize=(width, height), dpi=90,
                        layout=None if fixed or margins else "constrained")
     FigureCanvasAgg(fig)
@@ -203,6 +210,9 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float
 
 def message_figure(text: str, title: str = "") -> Figure:
     """A figure that only says ``text``: what a widget shows instead of a traceback."""
+    for name, v in (("text", text), ("title", title)):
+        if not isinstance(v, str):
+            raise ValueError(f"{name} must be a string, got {v!r}")
     fig, (ax,) = new_figure(width=9.0, height=2.0)
     ax.axis("off")
     ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=12, color="#a40000",
@@ -219,6 +229,9 @@ def note_on_axes(ax, text: str):
 
 
 def figure_to_png(fig: Figure) -> bytes:
+    """The PNG bytes of ``fig``."""
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

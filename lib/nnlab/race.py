@@ -28,7 +28,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix, check_range
+from nnlab.checks import (
+    MAX_INT,
+    check_array,
+    check_beta,
+    check_callable,
+    check_int,
+    check_matrix,
+    check_option,
+    check_positive,
+    check_range,
+    check_seed,
+)
 from nnlab.model import Network
 from nnlab.optimizers import (
     OPTIMIZERS,
@@ -58,6 +69,10 @@ def make_optimizers(optimizers: Sequence[str] = CONTESTANTS, lr: float = 0.01,
     ``"Adam"`` → ``Adam(lr, beta1, beta2, epsilon)``; ``"AdamW"`` likewise, with its
     default ``weight_decay``.
     """
+    _check_hyper(lr, beta1, beta2, epsilon, beta_rms)
+    if isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__"):
+        raise ValueError(f"optimizers must be a list of names among {OPTIMIZERS}, "
+                         f"got {optimizers!r}")
     names = tuple(optimizers)
     if not names:
         raise ValueError("optimizers must name at least one of " + ", ".join(OPTIMIZERS))
@@ -73,9 +88,25 @@ def make_optimizers(optimizers: Sequence[str] = CONTESTANTS, lr: float = 0.01,
     return out
 
 
+def _check_hyper(lr, beta1, beta2, epsilon, beta_rms):
+    """The shared hyperparameters, checked under the names the caller typed (an optimizer
+    would name its own: Momentum's ``beta`` is the race's ``beta1``)."""
+    check_positive("lr", lr)
+    check_beta("beta1", beta1)
+    check_beta("beta2", beta2)
+    check_positive("epsilon", epsilon)
+    if beta_rms is not None:
+        check_beta("beta_rms", beta_rms)
+
+
 def _contestants(optimizers, **hyper) -> tuple[tuple, list]:
     """``(names, optimizer objects)`` from names (built by :func:`make_optimizers`) or
     from a mapping ``{label: optimizer}`` used as it is."""
+    _check_hyper(**hyper)
+    if not isinstance(optimizers, Mapping) and (
+            isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__")):
+        raise ValueError(f"optimizers must be names among {OPTIMIZERS} or a mapping "
+                         f"{{label: optimizer}}, got {optimizers!r}")
     if isinstance(optimizers, Mapping):
         if not optimizers:
             raise ValueError("optimizers must hold at least one optimizer")
@@ -138,7 +169,11 @@ def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
         if surface not in SURFACES:
             raise ValueError(f"surface must be one of {list(SURFACES)}, got {surface!r}")
         surface = SURFACES[surface]
+    if not isinstance(surface, Surface):
+        raise ValueError(f"surface must be a Surface or one of {list(SURFACES)}, got {surface!r}")
     steps = check_int("steps", steps)
+    if start is not None:
+        check_array("start", start, shape=(2,))
     names, opts = _contestants(optimizers, lr=lr, beta1=beta1, beta2=beta2,
                                epsilon=epsilon, beta_rms=beta_rms)
     K = len(names)
@@ -261,12 +296,18 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     ``diverged_at``.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, rows=1, cols=X.shape[1])
+    Y = check_matrix("Y", Y, rows=1, cols=X.shape[1], like="X")
     epochs = check_int("epochs", epochs)
     mini_batch_size = check_int("mini_batch_size", mini_batch_size)
     check_range("lambd", lambd, 0, None)
-    if hidden not in ("relu", "tanh"):
-        raise ValueError(f"hidden must be 'relu' or 'tanh', got {hidden!r}")
+    check_option("hidden", hidden, ("relu", "tanh"))
+    seed = check_seed("seed", seed)
+    check_positive("init_scale", init_scale)
+    if schedule is not None:
+        check_callable("schedule", schedule, "a function (epoch, iteration) -> lr")
+    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__") \
+            or len(layer_dims) < 2:
+        raise ValueError(f"layer_dims must list the layer sizes [n_x, …, 1], got {layer_dims!r}")
     if layer_dims[0] != X.shape[0] or layer_dims[-1] != 1:
         raise ValueError(f"layer_dims must start with n_x={X.shape[0]} and end with 1, "
                          f"got {tuple(layer_dims)}")
@@ -279,6 +320,9 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     if schedule_every not in ("epoch", "iteration"):
         raise ValueError("schedule_every must be 'epoch' or 'iteration', "
                          f"got {schedule_every!r}")
+    if n_iter > MAX_INT:
+        raise ValueError(f"epochs = {epochs} makes {n_iter} iterations of {per_epoch} "
+                         f"mini-batches; keep epochs * ⌈m / mini_batch_size⌉ <= {MAX_INT}")
     if schedule is None:
         lrs = np.repeat([[opt.lr] for opt in opts], n_iter, axis=1)
     else:

@@ -11,7 +11,15 @@ import re
 
 import numpy as np
 
-from nnlab.checks import as_rng, check_int, check_keep_prob, check_range
+from nnlab.checks import (
+    as_rng,
+    check_array,
+    check_int,
+    check_keep_prob,
+    check_matrix,
+    check_range,
+    check_same_shape,
+)
 
 __all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_forward",
            "dropout_backward", "EarlyStopping"]
@@ -19,25 +27,44 @@ __all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_f
 _WEIGHT = re.compile(r"^W\d+$")
 
 
+def _check_params(params, name: str = "params", allow_empty: bool = False) -> dict:
+    """``params`` must be a dict of real arrays of finite numbers (``{"W1": …, "b1": …}``)."""
+    if not isinstance(params, dict) or not (params or allow_empty):
+        raise ValueError(f"{name} must be a dict of arrays {{'W1': …, 'b1': …}}, got "
+                         f"{type(params).__name__}")
+    for k, v in params.items():
+        check_array(f"{name}[{k!r}]", v, allow_empty=True)
+    return params
+
+
 def weight_keys(params: dict) -> list[str]:
     """The keys of the weight matrices ``W1 … WL`` (what a penalty acts on)."""
-    return [k for k in params if _WEIGHT.match(k)]
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict {{'W1': …}}, got {type(params).__name__}")
+    return [k for k in params if isinstance(k, str) and _WEIGHT.match(k)]
 
 
 def _check_lambd_m(lambd, m):
-    check_range("lambd", lambd, 0, None)
-    check_int("m", m, low=1)
+    return check_range("lambd", lambd, 0, None), check_int("m", m, low=1)
 
 
 def l2_cost(params: dict, lambd: float, m: int) -> float:
     """``(λ / 2m) · Σ_l ‖W[l]‖²_F``, the L2 ("weight decay") penalty added to the cost."""
-    _check_lambd_m(lambd, m)
+    lambd, m = _check_lambd_m(lambd, m)
+    return _l2_cost(_check_params(params), lambd, m)
+
+
+def _l2_cost(params, lambd, m):
     return lambd / (2 * m) * sum(float(np.sum(np.square(params[k]))) for k in weight_keys(params))
 
 
 def l2_grad(W, lambd: float, m: int):
     """``∂/∂W[l]`` of the L2 penalty: ``(λ / m) · W[l]``, added to ``dW[l]``."""
-    _check_lambd_m(lambd, m)
+    lambd, m = _check_lambd_m(lambd, m)
+    return _l2_grad(check_matrix("W", W), lambd, m)
+
+
+def _l2_grad(W, lambd, m):
     return (lambd / m) * np.asarray(W, dtype=float)
 
 
@@ -47,13 +74,21 @@ def l1_cost(params: dict, lambd: float, m: int) -> float:
     Convention: ``λ/m`` (no ½, since ``|w|`` has no square to cancel); some texts use
     ``λ/(2m)``, which only rescales ``λ``.
     """
-    _check_lambd_m(lambd, m)
+    lambd, m = _check_lambd_m(lambd, m)
+    return _l1_cost(_check_params(params), lambd, m)
+
+
+def _l1_cost(params, lambd, m):
     return lambd / m * sum(float(np.sum(np.abs(params[k]))) for k in weight_keys(params))
 
 
 def l1_grad(W, lambd: float, m: int):
     """``(λ / m) · sign(W[l])``: a subgradient of the L1 penalty, taken as 0 at ``W = 0``."""
-    _check_lambd_m(lambd, m)
+    lambd, m = _check_lambd_m(lambd, m)
+    return _l1_grad(check_matrix("W", W), lambd, m)
+
+
+def _l1_grad(W, lambd, m):
     return (lambd / m) * np.sign(np.asarray(W, dtype=float))
 
 
@@ -64,18 +99,28 @@ def dropout_forward(A, keep_prob: float, rng):
     time. Returns ``(A_out, D)``; ``D`` is a float 0/1 mask of ``A``'s shape, which the
     backward pass needs. ``rng`` is a ``np.random.Generator`` (or an int seed).
     """
-    check_keep_prob("keep_prob", keep_prob)
+    keep_prob = check_keep_prob("keep_prob", keep_prob)
     rng = as_rng(rng)
-    A = np.asarray(A, dtype=float)
+    A = check_matrix("A", A)
+    return _dropout_forward(A, keep_prob, rng)
+
+
+def _dropout_forward(A, keep_prob, rng):
     D = (rng.random(A.shape) < keep_prob).astype(float)
     return A * D / keep_prob, D
 
 
 def dropout_backward(dA, mask, keep_prob: float):
     """``dA_in = dA ⊙ D / keep_prob``: only the kept units pass gradient back."""
-    check_keep_prob("keep_prob", keep_prob)
-    if np.shape(dA) != np.shape(mask):
-        raise ValueError(f"mask must have the shape of dA {np.shape(dA)}, got {np.shape(mask)}")
+    keep_prob = check_keep_prob("keep_prob", keep_prob)
+    dA = check_matrix("dA", dA)
+    mask = check_same_shape("mask", mask, dA.shape, "dA")
+    if not np.all((mask == 0) | (mask == 1)):
+        raise ValueError("mask must hold only 0 and 1 (the D that dropout_forward returned)")
+    return _dropout_backward(dA, mask, keep_prob)
+
+
+def _dropout_backward(dA, mask, keep_prob):
     return dA * mask / keep_prob
 
 
@@ -91,6 +136,8 @@ class EarlyStopping:
     def __init__(self, patience: int = 10, min_delta: float = 0.0, restore_best: bool = True):
         self.patience = check_int("patience", patience, low=1)
         self.min_delta = check_range("min_delta", min_delta, 0, None)
+        if not isinstance(restore_best, (bool, np.bool_)):
+            raise ValueError(f"restore_best must be True or False, got {restore_best!r}")
         self.restore_best = bool(restore_best)
         self.best_cost = math.inf
         self.best_epoch = None
@@ -99,7 +146,14 @@ class EarlyStopping:
         self.wait = 0
 
     def update(self, epoch: int, dev_cost: float, params: dict) -> bool:
-        """Record epoch ``epoch``'s ``dev_cost``; return whether to stop now."""
+        """Record epoch ``epoch``'s ``dev_cost``; return whether to stop now.
+
+        A NaN or infinite ``dev_cost`` (a diverged epoch) counts as no improvement."""
+        epoch = check_int("epoch", epoch, low=0)
+        if not (isinstance(dev_cost, (float, np.floating)) and np.isnan(dev_cost)):
+            dev_cost = check_range("dev_cost", dev_cost, 0, None, allow_inf=True)
+        if np.isfinite(dev_cost):
+            _check_params(params, allow_empty=True)
         if np.isfinite(dev_cost) and dev_cost < self.best_cost - self.min_delta:
             self.best_cost = float(dev_cost)
             self.best_epoch = epoch

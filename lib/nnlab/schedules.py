@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_int, check_positive, check_range
+from nnlab.checks import check_array, check_int, check_option, check_positive, check_range
 
 
 def _clock(t):
-    t = np.asarray(t, dtype=float)
+    t = check_array("t", t, finite=False, allow_empty=True)
     if np.any(~np.isfinite(t)) or np.any(t < 0):
         raise ValueError(f"t must be >= 0, got {t!r}")
     return t
@@ -131,8 +131,7 @@ def make_schedule(kind: str, lr0: float, **kw):
     cosine_warmup (needs ``total``; ``warmup``, ``lr_min``). The arguments are checked
     now, not at the first epoch.
     """
-    if kind not in SCHEDULES:
-        raise ValueError(f"kind must be one of {sorted(SCHEDULES)}, got {kind!r}")
+    check_option("kind", kind, SCHEDULES)
     try:
         return SCHEDULES[kind](lr0, **kw)
     except TypeError as err:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlab.checks import check_int, check_positive, check_range
+from nnlab.checks import check_array, check_int, check_number, check_positive, check_range
 
 LIMIT = 1e6
 """A coordinate beyond ±LIMIT counts as diverged: no surface here is drawn beyond ±10."""
@@ -87,7 +87,7 @@ def rosenbrock(a: float = 1.0, b: float = 10.0) -> Surface:
     ``lr`` up to about 0.01 (with ``b = 100`` it needs ``lr < 0.001``).
     ``∂J/∂x = −2(a − x) − 4 b x (y − x²)``, ``∂J/∂y = 2 b (y − x²)``.
     """
-    a = float(a)
+    a = check_number("a", a)
     b = float(check_positive("b", b))
 
     def func(x, y):
@@ -239,13 +239,17 @@ def run_optimizer(surface: Surface, optimizer, start=None, steps: int = 200,
     ``diverged=True`` (no exception, no NumPy warning): too large a learning rate is
     something the widgets show, not an error.
     """
+    if not isinstance(surface, Surface):
+        raise ValueError(f"surface must be a Surface (e.g. SURFACES['saddle']), got {surface!r}")
+    from nnlab.optimizers import Optimizer
+
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an nnlab.optimizers optimizer, got {optimizer!r}")
     steps = check_int("steps", steps, low=0)
     if tol is not None:
         check_positive("tol", tol)
-    x0, y0 = surface.start if start is None else start
-    w = np.array([[float(x0)], [float(y0)]])
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"start must be a finite point (x, y), got {start!r}")
+    point = check_array("start", surface.start if start is None else start, shape=(2,))
+    w = point.reshape(2, 1).copy()
     params = {"w": w}
     optimizer.reset()
     points = [w[:, 0].copy()]
@@ -255,6 +259,9 @@ def run_optimizer(surface: Surface, optimizer, start=None, steps: int = 200,
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for k in range(1, steps + 1):
             gx, gy = surface.grad(w[0, 0], w[1, 0])
+            if not (np.isfinite(gx) and np.isfinite(gy)):
+                diverged_at = k
+                break
             optimizer.step(params, {"dw": np.array([[float(gx)], [float(gy)]])})
             if not np.all(np.isfinite(w)) or np.any(np.abs(w) > LIMIT):
                 diverged_at = k

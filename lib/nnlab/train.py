@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlab.checks import DivergenceError, check_int, check_positive
+from nnlab.checks import DivergenceError, check_int, check_positive, check_seed
 from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
-from nnlab.optimizers import SGD
+from nnlab.optimizers import SGD, Optimizer
+from nnlab.regularization import EarlyStopping
 
 __all__ = ["train", "History", "gradient_descent", "MAX_COST"]
 
@@ -88,6 +89,11 @@ class History:
         return float(np.median(self.epoch_seconds)) if self.epoch_seconds else float("nan")
 
 
+def _check_net(net):
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
+
+
 def _diverged(history, iteration, epoch, lr, what):
     return DivergenceError(
         f"Training diverged: the {what} at iteration {iteration} (epoch {epoch}) with "
@@ -105,11 +111,21 @@ def _cost_problem(J, max_cost):
     return None
 
 
+def _grads_problem(grads):
+    """A gradient that is NaN, infinite or too large to square (RMSprop, Adam): divergence."""
+    for key, g in grads.items():
+        if not np.all(np.isfinite(g)):
+            return f"gradient {key} became NaN or infinite"
+        if g.size and np.max(np.abs(g)) > 1e150:
+            return f"gradient {key} exceeded 1e150"
+    return None
+
+
 def _test_pass(net: Network, X, T):
     """``(cache, accuracy)``: one test-mode forward pass of ``net`` on ``X`` and the
     accuracy it gives (the same number as ``net.accuracy(X, T)``)."""
     AL, cache = net.forward(X, training=False, update_running=False)
-    return cache, net.accuracy_of(AL, T)
+    return cache, net._accuracy(AL, T)
 
 
 def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
@@ -169,11 +185,21 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     ``epochs = T`` is ``T`` iterations of batch gradient descent, so ``callback`` sees
     the network after every iteration.
     """
+    _check_net(net)
     X = net.check_X(X)
     m = X.shape[1]
     T = net.targets(Y, m)
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError("optimizer must be an nnlab.optimizers optimizer (SGD(lr), Adam(), …), "
+                         f"got {optimizer!r}")
     epochs = check_int("epochs", epochs, low=1)
     batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
+    if net.batchnorm and batch < 2:
+        raise ValueError("mini_batch_size must be >= 2 with batch norm (a batch of one example "
+                         "has no spread to normalize by), got 1")
+    seed = check_seed("seed", seed)
+    if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+        raise ValueError(f"early_stopping must be an EarlyStopping or None, got {early_stopping!r}")
     decay_every = check_int("decay_every", decay_every)
     measure_every = check_int("measure_every", measure_every)
     if max_cost is not None:
@@ -240,7 +266,7 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
             epoch_start = time.perf_counter()
             for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
                 J, grads = net.loss_and_grads(X_t, Y_t, rng=rng)
-                problem = _cost_problem(J, max_cost)
+                problem = _cost_problem(J, max_cost) or _grads_problem(grads)
                 if problem:
                     history.seconds = time.perf_counter() - start
                     raise _diverged(history, iteration, epoch, optimizer.lr, problem)
@@ -308,14 +334,19 @@ def gradient_descent(net: Network, X, Y, steps: int, lr: float, max_cost: float 
     Returns ``(costs, diverged_at)``: ``J`` before each step, cut short at the step whose
     cost was NaN, infinite or above ``max_cost`` (``diverged_at``, else ``None``).
     """
+    _check_net(net)
+    X = net.check_X(X)
+    Y = net.targets(Y, X.shape[1])
     steps = check_int("steps", steps, low=0)
+    if max_cost is not None:
+        check_positive("max_cost", max_cost)
     optimizer = SGD(lr=lr)
     costs = []
     # a blowing-up run overflows on its way to inf; that is reported once, as divergence
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for t in range(steps):
             J, grads = net.loss_and_grads(X, Y)
-            if _cost_problem(J, max_cost):
+            if _cost_problem(J, max_cost) or _grads_problem(grads):
                 return np.array(costs), t
             costs.append(J)
             optimizer.step(net.params, grads)

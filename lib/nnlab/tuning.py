@@ -28,7 +28,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.checks import DivergenceError, as_rng, check_int, check_range
+from nnlab.checks import (
+    MAX_INT,
+    DivergenceError,
+    as_rng,
+    check_bool,
+    check_callable,
+    check_int,
+    check_number,
+    check_option,
+    check_range,
+    check_seed,
+)
 
 SCALES = ("linear", "log", "beta", "int")
 
@@ -80,8 +91,9 @@ class Param:
     scale: str = "linear"
 
     def __post_init__(self):
-        if self.scale not in SCALES:
-            raise ValueError(f"scale must be one of {SCALES}, got {self.scale!r}")
+        check_option("scale", self.scale, SCALES)
+        for name in ("low", "high"):  # frozen: store the checked float
+            object.__setattr__(self, name, check_number(name, getattr(self, name)))
         if self.scale == "log":
             check_range("low", self.low, 0, None, low_open=True)
         if self.scale == "beta":
@@ -122,6 +134,7 @@ class Param:
 
     def sample(self, size: int, rng) -> np.ndarray:
         """``size`` values drawn uniformly in ``r`` (see the class docstring)."""
+        size = check_int("size", size, low=0)
         rng = as_rng(rng)
         if self.scale == "int":
             return rng.integers(int(self.low), int(self.high) + 1, size=size).astype(float)
@@ -129,7 +142,7 @@ class Param:
 
     def grid(self, n: int) -> np.ndarray:
         """``n`` values evenly spaced in ``r`` from low to high (fewer if ``int`` runs out)."""
-        n = check_int("n_per_dim", n, low=1)
+        n = check_int("n", n, low=1)
         r = np.linspace(*self.r_bounds, n) if n > 1 else np.array([np.mean(self.r_bounds)])
         v = self.from_r(r)
         return np.unique(v) if self.scale == "int" else np.sort(v)
@@ -150,7 +163,7 @@ class Param:
 
 
 def _check_space(space: Mapping[str, Param]) -> dict:
-    if not space:
+    if not isinstance(space, Mapping) or not space:
         raise ValueError("space must map at least one hyperparameter name to a Param")
     for name, p in space.items():
         if not isinstance(p, Param):
@@ -228,8 +241,10 @@ def random_search(objective: Callable, space: Mapping[str, Param], n_trials: int
     ``objective(**values) -> score``; lower is better unless ``maximize=True``.
     Returns :class:`Results`, best first.
     """
+    check_callable("objective", objective, "a function objective(**values) -> score")
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials, low=1)
+    check_bool("maximize", maximize)
     rng = as_rng(seed, "seed")
     columns = {name: p.sample(n_trials, rng) for name, p in space.items()}
     settings = [{name: _value(space[name], columns[name][i]) for name in space}
@@ -241,7 +256,13 @@ def grid_search(objective: Callable, space: Mapping[str, Param], n_per_dim: int,
                 maximize: bool = False) -> Results:
     """Try every combination of ``n_per_dim`` evenly spaced values (on each scale) of
     every hyperparameter: ``n_per_dim ** len(space)`` trials. Results best first."""
+    check_callable("objective", objective, "a function objective(**values) -> score")
     space = _check_space(space)
+    n_per_dim = check_int("n_per_dim", n_per_dim, low=1)
+    if n_per_dim ** len(space) > MAX_INT:
+        raise ValueError(f"n_per_dim = {n_per_dim} gives {n_per_dim}**{len(space)} trials; "
+                         f"keep n_per_dim**len(space) <= {MAX_INT}")
+    check_bool("maximize", maximize)
     grids = {name: p.grid(n_per_dim) for name, p in space.items()}
     settings = [{name: _value(space[name], v) for name, v in zip(grids, combo)}
                 for combo in itertools.product(*grids.values())]
@@ -277,9 +298,13 @@ def coarse_to_fine(objective: Callable, space: Mapping[str, Param], n_trials: in
     for ``"log"``, ``log10(1 − β)`` for ``"beta"``) centred on the best trial so far
     and kept inside ``space_k``. ``0 < shrink <= 1``. Round ``k`` uses seed ``seed + k``.
     """
+    check_callable("objective", objective, "a function objective(**values) -> score")
     space = _check_space(space)
+    n_trials = check_int("n_trials", n_trials, low=1)
     rounds = check_int("rounds", rounds, low=1)
     check_range("shrink", shrink, 0, 1, low_open=True)
+    seed = check_seed("seed", seed)
+    check_bool("maximize", maximize)
     sign = -1.0 if maximize else 1.0
     results, spaces, best = [], [], None
     current = space

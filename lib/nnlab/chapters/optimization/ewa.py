@@ -35,7 +35,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_beta, check_int, check_range
+from nnlab.checks import (
+    check_beta,
+    check_bool,
+    check_int,
+    check_option,
+    check_range,
+    check_seed,
+)
 from nnlab.data import make_temperature
 from nnlab.ewa import ewa
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider
@@ -80,6 +87,7 @@ def ewa_weights(beta: float, t: int, bias_correction: bool = False) -> np.ndarra
     """
     beta = check_beta("beta", beta)
     t = check_int("t", t, low=1)
+    check_bool("bias_correction", bias_correction)
     w = (1.0 - beta) * beta ** np.arange(t)
     if bias_correction:
         w = w / (1.0 - beta ** t)
@@ -183,7 +191,8 @@ def step_signal(days: int = DAYS, noise: float = NOISE, seed: int = 0):
     Returns ``(t, theta, clean)``.
     """
     days = check_int("days", days, low=1)
-    check_range("noise", noise, 0, None)
+    noise = check_range("noise", noise, 0, None)
+    seed = check_seed("seed", seed)
     t = np.arange(1, days + 1)
     clean = np.where(t < STEP_DAY, STEP_LOW, STEP_HIGH).astype(float)
     return t, clean + noise * np.random.default_rng(seed).standard_normal(days), clean
@@ -203,6 +212,7 @@ def _signal(signal: str):
 def rms_error(beta: float, signal: str = SIGNALS[0]) -> float:
     """Root-mean-square gap between the bias-corrected average and the true signal,
     over days ``SKIP + 1 … DAYS``."""
+    check_option("signal", signal, SIGNALS)
     _, theta, clean = _signal(signal)
     v = ewa(theta, check_beta("beta", beta), bias_correction=True)
     return float(np.sqrt(np.mean((v[SKIP:] - clean[SKIP:]) ** 2)))

@@ -17,6 +17,13 @@ from functools import lru_cache
 
 import numpy as np
 
+from nnlab.checks import (
+    check_bool,
+    check_int,
+    check_option,
+    check_positive,
+    check_range,
+)
 from nnlab.data import make_moons
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis
@@ -50,6 +57,13 @@ def decay_schedule(kind: str, lr0: float, decay_rate: float = 1.0, keep: float =
     exponential ``α₀ · keep^t``; staircase ``α₀ · keep^⌊t / every⌋``;
     cosine + warm-up: :func:`nnlab.schedules.cosine_warmup` over ``total`` epochs.
     """
+    check_option("kind", kind, KINDS)
+    check_positive("lr0", lr0)
+    check_range("decay_rate", decay_rate, 0, None)
+    check_range("keep", keep, 0, 1, low_open=True)
+    every = check_int("every", every)
+    warmup = check_int("warmup", warmup, low=0)
+    total = check_int("total", total)
     if kind == "constant":
         return constant(lr0)
     if kind == "inverse time":
@@ -72,8 +86,10 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     once per mini-batch instead of once per epoch (a common bug). Returns the
     :class:`~nnlab.race.DataRace` of the two runs (same initial weights, same
     mini-batches); the constant run is cached, since only ``lr0`` changes it."""
+    epochs = check_int("epochs", epochs)
+    schedule = decay_schedule(kind, lr0, decay_rate, keep, every, warmup, epochs)  # checks them
+    check_bool("per_iteration", per_iteration)
     X, Y = decay_data()
-    schedule = decay_schedule(kind, lr0, decay_rate, keep, every, warmup, epochs)
     scheduled = race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
                              mini_batch_size=mini_batch_size, seed=seed, schedule=schedule,
                              schedule_every="iteration" if per_iteration else "epoch")
@@ -84,6 +100,7 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
 def constant_run(lr0: float = 1.0, epochs: int = DECAY_EPOCHS,
                  mini_batch_size: int = DECAY_BATCH, seed: int = 0):
     """Mini-batch GD at the constant ``lr0`` on :func:`decay_data` (cached)."""
+    check_positive("lr0", lr0)
     X, Y = decay_data()
     return race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
                         mini_batch_size=mini_batch_size, seed=seed)

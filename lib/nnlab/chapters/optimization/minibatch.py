@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import DivergenceError, check_int, check_matrix
+from nnlab.checks import DivergenceError, check_int, check_matrix, check_seed
 from nnlab.data import make_moons
 from nnlab.explorer import Dropdown, Explorer, LogSlider
 from nnlab.model import Network
@@ -66,13 +66,16 @@ def gradient_noise(net, X, Y, mini_batch_size: int, n_batches: int = 50, seed: i
     ``s = m``. The parameters are not changed.
     """
     X = check_matrix("X", X)
-    Y = check_matrix("Y", Y, cols=X.shape[1])
+    Y = check_matrix("Y", Y, cols=X.shape[1], like="X")
     m = X.shape[1]
     mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1)
     if mini_batch_size > m:
         raise ValueError(f"mini_batch_size must be in [1, m={m}], got {mini_batch_size}")
     n_batches = check_int("n_batches", n_batches, low=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
+    if not isinstance(net, Network) or net.layer_dims[0] != X.shape[0]:
+        raise ValueError(f"net must be a Network with layer_dims[0] = {X.shape[0]} "
+                         f"(the rows of X), got {net!r}")
     full = _flat_grads(net, X, Y)
     total = 0.0
     for _ in range(n_batches):
@@ -170,8 +173,19 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     elif run.train_costs[-1] > run.initial_cost:
         note_on_axes(ax2, "α too large for this size:\nthe cost went up")
     elif run.train_costs[-1] > 0.95 * run.initial_cost:
-        note_on_axes(ax2, f"the cost barely moved in {EPOCHS} epochs")
+        note_on_axes(ax2, _stalled(run))
     return fig
+
+
+def _stalled(run) -> str:
+    """Why a run ended near where it started: it barely moved, or it swung up and down
+    (then "barely moved" would mislead: α is too large for the size, not too small)."""
+    J0 = run.initial_cost
+    epoch_costs = np.asarray([J0] + run.train_costs, dtype=float)
+    batch_costs = np.asarray(run.costs, dtype=float)
+    if epoch_costs.max() > 1.05 * J0 or (batch_costs.size and batch_costs.max() > 2.0 * J0):
+        return f"the cost oscillated (α too large for\nthis size): no net progress in {EPOCHS} epochs"
+    return f"the cost barely moved in {EPOCHS} epochs"
 
 
 minibatch_explorer = Explorer(

@@ -22,7 +22,7 @@ import numpy as np
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, LogSlider
 from nnlab.plots import PATH_COLORS, new_figure, note_on_axes, plot_contours, plot_path
 from nnlab.race import make_optimizers
-from nnlab.surfaces import SURFACES, run_optimizer
+from nnlab.surfaces import SURFACES, Path, run_optimizer
 
 STEPS = 500
 TOL = 1e-2
@@ -38,7 +38,7 @@ def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: fl
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
     ask for the same runs.
     """
-    if surface not in SURFACE_KEYS:
+    if not isinstance(surface, str) or surface not in SURFACE_KEYS:
         raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
     s = SURFACES[SURFACE_KEYS[surface]]
     # the same α for all three, and the same β for both averages
@@ -48,6 +48,8 @@ def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: fl
 
 def outcome(path) -> str:
     """'42 steps', 'diverged at step 7' or 'not within 500 steps'."""
+    if not isinstance(path, Path):
+        raise ValueError(f"path must be the Path that run_optimizer returned, got {path!r}")
     if path.diverged:
         return f"diverged at step {path.diverged_at}"
     if path.steps_to_tol is None:

@@ -31,7 +31,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nnlab.checks import check_int, check_positive
+from nnlab.checks import (
+    check_array,
+    check_callable,
+    check_int,
+    check_number,
+    check_option,
+    check_positive,
+    check_seed,
+)
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import PATH_COLORS, new_figure, plot_contours, plot_path
 from nnlab.race import CONTESTANTS, RaceResult, race_on_surface
@@ -46,9 +54,12 @@ def random_hessians(n: int, samples: int, seed: int = 0) -> np.ndarray:
     Off-diagonal entries have variance 1 and diagonal entries variance 2 (the Gaussian
     orthogonal ensemble). Returns an array of shape ``(samples, n, n)``.
     """
-    n = check_int("n", n)
+    n = check_int("n", n, high=1000)
     samples = check_int("samples", samples)
-    rng = np.random.default_rng(seed)
+    if samples * n * n > 10 ** 8:
+        raise ValueError(f"samples * n**2 = {samples * n * n:.3g} numbers is too many "
+                         "(keep samples * n**2 <= 1e8)")
+    rng = np.random.default_rng(check_seed("seed", seed))
     A = rng.standard_normal((samples, n, n))
     return (A + np.swapaxes(A, 1, 2)) / np.sqrt(2.0)
 
@@ -57,7 +68,7 @@ def classify(eigenvalues, tol: float = 1e-9) -> str:
     """``minimum`` if every curvature ``λ_i > tol``, ``maximum`` if every ``λ_i < -tol``,
     ``saddle`` if there are both signs, ``degenerate`` if some ``|λ_i| <= tol`` and the
     others share one sign (second order cannot tell)."""
-    lam = np.asarray(eigenvalues, dtype=float).ravel()
+    lam = check_array("eigenvalues", eigenvalues).ravel()
     check_positive("tol", tol)
     pos, neg = np.sum(lam > tol), np.sum(lam < -tol)
     if pos and neg:
@@ -81,6 +92,8 @@ def hessian_2d(grad: Callable, x: float, y: float, h: float = 1e-5) -> np.ndarra
     """The 2×2 Hessian of a surface at ``(x, y)`` by centered differences of its
     gradient ``grad(x, y) -> (∂f/∂x, ∂f/∂y)``: ``H[:, j] ≈ (∇f(θ + h e_j) − ∇f(θ − h e_j)) / 2h``,
     symmetrized."""
+    check_callable("grad", grad, "a function grad(x, y) -> (∂f/∂x, ∂f/∂y)")
+    x, y = check_number("x", x), check_number("y", y)
     check_positive("h", h)
     cols = []
     for dx, dy in ((h, 0.0), (0.0, h)):
@@ -99,6 +112,8 @@ def milestones(result: RaceResult) -> dict:
     """For each optimizer, the first step at which it is off the plateau (``|x| < 1``),
     off the saddle (``|y| > 0.5``) and escaped (both at once: on the way into a minimum); ``None`` if it never happens (or it diverged
     first). Returns ``{name: {"plateau": t, "saddle": t, "escaped": t}}``."""
+    if not isinstance(result, RaceResult):
+        raise ValueError(f"result must be the RaceResult of race_on_surface, got {result!r}")
     out = {}
     for k, name in enumerate(result.names):
         stop = result.diverged_at[k]
@@ -118,6 +133,8 @@ def escape_race(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
                 beta_rms: float = 0.9):
     """Run the chosen optimizer(s) from ``(x0, y0)`` on the saddle + plateau surface
     (RMSprop with its usual ``β = 0.9``, Adam with ``β1``, ``β2``)."""
+    check_option("optimizer", optimizer, CHOICES)
+    x0, y0 = check_number("x0", x0), check_number("y0", y0)
     names = CONTESTANTS if optimizer == "all four" else (optimizer,)
     r = race_on_surface(SURFACE, lr=lr, beta1=beta1, beta2=beta2, steps=steps,
                         optimizers=names, start=(x0, y0), beta_rms=beta_rms)

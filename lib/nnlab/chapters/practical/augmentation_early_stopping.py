@@ -19,6 +19,7 @@ import copy
 from functools import lru_cache
 
 from nnlab.chapters.practical import football_with_grid
+from nnlab.checks import check_array, check_int
 from nnlab.explorer import Dropdown, Explorer, IntSlider
 from nnlab.model import Network
 from nnlab.optimizers import Adam
@@ -33,6 +34,7 @@ BATCHES = (200, 64, 16, 8)     # 200 = the whole training set: batch gradient de
 
 def updates_per_epoch(mini_batch_size: int, m: int = 200) -> int:
     """``⌈m / mini_batch_size⌉``: the updates in one pass over the ``m`` training kicks."""
+    mini_batch_size, m = check_int("mini_batch_size", mini_batch_size), check_int("m", m)
     return -(-m // mini_batch_size)
 
 
@@ -64,6 +66,9 @@ def stopping_point(dev_costs, patience: int) -> tuple[int, int | None]:
     Returns ``(best, stopped)``: the index of the kept check and the index at which
     patience ran out (``None`` if it never did).
     """
+    dev_costs = check_array("dev_costs", dev_costs, finite=False, allow_empty=True)
+    if dev_costs.ndim != 1:
+        raise ValueError(f"dev_costs must be a 1-D list of costs, got shape {dev_costs.shape}")
     es = EarlyStopping(patience=patience)
     for k, cost in enumerate(dev_costs):
         if es.update(k, cost, {}):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from nnlab.chapters.practical import football_with_grid
-from nnlab.checks import check_range
+from nnlab.checks import check_int, check_option, check_range
 from nnlab.explorer import Dropdown, Explorer, IntSlider
 from nnlab.model import Network
 from nnlab.optimizers import Adam
@@ -84,6 +84,8 @@ def _run(width: int):
 def errors(width: int = 16, iterations: int = 300) -> tuple[float, float]:
     """Train and dev error (fractions) of the ``width`` network after ``iterations`` steps
     (rounded down to a recorded checkpoint)."""
+    check_option("width", width, WIDTHS)
+    check_int("iterations", iterations, low=0, high=ITERATIONS)
     _, rec = _run(int(width))
     k = min(int(iterations) // EVERY, len(rec.checkpoints) - 1)
     return 1 - rec.train_acc[k], 1 - rec.dev_acc[k]

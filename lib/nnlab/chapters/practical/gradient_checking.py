@@ -36,7 +36,13 @@ from functools import lru_cache
 import numpy as np
 
 from nnlab.activations import get_activation, sigmoid
-from nnlab.checks import check_int
+from nnlab.checks import (
+    check_bool,
+    check_int,
+    check_option,
+    check_positive,
+    check_range,
+)
 from nnlab.data import Normalizer, make_moons
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.gradcheck import (
@@ -62,7 +68,10 @@ def buggy_backward(net: Network, Y, cache, bug: str = "none", layer: int = 1) ->
     ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ + (λ/m) W[l]`` (L2); ``db[l] = (1/m) Σ_i dZ[l]⁽ⁱ⁾``;
     ``dA[l-1] = W[l]ᵀ dZ[l]``, then ``dA ⊙ D / keep_prob`` and ``dZ = dA ⊙ g'(Z)``.
     """
-    if bug not in BUGS:
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
+    net._check_cache(cache)
+    if not isinstance(bug, str) or bug not in BUGS:
         raise ValueError(f"bug must be one of {', '.join(map(repr, BUGS))}, got {bug!r}")
     layer = check_int("layer", layer)
     if layer > net.L:
@@ -120,6 +129,8 @@ def check_data():
 def make_network(hidden: str = "tanh", lambd: float = 0.0, keep_prob: float = 1.0,
                  init: str = "Xavier") -> Network:
     """The chapter's small network ``[2, 5, 4, 1]``, seeded."""
+    check_option("hidden", hidden, ("tanh", "relu", "sigmoid"))
+    check_option("init", init, INITS)
     method, scale = INITS[init]
     return Network(list(LAYER_DIMS), hidden=hidden, init=method, init_scale=scale, seed=0,
                    lambd=lambd, keep_prob=keep_prob)
@@ -128,6 +139,8 @@ def make_network(hidden: str = "tanh", lambd: float = 0.0, keep_prob: float = 1.
 @lru_cache(maxsize=64)
 def trained_params(lambd: float, init: str):
     """Parameters after ``TRAIN_STEPS`` steps of (correct) full-batch gradient descent."""
+    check_range("lambd", lambd, 0, None)
+    check_option("init", init, INITS)
     X, Y = check_data()
     net = make_network(lambd=lambd, init=init)
     gradient_descent(net, X, Y, TRAIN_STEPS, TRAIN_LR)
@@ -137,6 +150,12 @@ def trained_params(lambd: float, init: str):
 def run_check(bug: str = "none", layer: int = 1, lambd: float = 0.1, dropout: str = "off",
               init: str = "Xavier", when: str = "at initialization"):
     """The gradient check of ``buggy_backward`` for one setting: a :class:`GradCheckReport`."""
+    check_option("bug", bug, BUGS)
+    check_int("layer", layer, high=len(LAYER_DIMS) - 1)
+    check_range("lambd", lambd, 0, None)
+    check_option("dropout", dropout, DROPOUT)
+    check_option("init", init, INITS)
+    check_option("when", when, ("at initialization", f"after {TRAIN_STEPS} training steps"))
     X, Y = check_data()
     net = make_network(lambd=lambd, keep_prob=1.0 if dropout == "off" else KEEP_PROB, init=init)
     if when != "at initialization":
@@ -220,6 +239,7 @@ bug_explorer = Explorer(
 def _sweep_setup(hidden: str):
     """``(f, params, grads)`` for :func:`~nnlab.finite_differences.epsilon_sweep`: the
     network's own cost ``net.cost_function(X, Y)`` and its backprop gradients."""
+    check_option("hidden", hidden, ("tanh", "relu", "sigmoid"))
     X, Y = check_data()
     net = make_network(hidden=hidden)
     _, cache = net.forward(X, training=True, update_running=False)
@@ -229,12 +249,15 @@ def _sweep_setup(hidden: str):
 @lru_cache(maxsize=8)
 def sweep(hidden: str, one_sided: bool) -> np.ndarray:
     """Relative difference of the *correct* gradient at each ε of ``EPS_GRID``."""
+    check_bool("one_sided", one_sided)
     return epsilon_sweep(*_sweep_setup(hidden), EPS_GRID, one_sided=one_sided)
 
 
 @lru_cache(maxsize=256)
 def difference_at(epsilon: float, hidden: str, one_sided: bool) -> float:
     """Relative difference of the correct gradient at one ``epsilon``."""
+    check_positive("epsilon", epsilon)
+    check_bool("one_sided", one_sided)
     return float(epsilon_sweep(*_sweep_setup(hidden), [epsilon], one_sided=one_sided)[0])
 
 

@@ -31,7 +31,12 @@ from typing import NamedTuple
 import numpy as np
 
 from nnlab.activations import get_activation
-from nnlab.checks import check_int, check_range
+from nnlab.checks import (
+    check_array,
+    check_int,
+    check_option,
+    check_range,
+)
 from nnlab.data import Normalizer, make_moons
 from nnlab.explorer import Dropdown, Explorer, IntSlider
 from nnlab.model import Network
@@ -63,6 +68,8 @@ def layer_statistics(net: Network, X, Y) -> LayerStats:
     Overflow is not silenced: a network whose activations overflow float64 has a far
     worse problem than this measurement, and the caller should see it.
     """
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
     if any(kp < 1.0 for kp in net.keep_probs):
         raise ValueError("net must have keep_prob = 1: dropout would change the statistics "
                          "from one call to the next")
@@ -107,7 +114,10 @@ def deep_linear_scale(w: float, L: int) -> float:
 def max_variance_ratio(act_std) -> float:
     """``max_l Var(A[l]) / min_l Var(A[l])``: 1 for a perfectly steady signal;
     ``inf`` when some layer's activations are all equal (variance 0)."""
-    var = np.asarray(act_std, dtype=float) ** 2
+    act_std = check_array("act_std", act_std, allow_empty=True)
+    if np.any(act_std < 0):
+        raise ValueError("act_std must hold standard deviations (>= 0)")
+    var = act_std ** 2
     if var.size == 0:
         raise ValueError("act_std must hold at least one layer")
     lo = var.min()
@@ -150,6 +160,9 @@ def init_run(depth: int, activation: str, scheme: str):
     diverged), the final training accuracy (``None`` if it diverged) and the divergence
     message (``None`` otherwise).
     """
+    check_int("depth", depth, low=1, high=100)
+    check_option("activation", activation, ("relu", "tanh", "sigmoid"))
+    check_option("scheme", scheme, SCHEMES)
     X, Y = moons_data()
     net = _network(depth, activation, scheme)
     stats = layer_statistics(net, X, Y)
@@ -163,6 +176,7 @@ def init_run(depth: int, activation: str, scheme: str):
 
 def shown_layers(n: int, k: int = 3) -> list[int]:
     """``k`` layer numbers spread from 1 to ``n`` (first, middle …, last), no repeats."""
+    n, k = check_int("n", n), check_int("k", k)
     return sorted(set(int(round(v)) for v in np.linspace(1, n, k)))
 
 

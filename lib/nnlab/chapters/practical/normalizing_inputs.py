@@ -29,7 +29,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix, check_positive, check_range
+from nnlab.checks import (
+    check_array,
+    check_int,
+    check_matrix,
+    check_positive,
+    check_range,
+    check_seed,
+)
 from nnlab.data import Normalizer
 from nnlab.explorer import Explorer, FloatSlider, LogSlider
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis, plot_contours, plot_path
@@ -46,15 +53,15 @@ def make_scaled_regression(m: int = 200, scales=(1.0, 10.0), means=(0.0, 0.0),
     features of very different sizes. Returns ``X`` ``(n_x, m)`` and ``y`` ``(1, m)``.
     """
     m = check_int("m", m, low=2)
-    scales, means, w_true = (np.asarray(v, dtype=float).reshape(-1)
-                             for v in (scales, means, w_true))
+    scales, means, w_true = (check_array(name, v).reshape(-1) for name, v in
+                             (("scales", scales), ("means", means), ("w_true", w_true)))
     if not (scales.size == means.size == w_true.size):
         raise ValueError("scales, means and w_true must have one entry per feature, got "
                          f"{scales.size}, {means.size}, {w_true.size}")
     for s in scales:
         check_positive("scales entries", s)
-    check_range("noise", noise, 0, None)
-    rng = np.random.default_rng(seed)
+    noise = check_range("noise", noise, 0, None)
+    rng = np.random.default_rng(check_seed("seed", seed))
     Zs = rng.standard_normal((scales.size, m))
     X = means[:, None] + scales[:, None] * Zs
     y = w_true @ Zs + noise * rng.standard_normal(m)
@@ -63,21 +70,29 @@ def make_scaled_regression(m: int = 200, scales=(1.0, 10.0), means=(0.0, 0.0),
 
 def _check_Xy(X, y):
     X = check_matrix("X", X)
-    y = check_matrix("y", y, rows=1, cols=X.shape[1])
+    y = check_matrix("y", y, rows=1, cols=X.shape[1], like="X")
     return X, y
+
+
+def _check_w(name, w, n_x):
+    w = check_array(name, w)
+    if w.size != n_x or (w.ndim == 2 and 1 not in w.shape) or w.ndim > 2:
+        raise ValueError(f"{name} must have {n_x} entries (one per feature: a row of X, "
+                         f"shape ({n_x}, 1)), got shape {w.shape}")
+    return w
 
 
 def least_squares_cost(w, X, y) -> float:
     """``J(w) = (1/2m) ‖wᵀX - y‖²``."""
     X, y = _check_Xy(X, y)
-    r = np.asarray(w, dtype=float).reshape(1, -1) @ X - y
+    r = _check_w("w", w, X.shape[0]).reshape(1, -1) @ X - y
     return float(np.sum(r ** 2) / (2 * X.shape[1]))
 
 
 def least_squares_grad(w, X, y) -> np.ndarray:
     """``∇J(w) = (1/m) X (Xᵀw - yᵀ)``, shape ``(n_x, 1)``."""
     X, y = _check_Xy(X, y)
-    w = np.asarray(w, dtype=float).reshape(-1, 1)
+    w = _check_w("w", w, X.shape[0]).reshape(-1, 1)
     return X @ (X.T @ w - y.T) / X.shape[1]
 
 
@@ -107,9 +122,10 @@ def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> Path:
     divergence: ``α > 2/λ_max(H)``. No overflow can occur, the run stops well before.
     """
     X, y = _check_Xy(X, y)
-    check_positive("lr", lr)
+    lr = check_positive("lr", lr)
     steps = check_int("steps", steps, low=1)
     check_range("tol", tol, 0, 1, low_open=True, high_open=True)
+    _check_w("w0", w0, X.shape[0])
     m = X.shape[1]
     H, g = X @ X.T / m, X @ y.T / m
     w_star = np.linalg.lstsq(X.T, y.ravel(), rcond=None)[0].reshape(-1, 1)
@@ -148,14 +164,16 @@ def steps_to_converge(X, lrs, w0, w_star=None, tol: float = 1e-4, max_steps: int
     (``|1 - αλ_k| >= 1`` for some ``k`` that the start excites) or needs more than
     ``max_steps``.
     """
-    lrs = np.atleast_1d(np.asarray(lrs, dtype=float))
+    X = check_matrix("X", X)
+    lrs = np.atleast_1d(check_array("lrs", lrs))
     for a in lrs:
         check_positive("lrs entries", a)
     check_range("tol", tol, 0, 1, low_open=True, high_open=True)
     max_steps = check_int("max_steps", max_steps)
+    w0 = _check_w("w0", w0, X.shape[0]).reshape(-1)
+    w_star = np.zeros_like(w0) if w_star is None else _check_w("w_star", w_star,
+                                                               X.shape[0]).reshape(-1)
     lam, V = np.linalg.eigh(hessian(X))
-    w0 = np.asarray(w0, dtype=float).reshape(-1)
-    w_star = np.zeros_like(w0) if w_star is None else np.asarray(w_star, dtype=float).reshape(-1)
     weight = 0.5 * lam * (V.T @ (w0 - w_star)) ** 2          # each direction's share of J - J*
     rate = np.abs(1.0 - lrs[:, None] * lam[None, :])          # (n_lr, n_x)
     out = np.full(lrs.size, np.nan)
@@ -185,6 +203,7 @@ def scaled_problem(ratio: float):
 
     Returns ``{"raw": (X, y, w*, H), "normalized": (X, y, w*, H)}``.
     """
+    ratio = check_range("ratio", ratio, 1e-3, 1e3)
     X, y = make_scaled_regression(m=200, scales=(1.0, ratio), means=(0.0, 0.0), seed=0)
     out = {}
     for name, Xs in (("raw", X), ("normalized", Normalizer().fit_transform(X))):

@@ -28,6 +28,8 @@ from nnlab.train import train
 
 def weights_of(params: dict) -> np.ndarray:
     """Every entry of every weight matrix ``W[l]`` (not the biases), as one flat array."""
+    if not isinstance(params, dict):
+        raise ValueError(f"params must be a dict {{'W1': …}}, got {type(params).__name__}")
     return np.concatenate([np.ravel(v) for k, v in params.items() if k.startswith("W")])
 
 LAYER_DIMS = (2, 48, 24, 1)

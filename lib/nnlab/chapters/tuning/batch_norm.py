@@ -21,7 +21,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nnlab.checks import check_int, check_matrix
+from nnlab.checks import (
+    check_beta,
+    check_int,
+    check_matrix,
+    check_seed,
+)
 from nnlab.data import make_moons
 from nnlab.ewa import ewa
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, LogSlider
@@ -32,6 +37,14 @@ from nnlab.plots import new_figure, note_on_axes
 from nnlab.train import train
 
 
+def _check_net(net, batchnorm=None):
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
+    if batchnorm is not None and net.batchnorm != batchnorm:
+        raise ValueError(f"net must {'' if batchnorm else 'not '}use batch norm here")
+    return net
+
+
 def layer_input_stats(net, X, l: int):
     """Per-unit mean and standard deviation, over the examples of ``X``, of what hidden
     layer ``l`` feeds its activation: ``Z[l]`` without batch norm, ``Z̃[l] = γ Ẑ[l] + β``
@@ -39,6 +52,7 @@ def layer_input_stats(net, X, l: int):
 
     Returns ``(mean, std)``, each of shape ``(n[l],)``: ``mean_j = (1/m) Σ_i z̃_j⁽ⁱ⁾``.
     """
+    _check_net(net)
     l = check_int("l", l, low=1)
     if l >= net.L:
         raise ValueError(f"l must be a hidden layer in [1, {net.L - 1}], got {l}")
@@ -62,7 +76,7 @@ def batch_stat_noise(Z, mini_batch_size: int, n_batches: int = 200, seed: int = 
     if s > m:
         raise ValueError(f"mini_batch_size must be in [2, {m}] (columns of Z), got {s}")
     n_batches = check_int("n_batches", n_batches, low=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed("seed", seed))
     # argsort of uniform keys: n_batches independent draws without replacement at once
     idx = np.argsort(rng.random((n_batches, m)), axis=1)[:, :s]
     batches = Z[:, idx]                       # (n, n_batches, s)
@@ -111,6 +125,7 @@ def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCH
 def hidden_inputs(net) -> dict:
     """The input of each hidden activation (``Z̃[l]`` with batch norm, ``Z[l]`` without)
     on the whole training set, in test mode."""
+    _check_net(net)
     X, _ = moons()
     with np.errstate(all="ignore"):
         _, cache = net.forward(X, training=False, update_running=False)
@@ -193,6 +208,8 @@ def noise_run(mini_batch_size: int, bn_momentum: float = 0.9):
     (training-mode batch norm uses the batch's own statistics). Afterwards the network
     gets the running averages it would have kept with ``bn_momentum``.
     """
+    mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=2)
+    bn_momentum = check_beta("bn_momentum", bn_momentum)
     X, Y = moons()
     net = Network(list(LAYER_DIMS), batchnorm=True, seed=1, bn_momentum=0.0)
     hidden = range(1, net.L)
@@ -215,6 +232,9 @@ def noise_run(mini_batch_size: int, bn_momentum: float = 0.9):
 def running_averages(stats: BatchStats, momentum: float) -> dict:
     """The running ``μ``, ``σ²`` of every layer after the recorded steps, kept with
     ``momentum`` from ``μ = 0``, ``σ² = 1``: ``v_T = ewa(x, momentum)_T + momentum^T v_0``."""
+    if not isinstance(stats, BatchStats):
+        raise ValueError(f"stats must be the BatchStats of noise_run, got {stats!r}")
+    momentum = check_beta("momentum", momentum)
     out = {}
     for l in stats.mu:
         T = len(stats.mu[l])
@@ -226,6 +246,8 @@ def running_averages(stats: BatchStats, momentum: float) -> dict:
 def test_mode_output(net, stats: BatchStats, momentum: float):
     """``A[L]`` on the training set in test mode, with running averages computed from the
     recorded batch statistics at ``momentum`` (starting from ``μ = 0``, ``σ² = 1``)."""
+    _check_net(net, batchnorm=True)
+    running_averages(stats, momentum)  # checks stats and momentum
     X, _ = moons()
     saved = dict(net.running)
     try:
@@ -237,8 +259,10 @@ def test_mode_output(net, stats: BatchStats, momentum: float):
 
 def train_mode_output(net, mini_batch_size: int):
     """``A[L]`` of each training example computed inside a mini-batch of the given size."""
+    _check_net(net, batchnorm=True)
     X, _ = moons()
     m = X.shape[1]
+    mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=2, high=m)
     # the column numbers ride along as the "labels", to put each output back in place
     batches = random_mini_batches(X, np.arange(m)[None], mini_batch_size, seed=1)
     out = np.empty((1, m))

@@ -14,6 +14,14 @@ import math
 
 import numpy as np
 
+from nnlab.checks import (
+    check_array,
+    check_bool,
+    check_int,
+    check_option,
+    check_range,
+    check_seed,
+)
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import new_figure, plain_log_axis
 from nnlab.tuning import Param
@@ -25,17 +33,26 @@ BETA_HIGH = 0.999
 def draw(low: float, high: float, kind: str, on_scale: bool, n: int, seed: int = 0):
     """``n`` values in ``[low, high]``: uniform in the value, or uniform in the search
     coordinate ``r`` of ``kind`` (``"log"``: ``r = log10 v``; ``"beta"``: ``r = log10(1 − v)``)."""
+    check_option("kind", kind, ("log", "beta"))
+    check_bool("on_scale", on_scale)
+    n = check_int("n", n)
+    seed = check_seed("seed", seed)
     return Param(low, high, kind if on_scale else "linear").sample(n, np.random.default_rng(seed))
 
 
 def decade_counts(values, edges):
     """How many of ``values`` fall in each interval ``[edges[i], edges[i+1])`` (last closed)."""
+    values = check_array("values", values, allow_empty=True)
+    edges = check_array("edges", edges)
+    if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(f"edges must be an increasing list of at least 2 numbers, got {edges!r}")
     counts, _ = np.histogram(values, bins=edges)
     return counts
 
 
 def alpha_decades(low: float):
     """Decade edges covering ``[low, 1]``: ``low, 10^⌈log10 low⌉, …, 1``."""
+    low = check_range("low", low, 0, 1, low_open=True, high_open=True)
     first = math.ceil(math.log10(low) - 1e-12)
     edges = [low] + [10.0 ** k for k in range(first, 1) if 10.0 ** k > low * (1 + 1e-9)]
     return np.array(edges)
@@ -44,6 +61,7 @@ def alpha_decades(low: float):
 def beta_decades(low: float):
     """Edges in ``β`` where ``1/(1 − β)`` (the averaging window) passes a power of ten,
     from ``low`` to 0.999."""
+    low = check_range("low", low, 0, BETA_HIGH, high_open=True)
     top = -math.log10(1 - low)  # window 10^top at low
     ks = [k for k in range(1, 4) if k > top + 1e-9]
     return np.array([low] + [1 - 10.0 ** -k for k in ks])

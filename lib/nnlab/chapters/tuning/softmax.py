@@ -16,6 +16,12 @@ from functools import lru_cache
 import numpy as np
 
 from nnlab.activations import softmax
+from nnlab.checks import (
+    check_int,
+    check_matrix,
+    check_option,
+    check_positive,
+)
 from nnlab.data import make_spirals
 from nnlab.explorer import Dropdown, Explorer, IntSlider, LogSlider
 from nnlab.model import Network
@@ -31,6 +37,7 @@ RESOLUTION = 70
 @lru_cache(maxsize=16)
 def spirals(C: int):
     """300 examples on ``C`` spiral arms (seeded)."""
+    C = check_int("C", C, low=2, high=20)
     return make_spirals(300, k=C, noise=0.2, seed=0)
 
 
@@ -38,6 +45,7 @@ def spirals(C: int):
 def trained_classifier(C: int, model: str = MODELS[0]):
     """A softmax classifier for ``C`` arms, trained with Adam (α = 0.02, 100 full-batch
     steps); returns the network and the logits ``Z[L]`` on the plotting grid."""
+    check_option("model", model, MODELS)
     X, Y = spirals(C)
     dims = [2, 32, 32, C] if model == MODELS[0] else [2, C]
     net = Network(dims, output="softmax", seed=0)
@@ -48,13 +56,16 @@ def trained_classifier(C: int, model: str = MODELS[0]):
 
 def logits(net, X) -> np.ndarray:
     """``Z[L]`` of ``net`` for ``X``, in test mode."""
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
     _, cache = net.forward(X, training=False, update_running=False)
     return cache[f"Z{net.L}"]
 
 
 def tempered_softmax(Z, temperature: float) -> np.ndarray:
     """``softmax(Z / T)`` column-wise: ``T < 1`` sharpens, ``T > 1`` flattens."""
-    return softmax(np.asarray(Z, dtype=float) / temperature)
+    Z = check_matrix("Z", Z)
+    return softmax(Z / check_positive("temperature", temperature))
 
 
 def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MODELS[0]):

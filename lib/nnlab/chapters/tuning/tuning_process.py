@@ -15,7 +15,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_int
+from nnlab.checks import (
+    check_array,
+    check_int,
+    check_option,
+    check_seed,
+)
 from nnlab.explorer import Dropdown, Explorer, IntSlider
 from nnlab.plots import new_figure
 from nnlab.tuning import Param, grid_search, random_search
@@ -43,11 +48,14 @@ def response_surface(lr, epsilon, matters: str = "α matters, ε does not"):
     ``error = 0.05 + 0.4 [w₁ (1 - e^{-(r₁ - r₁*)² / 2s²}) + w₂ (1 - e^{-(r₂ - r₂*)² / 2s²})]``
     with ``s = 0.25`` decades. Broadcasts over arrays.
     """
-    if matters not in IMPORTANCE:
-        raise ValueError(f"matters must be one of {list(IMPORTANCE)}, got {matters!r}")
+    check_option("matters", matters, IMPORTANCE)
     w1, w2 = IMPORTANCE[matters]
-    r1 = np.log10(np.asarray(lr, dtype=float))
-    r2 = np.log10(np.asarray(epsilon, dtype=float))
+    lr, epsilon = check_array("lr", lr), check_array("epsilon", epsilon)
+    for name, v in (("lr", lr), ("epsilon", epsilon)):
+        if np.any(v <= 0):
+            raise ValueError(f"{name} must be > 0 (it is read on a log scale), got min {v.min():g}")
+    r1 = np.log10(lr)
+    r2 = np.log10(epsilon)
     miss1 = 1 - np.exp(-((r1 - BEST_R[0]) ** 2) / (2 * WIDTH ** 2))
     miss2 = 1 - np.exp(-((r2 - BEST_R[1]) ** 2) / (2 * WIDTH ** 2))
     return 0.05 + 0.4 * (w1 * miss1 + w2 * miss2)
@@ -57,7 +65,9 @@ def compare_grid_random(n_per_dim: int, matters: str = "α matters, ε does not"
                         seed: int = 0):
     """Grid search with ``n_per_dim²`` trials and random search with as many, on
     :func:`response_surface`. Returns ``(grid_results, random_results)`` (best first)."""
-    n_per_dim = check_int("n_per_dim", n_per_dim, low=1)
+    n_per_dim = check_int("n_per_dim", n_per_dim, low=1, high=1000)
+    check_option("matters", matters, IMPORTANCE)
+    seed = check_seed("seed", seed)
 
     def objective(lr, epsilon):
         return float(response_surface(lr, epsilon, matters))
@@ -73,6 +83,8 @@ GRID_COLOR, RANDOM_COLOR = "#1f77b4", "#d62728"
 @lru_cache(maxsize=4)
 def surface_grid(matters: str, resolution: int = 80):
     """``log10 α``, ``log10 ε`` meshes and the error on them, for the contour plots."""
+    check_option("matters", matters, IMPORTANCE)
+    resolution = check_int("resolution", resolution, low=2, high=2000)
     r1 = np.linspace(*SEARCH_SPACE["lr"].r_bounds, resolution)
     r2 = np.linspace(*SEARCH_SPACE["epsilon"].r_bounds, resolution)
     R1, R2 = np.meshgrid(r1, r2)
@@ -81,6 +93,7 @@ def surface_grid(matters: str, resolution: int = 80):
 
 def important_axis(matters: str) -> str:
     """The hyperparameter with the larger weight (``"lr"`` when both weigh the same)."""
+    check_option("matters", matters, IMPORTANCE)
     w1, w2 = IMPORTANCE[matters]
     return "epsilon" if w2 > w1 else "lr"
 
