@@ -201,9 +201,25 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float
     return fig, axes.ravel()
 
 
+def figure_notes(fig: Figure) -> list[str]:
+    """The warnings written on ``fig`` by :func:`note_on_axes` and :func:`message_figure`, in
+    order: what the widget tests read to tell a figure that shows a diverged run or an
+    error message from one that shows results."""
+    return list(getattr(fig, "nnlab_notes", ()))
+
+
+def _record_note(fig: Figure, text: str):
+    if not hasattr(fig, "nnlab_notes"):
+        fig.nnlab_notes = []
+    fig.nnlab_notes.append(text)
+
+
 def message_figure(text: str, title: str = "") -> Figure:
-    """A figure that only says ``text``: what a widget shows instead of a traceback."""
+    """A figure that only says ``text``: what a widget shows instead of a traceback.
+    ``fig.nnlab_message`` holds ``text`` (see :func:`figure_notes`)."""
     fig, (ax,) = new_figure(width=9.0, height=2.0)
+    fig.nnlab_message = text
+    _record_note(fig, text)
     ax.axis("off")
     ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=12, color="#a40000",
             transform=ax.transAxes)
@@ -213,7 +229,9 @@ def message_figure(text: str, title: str = "") -> Figure:
 
 
 def note_on_axes(ax, text: str):
-    """Write a warning (e.g. 'diverged at step 12') over a plot, so the partial curve stays."""
+    """Write a warning (e.g. 'diverged at step 12') over a plot, so the partial curve stays.
+    The text is also recorded on the figure (see :func:`figure_notes`)."""
+    _record_note(ax.figure, text)
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=11,
             color="#a40000", bbox=dict(boxstyle="round", fc="white", ec="#a40000", alpha=0.9))
 
