@@ -119,7 +119,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
           step_callback=None, schedule_every: str = "epoch") -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
-    Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
+    ``schedule`` is a schedule ``t -> α`` (see :mod:`nnlab.schedules`). Each epoch
+    ``e``: if ``schedule`` is given and ``e`` is a multiple of
     ``decay_every``, set ``optimizer.lr = schedule(e)``; shuffle into mini-batches with
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)`` (``None``: one batch of all
     ``m``); for each batch ``t`` compute ``J^{t}`` and the gradients, then

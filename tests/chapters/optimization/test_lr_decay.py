@@ -3,22 +3,22 @@
 import numpy as np
 import pytest
 
-from nnlab.chapters.optimization.lr_decay import decay_explorer, run_schedule, schedule_value
+from nnlab.chapters.optimization.lr_decay import decay_explorer, decay_schedule, run_schedule
 
 
 def test_schedule_values_by_hand():
     e = np.array([0, 9, 10, 25])
-    assert np.allclose(schedule_value("constant", 0.5, e), 0.5)
+    assert np.allclose(decay_schedule("constant", 0.5)(e), 0.5)
     # inverse time ticking every 10 epochs: 1/(1 + 2·⌊e/10⌋)
-    assert np.allclose(schedule_value("inverse time", 1.0, e, decay_rate=2.0, every=10),
+    assert np.allclose(decay_schedule("inverse time", 1.0, decay_rate=2.0, every=10)(e),
                        [1, 1, 1 / 3, 1 / 5])
-    assert np.allclose(schedule_value("exponential", 1.0, e, keep=0.5), 0.5 ** e)
-    assert np.allclose(schedule_value("staircase", 1.0, e, keep=0.5, every=10),
+    assert np.allclose(decay_schedule("exponential", 1.0, keep=0.5)(e), 0.5 ** e)
+    assert np.allclose(decay_schedule("staircase", 1.0, keep=0.5, every=10)(e),
                        [1, 1, 0.5, 0.25])
     # cosine over 60 epochs, no warm-up: α₀ at 0, α₀/2 at the midpoint
-    assert np.isclose(schedule_value("cosine + warm-up", 2.0, 30, warmup=0, total=60), 1.0)
+    assert np.isclose(decay_schedule("cosine + warm-up", 2.0, warmup=0, total=60)(30), 1.0)
     with pytest.raises(ValueError, match="kind"):
-        schedule_value("linear", 1.0, 0)
+        decay_schedule("linear", 1.0)
 
 
 def test_clock_per_mini_batch_ticks_eight_times_as_often():

@@ -41,24 +41,25 @@ def decay_data():
     return make_moons(m=256, noise=0.25, seed=3)
 
 
-def schedule_value(kind: str, lr0: float, clock, decay_rate: float = 1.0, keep: float = 0.95,
+def decay_schedule(kind: str, lr0: float, decay_rate: float = 1.0, keep: float = 0.95,
                    every: int = 10, warmup: int = 5, total: int = DECAY_EPOCHS):
-    """α at ``clock`` (an epoch number, or an iteration number if the clock is wrong):
+    """The widget's schedule ``t -> α`` (a :mod:`nnlab.schedules` schedule; ``t`` counts
+    epochs, or mini-batches if the clock is wrong):
 
-    constant ``α₀``; inverse time ``α₀ / (1 + decay_rate · ⌊clock / every⌋)``;
-    exponential ``α₀ · keep^clock``; staircase ``α₀ · keep^⌊clock / every⌋``;
+    constant ``α₀``; inverse time ``α₀ / (1 + decay_rate · ⌊t / every⌋)``;
+    exponential ``α₀ · keep^t``; staircase ``α₀ · keep^⌊t / every⌋``;
     cosine + warm-up: :func:`nnlab.schedules.cosine_warmup` over ``total`` epochs.
     """
     if kind == "constant":
-        return constant(lr0, clock)
+        return constant(lr0)
     if kind == "inverse time":
-        return inverse_time_decay(lr0, np.floor_divide(clock, every), decay_rate)
+        return inverse_time_decay(lr0, decay_rate, every=every)
     if kind == "exponential":
-        return exponential_decay(lr0, clock, keep)
+        return exponential_decay(lr0, keep)
     if kind == "staircase":
-        return staircase_decay(lr0, clock, drop=keep, every=every)
+        return staircase_decay(lr0, drop=keep, every=every)
     if kind == "cosine + warm-up":
-        return cosine_warmup(lr0, clock, total=total, warmup=min(warmup, total - 1))
+        return cosine_warmup(lr0, total=total, warmup=min(warmup, total - 1))
     raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
 
 
@@ -72,13 +73,10 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     :class:`~nnlab.race.DataRace` of the two runs (same initial weights, same
     mini-batches); the constant run is cached, since only ``lr0`` changes it."""
     X, Y = decay_data()
-
-    def schedule(epoch, it):
-        clock = it if per_iteration else epoch
-        return schedule_value(kind, lr0, clock, decay_rate, keep, every, warmup, epochs)
-
+    schedule = decay_schedule(kind, lr0, decay_rate, keep, every, warmup, epochs)
     scheduled = race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
-                             mini_batch_size=mini_batch_size, seed=seed, schedule=schedule)
+                             mini_batch_size=mini_batch_size, seed=seed, schedule=schedule,
+                             schedule_every="iteration" if per_iteration else "epoch")
     return join_races(scheduled, constant_run(lr0, epochs, mini_batch_size, seed))
 
 

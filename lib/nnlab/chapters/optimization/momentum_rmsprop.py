@@ -25,20 +25,14 @@ from functools import lru_cache
 import numpy as np
 
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, LogSlider
-from nnlab.optimizers import SGD, Momentum, RMSprop
 from nnlab.plots import PATH_COLORS, new_figure, note_on_axes, plot_contours, plot_path
+from nnlab.race import make_optimizers
 from nnlab.surfaces import SURFACES, run_optimizer
 
 STEPS = 500
 TOL = 1e-2
 SURFACE_KEYS = {"elongated quadratic": "elongated_quadratic", "Rosenbrock": "rosenbrock"}
 NAMES = ("GD", "Momentum", "RMSprop")
-
-
-def make_optimizers(lr: float, beta: float, epsilon: float = 1e-8) -> dict:
-    """The three update rules compared, with the same α (and β for the two averages)."""
-    return {"GD": SGD(lr=lr), "Momentum": Momentum(lr=lr, beta=beta),
-            "RMSprop": RMSprop(lr=lr, beta=beta, epsilon=epsilon)}
 
 
 @lru_cache(maxsize=256)
@@ -52,8 +46,9 @@ def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: fl
     if surface not in SURFACE_KEYS:
         raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
     s = SURFACES[SURFACE_KEYS[surface]]
-    return {name: run_optimizer(s, opt, steps=steps, tol=tol)
-            for name, opt in make_optimizers(lr, beta, epsilon).items()}
+    # the same α for all three, and the same β for both averages
+    opts = make_optimizers(NAMES, lr=lr, beta1=beta, beta_rms=beta, epsilon=epsilon)
+    return {name: run_optimizer(s, opt, steps=steps, tol=tol) for name, opt in zip(NAMES, opts)}
 
 
 def outcome(path) -> str:

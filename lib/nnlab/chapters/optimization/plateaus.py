@@ -34,7 +34,7 @@ import numpy as np
 from nnlab.checks import check_int, check_positive
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import PATH_COLORS, new_figure, plot_contours, plot_path
-from nnlab.race import OPTIMIZERS, RaceResult, race_on_surface
+from nnlab.race import CONTESTANTS, RaceResult, race_on_surface
 from nnlab.surfaces import SURFACES
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
@@ -92,7 +92,7 @@ def hessian_2d(grad: Callable, x: float, y: float, h: float = 1e-5) -> np.ndarra
 
 SURFACE = SURFACES["saddle_plateau"]
 XLIM, YLIM = SURFACE.bounds
-CHOICES = ("all four",) + OPTIMIZERS
+CHOICES = ("all four",) + CONTESTANTS
 
 
 def milestones(result: RaceResult) -> dict:
@@ -118,7 +118,7 @@ def escape_race(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
                 beta_rms: float = 0.9):
     """Run the chosen optimizer(s) from ``(x0, y0)`` on the saddle + plateau surface
     (RMSprop with its usual ``β = 0.9``, Adam with ``β1``, ``β2``)."""
-    names = OPTIMIZERS if optimizer == "all four" else (optimizer,)
+    names = CONTESTANTS if optimizer == "all four" else (optimizer,)
     r = race_on_surface(SURFACE, lr=lr, beta1=beta1, beta2=beta2, steps=steps,
                         optimizers=names, start=(x0, y0), beta_rms=beta_rms)
     return r, milestones(r)
