@@ -139,3 +139,15 @@ def test_best_settings_and_rate_floor():
     assert best == {"steps": 43, "lr": 0.093, "beta": 0.0}
     r, _ = best_rate_per_beta([0.6, 0.8, 0.9])
     assert np.all(r >= np.sqrt([0.6, 0.8, 0.9]) - 1e-9)   # oscillation floor √β
+
+
+@pytest.mark.parametrize("lr, beta", [(0.51, 0.9), (0.63, 0.9), (0.17, 0.7), (0.3, 0.5)])
+def test_nesterov_grid_matches_the_library_nesterov(lr, beta):
+    from nnlab.optimizers import Nesterov
+    path = run_optimizer(SURFACES["elongated_quadratic"], Nesterov(lr=lr, beta=beta), steps=STEPS,
+                         tol=1e-2)
+    expected = -1 if path.diverged or path.steps_to_tol is None else path.steps_to_tol
+    assert steps_grid([lr], [beta], nesterov=True)[0, 0] == expected
+    stay = steps_grid([lr], [beta], nesterov=True, stay=True)[0, 0]
+    if stay > 0:
+        assert np.all(path.values[stay:] < 1e-2) and path.values[stay - 1] >= 1e-2
