@@ -239,7 +239,34 @@ def _search(fig):
     assert np.unique(lines["random: 36 distinct values"][0]).size == 36
 
 
+def _babysitting(fig):
+    # the title's median update ratio is the median of the plotted ratios
+    ax = fig.axes[1]
+    ratios = np.asarray(ax.get_lines()[0].get_ydata(), float)
+    quoted = _number(r"median ([\d.e+-]+)", ax.get_title())
+    assert abs(np.median(ratios) - quoted) <= 0.05e-3
+
+
+def _digits_regularization(fig):
+    # the title's errors are the curves' last values, and the dev error is the grid's cell
+    ax = fig.axes[1]
+    train_err, dev_err = _y(ax, "train error"), _y(ax, "dev error")
+    assert abs(train_err[-1] - _number(r"train ([\d.]+) %", ax.get_title())) <= 0.05
+    dev = _number(r"dev ([\d.]+) %", ax.get_title())
+    assert abs(dev_err[-1] - dev) <= 0.05
+    assert f"{dev:.1f}" in [t.get_text() for t in fig.axes[2].texts]
+
+
+def _digits_search(fig):
+    # one point per trial of the search
+    n = int(_number(r"(\d+) trials", fig.axes[0].get_title()))
+    assert len(fig.axes[0].collections[0].get_offsets()) == n
+
+
 PROPERTIES = {
+    "capstone.digits.babysitting_explorer": _babysitting,
+    "capstone.digits.regularization_explorer": _digits_regularization,
+    "capstone.digits.search_explorer": _digits_search,
     "optimization.adam.race_explorer": _race,
     "optimization.adam.moons_explorer": _moons,
     "optimization.ewa.ewa_explorer": _ewa,
