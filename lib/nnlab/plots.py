@@ -20,7 +20,7 @@ from nnlab.checks import check_int, check_matrix
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                 "#e377c2", "#17becf"]
 PATH_COLORS = {"GD": "#444444", "SGD": "#444444", "Momentum": "#1f77b4",
-               "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
+               "Nesterov": "#ff7f0e", "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
 
 
 def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):

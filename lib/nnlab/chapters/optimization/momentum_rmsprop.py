@@ -4,8 +4,9 @@
 Widget of the chapter on momentum and RMSprop.
 
 :data:`momentum_explorer`: on the elongated quadratic or on Rosenbrock's valley, pick
-the learning rate α, the averaging coefficient β (shared by momentum and RMSprop) and
-RMSprop's ε; gradient descent, momentum and RMSprop start from the same point and the
+the learning rate α, the averaging coefficient β (shared by momentum, Nesterov and
+RMSprop) and RMSprop's ε; gradient descent, momentum, Nesterov and RMSprop start from the
+same point and the
 figure shows their paths on the contours and their cost ``J − J*`` step by step, with
 the number of steps each needs to get within ``TOL`` of the minimum.
 
@@ -15,8 +16,8 @@ contraction from the iteration matrices), :func:`steps_grid` / :func:`best_setti
 small search of α and β, all settings at once) and :func:`tuning_figure`.
 
 The paths come from :func:`nnlab.surfaces.run_optimizer` driving the library's own
-:class:`~nnlab.optimizers.SGD`, :class:`~nnlab.optimizers.Momentum` and
-:class:`~nnlab.optimizers.RMSprop`.
+:class:`~nnlab.optimizers.SGD`, :class:`~nnlab.optimizers.Momentum`,
+:class:`~nnlab.optimizers.Nesterov` and :class:`~nnlab.optimizers.RMSprop`.
 """
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ from nnlab.surfaces import SURFACES, run_optimizer
 STEPS = 500
 TOL = 1e-2
 SURFACE_KEYS = {"elongated quadratic": "elongated_quadratic", "Rosenbrock": "rosenbrock"}
-NAMES = ("GD", "Momentum", "RMSprop")
+NAMES = ("GD", "Momentum", "Nesterov", "RMSprop")
 
 
 @lru_cache(maxsize=256)
 def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9,
                  epsilon: float = 1e-8, steps: int = STEPS, tol: float = TOL) -> dict:
-    """``{name: Path}`` for GD, momentum and RMSprop from the surface's default start.
+    """``{name: Path}`` for GD, momentum, Nesterov and RMSprop from the surface's default start.
 
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
     ask for the same runs.
