@@ -32,7 +32,7 @@ import tracemalloc
 import numpy as np
 
 ADAM_PARAMS = 10_000_000
-ADAM_STEP_SECONDS = 1.0     # one step on 10M float64 (≈ 10 passes over 80 MB)
+ADAM_STEP_SECONDS = 1.0     # one step on 10M float64 (≈ 15 passes over 80 MB)
 ADAM_MEMORY_FACTOR = 9.5    # params + grads + v, s + a later step's peak, in units of params
 EPOCH_SECONDS = 3.0         # one epoch, 3-layer net, 10,000 examples, batches of 64
 WIDGET_SECONDS = 0.3        # every widget update, every test setting

@@ -75,3 +75,14 @@ def test_check_same_keys():
         check_same_keys(params, {"dW1": np.ones((2, 2))})
     with pytest.raises(ValueError, match=r"grads\['dW1'\] has shape"):
         check_same_keys(params, {"dW1": np.ones((3, 2)), "db1": np.ones((2, 1))})
+
+
+def test_as_rng_is_the_one_seed_to_generator_rule():
+    from nnlab.checks import as_rng
+    g = np.random.default_rng(5)
+    assert as_rng(g) is g                      # a Generator goes on with its own stream
+    assert as_rng(3).random() == np.random.default_rng(3).random()
+    assert as_rng(None).random() == np.random.default_rng(0).random()
+    for bad in (-1, 1.5, True, "0"):
+        with pytest.raises(ValueError, match="seed"):
+            as_rng(bad, "seed")

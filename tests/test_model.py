@@ -279,3 +279,17 @@ def test_labels_and_accuracy_of_a_given_output_by_hand():
     AL3 = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])
     assert soft.labels(AL3).tolist() == [[0, 2]]
     assert soft.accuracy_of(AL3, np.array([[1.0, 1.0], [0.0, 0.0], [0.0, 0.0]])) == 0.5
+
+
+def test_check_X_and_targets_are_public_and_documented():
+    net = Network([2, 3, 1], seed=0)
+    X = net.check_X([[1, 2, 3], [4, 5, 6]])
+    assert X.dtype == float and X.shape == (2, 3)
+    with pytest.raises(ValueError, match=r"X must have shape \(2, m\)"):
+        net.check_X(np.zeros((3, 4)))
+    np.testing.assert_array_equal(net.targets([[0, 1, 1]], 3), [[0.0, 1.0, 1.0]])
+    softmax = Network([2, 3, 3], output="softmax", seed=0)
+    np.testing.assert_array_equal(softmax.targets([[2, 0]], 2), one_hot([[2, 0]], 3))
+    with pytest.raises(ValueError, match="Y must"):
+        net.targets([[0, 1]], 3)
+    assert net.check_X.__doc__ and net.targets.__doc__

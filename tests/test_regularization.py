@@ -141,7 +141,7 @@ def test_restore_before_update_is_an_error():
     (lambda: l1_grad(np.ones((2, 2)), 0.1, 0), "m"),
     (lambda: dropout_forward(np.ones((2, 2)), 0.0, np.random.default_rng(0)), "keep_prob"),
     (lambda: dropout_forward(np.ones((2, 2)), 1.5, np.random.default_rng(0)), "keep_prob"),
-    (lambda: dropout_forward(np.ones((2, 2)), 0.5, None), "rng"),
+    (lambda: dropout_forward(np.ones((2, 2)), 0.5, -1), "rng"),
     (lambda: dropout_backward(np.ones((2, 2)), np.ones((2, 3)), 0.5), "mask"),
     (lambda: EarlyStopping(patience=0), "patience"),
     (lambda: EarlyStopping(min_delta=-1), "min_delta"),

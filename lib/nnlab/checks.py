@@ -104,3 +104,17 @@ def check_same_keys(params: dict, grads: dict):
         if np.shape(grads["d" + k]) != np.shape(p):
             raise ValueError(
                 f"grads['d{k}'] has shape {np.shape(grads['d' + k])}, params['{k}'] has {np.shape(p)}")
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """``rng`` as a ``np.random.Generator``: a Generator is used as given (its stream goes
+    on), an integer seed ``>= 0`` starts a new one, ``None`` means seed 0 (so a call that
+    names no generator is still reproducible). The one place a seed becomes a generator."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        rng = 0
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
+        raise ValueError(f"{name} must be a np.random.Generator or an integer seed >= 0, "
+                         f"got {rng!r}")
+    return np.random.default_rng(int(rng))

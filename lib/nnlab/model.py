@@ -167,7 +167,9 @@ class Network:
                 f"batchnorm={self.batchnorm})")
 
     # ------------------------------------------------------------ forward
-    def _check_X(self, X) -> np.ndarray:
+    def check_X(self, X) -> np.ndarray:
+        """``X`` as a float ``(n_x, m)`` array, one column per example (``n_x =
+        layer_dims[0]``); ``ValueError`` naming the expected shape otherwise."""
         X = np.asarray(X, dtype=float)
         if X.ndim != 2 or X.shape[0] != self.layer_dims[0]:
             raise ValueError(f"X must have shape ({self.layer_dims[0]}, m): one column per "
@@ -196,7 +198,7 @@ class Network:
         ``D{l}`` (dropout mask, when used) and ``bn{l}`` (batch-norm cache); plus ``A0``,
         ``m``, ``training`` and ``params`` (the parameters used).
         """
-        X = self._check_X(X)
+        X = self.check_X(X)
         P = self.params if params is None else params
         rng = self.rng if rng is None else rng
         if update_running is None:
@@ -246,7 +248,10 @@ class Network:
         return A
 
     # ------------------------------------------------------------ cost
-    def _targets(self, Y, m) -> np.ndarray:
+    def targets(self, Y, m: int) -> np.ndarray:
+        """``Y`` as the float ``(n[L], m)`` targets the cost compares ``A[L]`` with: 0/1
+        labels ``(1, m)`` for a sigmoid output, one-hot columns for softmax (class
+        indices ``(1, m)`` are one-hot encoded); ``ValueError`` on a wrong shape or value."""
         return _targets(Y, self.layer_dims[-1], m, self.output)
 
     def penalty_cost(self, m: int, params=None) -> float:
@@ -260,7 +265,7 @@ class Network:
         """``J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + penalty``, the cross-entropy taken from the logits
         ``Z[L]`` (see :func:`cross_entropy_from_logits`)."""
         ZL = cache[f"Z{self.L}"]
-        Y = self._targets(Y, ZL.shape[1])
+        Y = self.targets(Y, ZL.shape[1])
         return cross_entropy_from_logits(ZL, Y, self.output) + self.penalty_cost(
             cache["m"], cache["params"])
 
@@ -281,7 +286,7 @@ class Network:
         is linear in ``dZ[L]``, so this is the same as dividing ``dZ[L]`` by ``m``.)
         """
         P, m, L = cache["params"], cache["m"], self.L
-        Y = self._targets(Y, m)
+        Y = self.targets(Y, m)
         if not cache.get("training", True) and self.batchnorm:
             raise ValueError("cache must come from a training forward (batch norm's test-mode "
                              "path has no batch statistics to differentiate)")
@@ -328,8 +333,8 @@ class Network:
         ``gradient_check(f, net.params, net.backward(Y, cache))`` with ``cache`` from
         ``net.forward(X, masks=masks)``.
         """
-        X = self._check_X(X)
-        self._targets(Y, X.shape[1])
+        X = self.check_X(X)
+        self.targets(Y, X.shape[1])
         if training and masks is None and any(kp < 1.0 for kp in self.keep_probs):
             raise ValueError("masks must be given when keep_prob < 1 (use net.draw_masks(m)): "
                              "with fresh masks at every call the cost is not a function")
@@ -359,11 +364,11 @@ class Network:
 
     def accuracy_of(self, AL, T) -> float:
         """Fraction of columns where :meth:`labels` of ``A[L]`` matches the targets ``T``
-        (as :meth:`_targets` gives them: 0/1 or one-hot), in [0, 1]."""
+        (as :meth:`targets` gives them: 0/1 or one-hot), in [0, 1]."""
         labels = T.argmax(axis=0).reshape(1, -1) if self.output == "softmax" else T
         return float(np.mean(self.labels(AL) == labels))
 
     def accuracy(self, X, Y) -> float:
         """Fraction of examples whose predicted label equals ``Y`` (labels or one-hot), in [0, 1]."""
-        X = self._check_X(X)
-        return self.accuracy_of(self.predict_proba(X), self._targets(Y, X.shape[1]))
+        X = self.check_X(X)
+        return self.accuracy_of(self.predict_proba(X), self.targets(Y, X.shape[1]))

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from nnlab.checks import check_int, check_keep_prob, check_range
+from nnlab.checks import as_rng, check_int, check_keep_prob, check_range
 
 __all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_forward",
            "dropout_backward", "EarlyStopping"]
@@ -57,14 +57,6 @@ def l1_grad(W, lambd: float, m: int):
     return (lambd / m) * np.sign(np.asarray(W, dtype=float))
 
 
-def _as_rng(rng):
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(rng)
-    raise ValueError(f"rng must be a np.random.Generator or an integer seed, got {rng!r}")
-
-
 def dropout_forward(A, keep_prob: float, rng):
     """Inverted dropout: ``D ~ Bernoulli(keep_prob)``, ``A_out = A ⊙ D / keep_prob``.
 
@@ -73,7 +65,7 @@ def dropout_forward(A, keep_prob: float, rng):
     backward pass needs. ``rng`` is a ``np.random.Generator`` (or an int seed).
     """
     check_keep_prob("keep_prob", keep_prob)
-    rng = _as_rng(rng)
+    rng = as_rng(rng)
     A = np.asarray(A, dtype=float)
     D = (rng.random(A.shape) < keep_prob).astype(float)
     return A * D / keep_prob, D

@@ -200,13 +200,15 @@ SURFACES = {
 # ---------------------------------------------------------------- running an optimizer
 @dataclass
 class Path:
-    """The trajectory of one run.
+    """The trajectory of one run of an optimizer on a cost.
 
-    ``points`` is ``(n + 1, 2)``: the start, then one row per step taken (fewer than
-    ``steps`` rows if the run diverged); ``values`` is ``J`` at each point;
-    ``steps_to_tol`` is the first step ``k`` with ``J − f_min < tol`` (``None`` if never,
-    or no ``tol``); ``diverged`` says the run left the box ``|x|, |y| <= LIMIT`` or
-    produced NaN/inf, and ``diverged_at`` is that step.
+    ``points`` is ``(n + 1, d)`` (``d = 2`` on a surface): the start, then one row per
+    step taken (fewer than ``steps`` rows if the run diverged); ``values`` is ``J`` at
+    each point; ``steps_to_tol`` is the first step ``k`` with ``J − f_min < tol``
+    (``None`` if never, or no ``tol``); ``diverged`` says the run blew up (on a surface:
+    left the box ``|x|, |y| <= LIMIT`` or produced NaN/inf), and ``diverged_at`` is
+    that step. The least-squares runs of the chapter on normalizing inputs are ``Path``
+    records too.
     """
 
     points: np.ndarray
@@ -220,8 +222,8 @@ class Path:
         """A one-line summary for a widget: 'diverged at step 12' or where it ended."""
         if self.diverged:
             return f"diverged at step {self.diverged_at}"
-        x, y = self.points[-1]
-        return f"ended at ({x:.3g}, {y:.3g}), J = {self.values[-1]:.3g}"
+        where = ", ".join(f"{c:.3g}" for c in self.points[-1])
+        return f"ended at ({where}), J = {self.values[-1]:.3g}"
 
 
 def run_optimizer(surface: Surface, optimizer, start=None, steps: int = 200,

@@ -169,9 +169,9 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     ``epochs = T`` is ``T`` iterations of batch gradient descent, so ``callback`` sees
     the network after every iteration.
     """
-    X = net._check_X(X)
+    X = net.check_X(X)
     m = X.shape[1]
-    T = net._targets(Y, m)
+    T = net.targets(Y, m)
     epochs = check_int("epochs", epochs, low=1)
     batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
     decay_every = check_int("decay_every", decay_every)
@@ -186,8 +186,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     if (X_dev is None) != (Y_dev is None):
         raise ValueError("X_dev and Y_dev must be given together")
     if X_dev is not None:
-        X_dev = net._check_X(X_dev)
-        T_dev = net._targets(Y_dev, X_dev.shape[1])
+        X_dev = net.check_X(X_dev)
+        T_dev = net.targets(Y_dev, X_dev.shape[1])
     if early_stopping is not None and X_dev is None:
         raise ValueError("early_stopping needs a dev set: pass X_dev and Y_dev")
     if callback is not None and not callable(callback):

@@ -28,18 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nnlab.checks import DivergenceError, check_int, check_range
+from nnlab.checks import DivergenceError, as_rng, check_int, check_range
 
 SCALES = ("linear", "log", "beta", "int")
-
-
-def _rng(rng):
-    # An int (or None, meaning 0) seeds a new generator; a Generator is used as given.
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None:
-        rng = 0
-    return np.random.default_rng(check_int("rng", rng, low=0))
 
 
 def _size(size):
@@ -55,7 +46,7 @@ def log_uniform(low: float, high: float, size: int | None = None, rng=None):
     """
     check_range("low", low, 0, None, low_open=True)
     check_range("high", high, low, None, low_open=True)
-    r = _rng(rng).uniform(math.log10(low), math.log10(high), _size(size))
+    r = as_rng(rng).uniform(math.log10(low), math.log10(high), _size(size))
     return 10.0 ** r
 
 
@@ -69,7 +60,7 @@ def sample_beta(low: float = 0.9, high: float = 0.999, size: int | None = None, 
     """
     check_range("low", low, 0, 1, high_open=True)
     check_range("high", high, low, 1, low_open=True, high_open=True)
-    r = _rng(rng).uniform(math.log10(1 - high), math.log10(1 - low), _size(size))
+    r = as_rng(rng).uniform(math.log10(1 - high), math.log10(1 - low), _size(size))
     return 1.0 - 10.0 ** r
 
 
@@ -131,7 +122,7 @@ class Param:
 
     def sample(self, size: int, rng) -> np.ndarray:
         """``size`` values drawn uniformly in ``r`` (see the class docstring)."""
-        rng = _rng(rng)
+        rng = as_rng(rng)
         if self.scale == "int":
             return rng.integers(int(self.low), int(self.high) + 1, size=size).astype(float)
         return self.from_r(rng.uniform(*self.r_bounds, size=size))
@@ -239,7 +230,7 @@ def random_search(objective: Callable, space: Mapping[str, Param], n_trials: int
     """
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials, low=1)
-    rng = _rng(seed)
+    rng = as_rng(seed, "seed")
     columns = {name: p.sample(n_trials, rng) for name, p in space.items()}
     settings = [{name: _value(space[name], columns[name][i]) for name in space}
                 for i in range(n_trials)]

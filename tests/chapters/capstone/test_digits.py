@@ -88,7 +88,7 @@ def test_run_records_one_update_ratio_per_step_by_hand():
     from nnlab.minibatch import random_mini_batches
     data = d.digits()
     net = d.network()
-    X_t, Y_t = next(iter(random_mini_batches(data.X_train, net._targets(data.Y_train, 1079),
+    X_t, Y_t = next(iter(random_mini_batches(data.X_train, net.targets(data.Y_train, 1079),
                                              d.BATCH, seed=0)))
     _, grads = net.loss_and_grads(X_t, Y_t, rng=np.random.default_rng(0))
     expected = np.linalg.norm(0.1 * grads["dW1"]) / np.linalg.norm(net.params["W1"])

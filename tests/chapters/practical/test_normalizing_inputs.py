@@ -55,7 +55,7 @@ def test_gd_diverges_above_two_over_lambda_max_and_converges_below():
     w0 = np.array([1.0, 1.0])
     assert gd_path(X, y, lr=2 / 100 * 1.05, w0=w0, steps=2000).diverged
     run = gd_path(X, y, lr=2 / 100 * 0.95, w0=w0, steps=5000)
-    assert not run.diverged and run.steps is not None
+    assert not run.diverged and run.steps_to_tol is not None
 
 
 def test_exact_step_count_matches_a_step_by_step_run():
@@ -66,7 +66,7 @@ def test_exact_step_count_matches_a_step_by_step_run():
     exact = steps_to_converge(X, lrs, w0, w_star, tol=1e-4, max_steps=5000)
     for lr, s in zip(lrs, exact):
         run = gd_path(X, y, lr, w0, steps=5000, tol=1e-4)
-        assert run.steps == s
+        assert run.steps_to_tol == s
 
 
 def test_step_count_is_nan_when_the_rate_is_unstable():

@@ -72,7 +72,7 @@ def buggy_backward(net: Network, Y, cache, bug: str = "none", layer: int = 1) ->
     if net.penalty != "l2" and bug == "L2 term missing":
         raise ValueError("bug 'L2 term missing' needs a network with penalty='l2'")
     P, m, L = cache["params"], cache["m"], net.L
-    Y = net._targets(Y, m)
+    Y = net.targets(Y, m)
     g_backward = get_activation(net.hidden, "hidden")[1]
     grads = {}
     dZ = cache[f"A{L}"] - Y

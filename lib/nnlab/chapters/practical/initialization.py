@@ -36,7 +36,7 @@ from nnlab.data import Normalizer, make_moons
 from nnlab.explorer import Dropdown, Explorer, IntSlider
 from nnlab.model import Network
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis
-from nnlab.train import gradient_descent
+from nnlab.train import MAX_COST, gradient_descent
 
 
 class LayerStats(NamedTuple):
@@ -68,7 +68,7 @@ def layer_statistics(net: Network, X, Y) -> LayerStats:
                          "from one call to the next")
     _, cache = net.forward(X, training=True, update_running=False)
     grads = net.backward(Y, cache)
-    cache["Y_for_stats"] = net._targets(Y, cache["m"])
+    cache["Y_for_stats"] = net.targets(Y, cache["m"])
     A = [cache[f"A{l}"] for l in range(1, net.L)]
     dW = [grads[f"dW{l}"] for l in range(1, net.L + 1)]
     return LayerStats(A=A, dW=dW,
@@ -156,7 +156,7 @@ def init_run(depth: int, activation: str, scheme: str):
     costs, diverged_at = gradient_descent(net, X, Y, EPOCHS, LR)
     if diverged_at is not None:
         if diverged_at == 0:
-            return stats, costs, None, "the cost is above 1e8\nalready at initialization"
+            return stats, costs, None, f"the cost is above {MAX_COST:g}\nalready at initialization"
         return stats, costs, None, f"diverged at step {diverged_at}:\nthe cost blew up"
     return stats, costs, net.accuracy(X, Y), None
 

@@ -26,7 +26,6 @@ rescues the raw features.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 import numpy as np
 
@@ -34,6 +33,7 @@ from nnlab.checks import check_int, check_matrix, check_positive, check_range
 from nnlab.data import Normalizer
 from nnlab.explorer import Explorer, FloatSlider, LogSlider
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis, plot_contours, plot_path
+from nnlab.surfaces import LIMIT, Path
 
 
 def make_scaled_regression(m: int = 200, scales=(1.0, 10.0), means=(0.0, 0.0),
@@ -93,22 +93,17 @@ def condition_number(X) -> float:
     return float("inf") if lam[0] <= 0 else float(lam[-1] / lam[0])
 
 
-class GDRun(NamedTuple):
-    """A gradient-descent run: ``path`` ``(t+1, n_x)`` of iterates, ``costs`` ``J(w_t)``,
-    ``diverged`` (the cost grew past ``1e6`` times its start) and ``steps`` (first ``t``
-    with ``J(w_t) - J* <= tol · (J(w_0) - J*)``, ``None`` if never)."""
-
-    path: np.ndarray
-    costs: np.ndarray
-    diverged: bool
-    steps: int | None
-
-
-def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> GDRun:
+def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> Path:
     """Run ``w ← w - α (1/m) X (Xᵀw - yᵀ)`` from ``w0`` for up to ``steps`` steps.
 
+    Returns a :class:`nnlab.surfaces.Path`: ``points`` ``(t+1, n_x)`` the iterates,
+    ``values`` the costs ``J(w_t)``, ``steps_to_tol`` the first ``t`` with
+    ``J(w_t) - J* <= tol · (J(w_0) - J*)`` (``None`` if never), ``diverged`` /
+    ``diverged_at`` whether and where the excess cost grew past ``LIMIT`` (1e6, the
+    factor that marks a surface run as diverged) times its start.
+
     Stops early once the excess cost ``J(w_t) - J*`` has fallen by the factor ``tol``
-    (``J*`` is the least-squares optimum) or once it has grown by ``1e6``, which is
+    (``J*`` is the least-squares optimum) or once it has grown by ``LIMIT``, which is
     divergence: ``α > 2/λ_max(H)``. No overflow can occur, the run stops well before.
     """
     X, y = _check_Xy(X, y)
@@ -128,7 +123,7 @@ def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> GDRun:
 
     path, excesses = [w.ravel().copy()], [excess(w)]
     excess0 = max(excesses[0], 1e-300)
-    done, diverged = None, False
+    done, diverged_at = None, None
     for t in range(1, steps + 1):
         w = w - lr * (H @ w - g)
         path.append(w.ravel().copy())
@@ -136,11 +131,12 @@ def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> GDRun:
         if excesses[-1] <= tol * excess0:
             done = t
             break
-        if excesses[-1] > 1e6 * excess0:
-            diverged = True
+        if excesses[-1] > LIMIT * excess0:
+            diverged_at = t
             break
     costs = J_star + np.array(excesses)
-    return GDRun(np.array(path), costs, diverged, done)
+    return Path(np.array(path), costs, steps_to_tol=done, diverged=diverged_at is not None,
+                diverged_at=diverged_at)
 
 
 def steps_to_converge(X, lrs, w0, w_star=None, tol: float = 1e-4, max_steps: int = 5000):
@@ -221,8 +217,8 @@ def _panel(ax, name, prob, lr, color):
     run = gd_path(Xs, y, lr, w_star + START_OFFSET, steps=MAX_STEPS, tol=TOL)
     # a diverging path leaves the box and grows without bound: draw it up to its first exit
     lo, hi = np.array([b[0] for b in box]), np.array([b[1] for b in box])
-    outside = np.nonzero(np.any((run.path < lo) | (run.path > hi), axis=1))[0]
-    pts = run.path[: outside[0] + 1] if outside.size else run.path
+    outside = np.nonzero(np.any((run.points < lo) | (run.points > hi), axis=1))[0]
+    pts = run.points[: outside[0] + 1] if outside.size else run.points
     plot_path(ax, pts, color=color)
     ax.set_aspect("equal")
     ax.locator_params(nbins=4)
@@ -234,10 +230,10 @@ def _panel(ax, name, prob, lr, color):
     if run.diverged:
         status = "diverged"
         note_on_axes(ax, f"diverged: α = {lr:.3g} > 2/λ_max = {2 / np.linalg.eigvalsh(H)[-1]:.3g}")
-    elif run.steps is None:
+    elif run.steps_to_tol is None:
         status = f"not done in {MAX_STEPS} steps"
     else:
-        status = f"converged in {run.steps} steps"
+        status = f"converged in {run.steps_to_tol} steps"
     ax.set_title(f"{name} (κ = {kappa:.0f}): {status}", fontsize=9)
     return run
 

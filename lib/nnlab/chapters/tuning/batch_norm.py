@@ -25,6 +25,7 @@ from nnlab.checks import check_int, check_matrix
 from nnlab.data import make_moons
 from nnlab.ewa import ewa
 from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, LogSlider
+from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network
 from nnlab.optimizers import SGD
 from nnlab.plots import new_figure, note_on_axes
@@ -75,7 +76,6 @@ BATCH_SIZES = (16, 32, 64, 128, 256)
 NOISE_BATCH_SIZES = (8, 16, 32, 64, 128, 256)
 HIST_RANGE = 6.0
 LAYER_COLORS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd")
-MAX_COST = 1e6      # a cost above this counts as diverged
 
 
 class BatchStats(NamedTuple):
@@ -95,7 +95,7 @@ def moons():
 def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCHS,
            bn_momentum: float = 0.9):
     """Train ``LAYER_DIMS`` with plain mini-batch GD (:func:`~nnlab.train.train`, stopping
-    without raising if the cost passes ``MAX_COST``); returns ``(net, history)``:
+    without raising if the cost passes ``nnlab.train.MAX_COST``); returns ``(net, history)``:
     ``history.train_costs`` is the cost on all 256 examples after each epoch,
     ``history.diverged`` says whether it blew up (after ``len(history.costs)`` steps).
 
@@ -104,7 +104,7 @@ def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCH
     X, Y = moons()
     net = Network(list(LAYER_DIMS), batchnorm=batchnorm, seed=1, bn_momentum=bn_momentum)
     hist = train(net, X, Y, SGD(lr=lr), epochs=epochs, mini_batch_size=mini_batch_size, seed=0,
-                 max_cost=MAX_COST, on_divergence="stop")
+                 on_divergence="stop")
     return net, hist
 
 
@@ -204,7 +204,7 @@ def noise_run(mini_batch_size: int, bn_momentum: float = 0.9):
             stats.var[l].append(net.running[f"var{l}"])
 
     train(net, X, Y, SGD(lr=0.3), epochs=6, mini_batch_size=int(mini_batch_size), seed=0,
-          max_cost=MAX_COST, step_callback=record)
+          step_callback=record)
     net.bn_momentum = bn_momentum
     net.running.update(running_averages(stats, bn_momentum))
     _, cache = net.forward(X, training=True, update_running=False)
@@ -239,14 +239,17 @@ def train_mode_output(net, mini_batch_size: int):
     """``A[L]`` of each training example computed inside a mini-batch of the given size."""
     X, _ = moons()
     m = X.shape[1]
-    order = np.random.default_rng(1).permutation(m)
+    # the column numbers ride along as the "labels", to put each output back in place
+    batches = random_mini_batches(X, np.arange(m)[None], mini_batch_size, seed=1)
     out = np.empty((1, m))
-    for k in range(0, m, mini_batch_size):
-        cols = order[k:k + mini_batch_size]
+    previous = None
+    for _, cols in batches:
+        cols = cols[0].astype(int)
         if cols.size < 2:  # a batch of one has zero variance: join it to the previous one
-            cols = order[k - mini_batch_size:k + mini_batch_size]
+            cols = np.concatenate([previous, cols])
         A, _ = net.forward(X[:, cols], training=True, update_running=False)
         out[:, cols] = A
+        previous = cols
     return out
 
 
