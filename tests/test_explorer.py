@@ -263,6 +263,16 @@ def _digits_search(fig):
     assert len(fig.axes[0].collections[0].get_offsets()) == n
 
 
+def _frameworks(fig):
+    # float64 by default: nnlab and JAX + Optax agree to better than the text's 1e-10 at every
+    # step, and the title's largest difference is the largest one plotted (0 is drawn at 1e-18)
+    ax = fig.axes[1]
+    d = np.asarray(ax.get_lines()[0].get_ydata(), float)
+    quoted = _number(r"largest difference ([\d.e+-]+);", ax.get_title())
+    assert d.size > 0 and np.all(d < 1e-10)
+    assert d.max() == 1e-18 if quoted == 0 else abs(d.max() - quoted) <= 0.05 * quoted
+
+
 PROPERTIES = {
     "capstone.digits.babysitting_explorer": _babysitting,
     "capstone.digits.regularization_explorer": _digits_regularization,
@@ -287,6 +297,7 @@ PROPERTIES = {
     "tuning.batch_norm.bn_noise_explorer": _bn_noise,
     "tuning.scale_and_practice.scale_explorer": _scale,
     "tuning.softmax.softmax_explorer": _softmax,
+    "tuning.frameworks.frameworks_explorer": _frameworks,
     "tuning.tuning_process.search_explorer": _search,
 }
 
