@@ -3,8 +3,12 @@
 Explorers are found automatically (``all_explorers``), so a new widget is tested the
 moment its module exists: each setting in ``test_settings()`` (defaults, every control at
 both ends of its range, the two corners, random mixes) must return a figure without
-raising and without a single warning.
+raising and without a single warning. At its default setting, the one a reader sees
+first, no explorer may show a warning or an error message instead of results (a widget
+that diverged at every setting would still draw a PNG everywhere), and each explorer's
+default figure must pass one check of its numbers (``PROPERTIES``, one entry per explorer).
 """
+import re
 import warnings
 
 import numpy as np
@@ -21,7 +25,7 @@ from nnlab.explorer import (
     LogSlider,
     all_explorers,
 )
-from nnlab.plots import figure_to_png, new_figure
+from nnlab.plots import figure_notes, figure_to_png, new_figure, note_on_axes
 
 EXPLORERS = all_explorers()
 
@@ -41,6 +45,272 @@ def test_every_setting_renders_without_error_or_warning(name):
             assert isinstance(fig, Figure), f"{name}{setting} returned {type(fig)}"
             png = figure_to_png(fig)
         assert png[:8] == b"\x89PNG\r\n\x1a\n", f"{name}{setting} did not render a PNG"
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_default_setting_shows_results_not_a_warning(name):
+    fig = EXPLORERS[name].figure()
+    assert not hasattr(fig, "nnlab_message"), f"{name}: default shows {fig.nnlab_message!r}"
+    assert figure_notes(fig) == [], f"{name}: default shows {figure_notes(fig)}"
+
+
+# ---------------------------------------------------------------- one property per explorer
+def _lines(ax) -> dict:
+    """``{label: (x, y)}`` of the labelled lines of ``ax``."""
+    return {ln.get_label(): (np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float))
+            for ln in ax.get_lines() if not ln.get_label().startswith("_")}
+
+
+def _y(ax, prefix: str) -> np.ndarray:
+    return next(y for label, (_, y) in _lines(ax).items() if label.startswith(prefix))
+
+
+def _number(pattern: str, text: str) -> float:
+    return float(re.search(pattern, text).group(1))
+
+
+def _race(fig):
+    # all four start from the same cost; Adam ends over 100× closer to the minimum
+    gaps = {label: y for label, (_, y) in _lines(fig.axes[1]).items()}
+    assert len({y[0] for y in gaps.values()}) == 1
+    assert gaps["Adam"][-1] < gaps["Adam"][0] / 100
+
+
+def _moons(fig):
+    # same network: one initial cost; RMSprop and Adam end far below GD; titles agree with legend
+    costs = {label.split(":")[0]: y for label, (_, y) in _lines(fig.axes[0]).items()}
+    assert len({y[0] for y in costs.values()}) == 1
+    assert costs["Adam"][-1] < costs["GD"][-1] / 2 and costs["RMSprop"][-1] < costs["GD"][-1] / 2
+    for label, (_, y) in _lines(fig.axes[0]).items():
+        assert abs(_number(r"J = ([\d.]+)", label) - y[-1]) < 5e-4
+
+
+def _ewa(fig):
+    # no bias correction: v_1 = (1 − β) θ_1 with β = 0.9
+    theta, v = _y(fig.axes[0], "daily"), _y(fig.axes[0], "$v_t$")
+    assert np.isclose(v[0], 0.1 * theta[0])
+
+
+def _lag_noise(fig):
+    # too little β: noise; too much: lag. The total error has its minimum inside the β range
+    total = _y(fig.axes[1], "total")
+    assert 0 < np.argmin(total) < total.size - 1
+
+
+def _decay(fig):
+    # inverse time decay α0/(1 + rate·epoch) starts at α0 = 1 and never rises; both runs
+    # start from the same network
+    schedule = _y(fig.axes[0], "inverse time")
+    assert schedule[0] == 1.0 and np.all(np.diff(schedule) <= 0)
+    costs = [y for _, y in _lines(fig.axes[1]).values()]
+    assert costs[0][0] == costs[1][0] and all(y[-1] < y[0] for y in costs)
+
+
+def _minibatch(fig):
+    # both runs start at the same cost; after 6 epochs mini-batches of 64 are ahead of batch GD
+    batch, mini = _y(fig.axes[1], "batch GD"), _y(fig.axes[1], "mini-batch")
+    assert batch[0] == mini[0] and mini[-1] < batch[-1] < batch[0]
+
+
+def _momentum(fig):
+    # every path starts at J(−9, 2) = 80.5; each legend's step count is where its curve
+    # first drops below the tolerance 0.01
+    for label, (_, gap) in _lines(fig.axes[1]).items():
+        assert gap[0] == 80.5
+        count = re.search(r": (\d+) steps$", label)
+        if count:
+            assert np.flatnonzero(gap < 0.01)[0] == int(count.group(1))
+        else:
+            assert np.all(gap >= 0.01), label     # 'not within 500 steps' / 'diverged'
+    assert any(re.search(r": \d+ steps$", label) for label in _lines(fig.axes[1]))
+
+
+def _escape(fig):
+    # all four start at f(3.5, 0.01) on the plateau; Adam ends in a minimum (f = −1/4)
+    f = {label: y for label, (_, y) in _lines(fig.axes[1]).items()}
+    start = 1 - np.exp(-3.5 ** 2 / 2) * (1 + 0.01 ** 2 / 2) + 0.01 ** 4 / 4
+    assert all(np.isclose(y[0], start) for y in f.values())
+    assert abs(f["Adam"][-1] + 0.25) < 1e-3
+
+
+def _early_stopping(fig):
+    # the kept step is where the dev cost is lowest among the checks before the stop
+    lines = _lines(fig.axes[0])
+    x, dev = lines["dev cost"]
+    kept = _number(r"kept: step (\d+)", next(k for k in lines if k.startswith("kept")))
+    stopped = _number(r"stopped: step (\d+)", next(k for k in lines if k.startswith("stopped")))
+    seen = x <= stopped
+    assert x[seen][np.argmin(dev[seen])] == kept
+
+
+def _bias_variance(fig):
+    # the title's train and dev errors are the curves' values at the marked step
+    ax = fig.axes[1]
+    marked = next(ln for ln in ax.get_lines() if ln.get_label().startswith("_")).get_xdata()[0]
+    lines = _lines(ax)
+    for name, pattern in (("train error", r"train ([\d.]+)%"), ("dev error", r"dev ([\d.]+)%")):
+        x, y = lines[name]
+        assert abs(100 * y[x == marked][0] - _number(pattern, ax.get_title())) <= 0.05 + 1e-9
+
+
+def _dropout(fig):
+    # training with dropout lowers the cost measured with dropout off
+    off = _y(fig.axes[1], "J with dropout off")
+    assert off[-1] < off[0] - 0.2
+
+
+def _bug(fig):
+    # a chosen bug: overall difference far above 1e-3, and the title's worst parameter has
+    # the tallest bar
+    ax = fig.axes[0]
+    assert _number(r"overall ([\d.e+-]+):", ax.get_title()) > 1e-3
+    heights = [p.get_height() for p in ax.patches]
+    names = [t.get_text() for t in ax.get_xticklabels()]
+    worst = re.search(r"worst: (\w+)", ax.get_title()).group(1)
+    assert names[int(np.argmax(heights))] == worst
+
+
+def _epsilon(fig):
+    # truncation against round-off: the two-sided difference is smallest at an interior ε,
+    # and the title's value at ε = 1e-7 is 'good' (below 1e-7)
+    d = _y(fig.axes[0], "two-sided")
+    assert 0 < np.argmin(d) < d.size - 1
+    assert _number(r"is ([\d.e+-]+) \(good\)", fig.axes[0].get_title()) < 1e-7
+
+
+def _init(fig):
+    # He initialization keeps the activations' spread: the title's max/min is the curve's
+    ax = fig.axes[3]
+    std = np.asarray(ax.get_lines()[0].get_ydata(), float)
+    assert abs(std.max() / std.min() - _number(r"max/min ([\d.]+)×", ax.get_title())) < 0.005
+    assert std.max() / std.min() < 2
+
+
+def _contours(fig):
+    # each legend's best step count is the minimum of its curve; normalizing needs fewer
+    best = {}
+    for label, (_, steps) in _lines(fig.axes[2]).items():
+        if "best" in label:
+            best[label.split()[0]] = _number(r"best (\d+) steps", label)
+            assert best[label.split()[0]] == np.nanmin(steps)
+    assert best["normalized"] < best["raw"]
+
+
+def _regularization(fig):
+    # bars: train/dev without penalty, then with L2; L2 narrows the train-dev gap
+    h = [p.get_height() for p in fig.axes[1].patches]
+    labels = sorted(float(t.get_text().rstrip("%")) for t in fig.axes[1].texts)
+    assert labels == sorted(round(100 * v, 1) for v in h)
+    assert h[2] - h[3] < h[0] - h[1]
+
+
+def _bn_training(fig):
+    costs = {label: y for label, (_, y) in _lines(fig.axes[0]).items()}
+    assert all(np.all(np.isfinite(y)) and y[-1] < y[0] for y in costs.values())
+
+
+def _bn_noise(fig):
+    # the running average ends near the full-data mean it estimates
+    running = _y(fig.axes[1], "running")
+    full = _y(fig.axes[1], "full-data")
+    assert abs(running[-1] - full[0]) < 0.1
+
+
+def _scale(fig):
+    # the counts per decade add up to the number of trials, the shares to 1
+    for ax in fig.axes:
+        counts = [int(t.get_text()) for t in ax.texts]
+        assert sum(counts) == 50
+        assert np.isclose(sum(p.get_height() for p in ax.patches), 1.0)
+
+
+def _softmax(fig):
+    # the probabilities at the star add up to 1
+    assert np.isclose(sum(p.get_height() for p in fig.axes[2].patches), 1.0)
+
+
+def _search(fig):
+    # no search beats the true optimum; 36 random trials try 36 values of α, the grid 6
+    lines = _lines(fig.axes[2])
+    best_possible = np.min(lines["error (other one at its best)"][1])
+    for ax in fig.axes[:2]:
+        assert _number(r"best error ([\d.]+)", ax.get_title()) >= best_possible
+    assert lines["grid: 6 distinct values"][0].size == 6
+    assert np.unique(lines["random: 36 distinct values"][0]).size == 36
+
+
+def _babysitting(fig):
+    # the title's median update ratio is the median of the plotted ratios
+    ax = fig.axes[1]
+    ratios = np.asarray(ax.get_lines()[0].get_ydata(), float)
+    quoted = _number(r"median ([\d.e+-]+)", ax.get_title())
+    assert abs(np.median(ratios) - quoted) <= 0.05e-3
+
+
+def _digits_regularization(fig):
+    # the title's errors are the curves' last values, and the dev error is the grid's cell
+    ax = fig.axes[1]
+    train_err, dev_err = _y(ax, "train error"), _y(ax, "dev error")
+    assert abs(train_err[-1] - _number(r"train ([\d.]+) %", ax.get_title())) <= 0.05
+    dev = _number(r"dev ([\d.]+) %", ax.get_title())
+    assert abs(dev_err[-1] - dev) <= 0.05
+    assert f"{dev:.1f}" in [t.get_text() for t in fig.axes[2].texts]
+
+
+def _digits_search(fig):
+    # one point per trial of the search
+    n = int(_number(r"(\d+) trials", fig.axes[0].get_title()))
+    assert len(fig.axes[0].collections[0].get_offsets()) == n
+
+
+def _frameworks(fig):
+    # float64 by default: nnlab and JAX + Optax agree to better than the text's 1e-10 at every
+    # step, and the title's largest difference is the largest one plotted (0 is drawn at 1e-18)
+    ax = fig.axes[1]
+    d = np.asarray(ax.get_lines()[0].get_ydata(), float)
+    quoted = _number(r"largest difference ([\d.e+-]+);", ax.get_title())
+    assert d.size > 0 and np.all(d < 1e-10)
+    assert d.max() == 1e-18 if quoted == 0 else abs(d.max() - quoted) <= 0.05 * quoted
+
+
+PROPERTIES = {
+    "capstone.digits.babysitting_explorer": _babysitting,
+    "capstone.digits.regularization_explorer": _digits_regularization,
+    "capstone.digits.search_explorer": _digits_search,
+    "optimization.adam.race_explorer": _race,
+    "optimization.adam.moons_explorer": _moons,
+    "optimization.ewa.ewa_explorer": _ewa,
+    "optimization.ewa.lag_noise_explorer": _lag_noise,
+    "optimization.lr_decay.decay_explorer": _decay,
+    "optimization.minibatch.minibatch_explorer": _minibatch,
+    "optimization.momentum_rmsprop.momentum_explorer": _momentum,
+    "optimization.plateaus.escape_explorer": _escape,
+    "practical.augmentation_early_stopping.early_stopping_explorer": _early_stopping,
+    "practical.bias_variance.bias_variance_explorer": _bias_variance,
+    "practical.dropout.dropout_explorer": _dropout,
+    "practical.gradient_checking.bug_explorer": _bug,
+    "practical.gradient_checking.epsilon_explorer": _epsilon,
+    "practical.initialization.init_explorer": _init,
+    "practical.normalizing_inputs.contours_explorer": _contours,
+    "practical.regularization.regularization_explorer": _regularization,
+    "tuning.batch_norm.bn_training_explorer": _bn_training,
+    "tuning.batch_norm.bn_noise_explorer": _bn_noise,
+    "tuning.scale_and_practice.scale_explorer": _scale,
+    "tuning.softmax.softmax_explorer": _softmax,
+    "tuning.frameworks.frameworks_explorer": _frameworks,
+    "tuning.tuning_process.search_explorer": _search,
+}
+
+
+def test_every_explorer_has_a_property():
+    assert sorted(PROPERTIES) == sorted(EXPLORERS), "add a property for each new explorer"
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_default_figure_numbers(name):
+    if name not in PROPERTIES:
+        pytest.fail(f"{name}: no entry in PROPERTIES")
+    PROPERTIES[name](EXPLORERS[name].figure())
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
@@ -85,6 +355,16 @@ def test_divergence_becomes_a_message_not_a_traceback():
     fig = make_toy().figure(lr=5.0)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any("diverged with lr=5.0" in t for t in texts)
+
+
+def test_a_diverged_default_would_fail_the_default_check():
+    # a message figure (DivergenceError) and a note over a partial curve are both recorded
+    fig = make_toy().figure(lr=5.0)
+    assert fig.nnlab_message == "diverged with lr=5.0" and figure_notes(fig) == [fig.nnlab_message]
+    fig, (ax,) = new_figure()
+    note_on_axes(ax, "diverged at step 12")
+    assert figure_notes(fig) == ["diverged at step 12"]
+    assert figure_notes(make_toy().figure()) == []
 
 
 def test_build_wires_sliders_to_the_image():

@@ -20,7 +20,7 @@ from nnlab.checks import check_array, check_int, check_matrix, check_range
 CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                 "#e377c2", "#17becf"]
 PATH_COLORS = {"GD": "#444444", "SGD": "#444444", "Momentum": "#1f77b4",
-               "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
+               "Nesterov": "#ff7f0e", "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
 
 
 def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):
@@ -208,12 +208,28 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float
     return fig, axes.ravel()
 
 
+def figure_notes(fig: Figure) -> list[str]:
+    """The warnings written on ``fig`` by :func:`note_on_axes` and :func:`message_figure`, in
+    order: what the widget tests read to tell a figure that shows a diverged run or an
+    error message from one that shows results."""
+    return list(getattr(fig, "nnlab_notes", ()))
+
+
+def _record_note(fig: Figure, text: str):
+    if not hasattr(fig, "nnlab_notes"):
+        fig.nnlab_notes = []
+    fig.nnlab_notes.append(text)
+
+
 def message_figure(text: str, title: str = "") -> Figure:
-    """A figure that only says ``text``: what a widget shows instead of a traceback."""
+    """A figure that only says ``text``: what a widget shows instead of a traceback.
+    ``fig.nnlab_message`` holds ``text`` (see :func:`figure_notes`)."""
     for name, v in (("text", text), ("title", title)):
         if not isinstance(v, str):
             raise ValueError(f"{name} must be a string, got {v!r}")
     fig, (ax,) = new_figure(width=9.0, height=2.0)
+    fig.nnlab_message = text
+    _record_note(fig, text)
     ax.axis("off")
     ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=12, color="#a40000",
             transform=ax.transAxes)
@@ -223,7 +239,9 @@ def message_figure(text: str, title: str = "") -> Figure:
 
 
 def note_on_axes(ax, text: str):
-    """Write a warning (e.g. 'diverged at step 12') over a plot, so the partial curve stays."""
+    """Write a warning (e.g. 'diverged at step 12') over a plot, so the partial curve stays.
+    The text is also recorded on the figure (see :func:`figure_notes`)."""
+    _record_note(ax.figure, text)
     ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=11,
             color="#a40000", bbox=dict(boxstyle="round", fc="white", ec="#a40000", alpha=0.9))
 

@@ -5,11 +5,19 @@ import pytest
 
 from nnlab.chapters.optimization.momentum_rmsprop import (
     STEPS,
+    best_rate_per_beta,
+    best_settings,
+    gd_optimum,
     momentum_explorer,
     momentum_figure,
+    momentum_optimum,
     outcome,
+    rate,
+    steps_grid,
     trajectories,
 )
+from nnlab.optimizers import SGD, Momentum
+from nnlab.surfaces import SURFACES, run_optimizer
 
 X0, Y0, RATIO = -9.0, 2.0, 20.0   # start and curvature ratio of the elongated quadratic
 
@@ -82,3 +90,64 @@ def test_unknown_surface_is_rejected():
 
 def test_defaults_render():
     assert momentum_explorer.png()[:4] == b"\x89PNG"
+
+
+# ---------------------------------------------------------------- tuning α and β
+
+
+def test_heavy_ball_optimum_in_the_course_form():
+    # heavy ball u = βu + dW, W -= α'u: α'* = 4/(√L+√μ)², β* = ((√κ−1)/(√κ+1))²; α = α'/(1−β)
+    opt = momentum_optimum(1.0, 20.0)
+    k = np.sqrt(20.0)
+    assert np.isclose(opt["beta"], ((k - 1) / (k + 1)) ** 2)
+    assert np.isclose(opt["lr_heavy_ball"], 4 / (np.sqrt(20.0) + 1) ** 2)
+    assert np.isclose(opt["lr"], opt["lr_heavy_ball"] / (1 - opt["beta"]))
+    assert np.isclose(rate(opt["lr"], opt["beta"]), (k - 1) / (k + 1))
+    # at the optimum, moving α or β either way makes the rate worse
+    for da, db in [(0.01, 0), (-0.01, 0), (0, 0.02), (0, -0.02)]:
+        assert rate(opt["lr"] + da, opt["beta"] + db) > opt["rate"]
+
+
+def test_gd_optimum_and_rate_with_beta_zero():
+    opt = gd_optimum(1.0, 20.0)
+    assert np.isclose(opt["lr"], 2 / 21) and np.isclose(opt["rate"], 19 / 21)
+    for lr in (0.02, 0.05, 0.09, 0.12):
+        assert np.isclose(rate(lr, 0.0), max(abs(1 - lr), abs(1 - 20 * lr)))
+
+
+@pytest.mark.parametrize("lr, beta", [(0.093, 0.0), (0.41, 0.9), (0.43, 0.65), (0.22, 0.49),
+                                      (1.8, 0.9), (2.0, 0.9)])
+def test_steps_grid_matches_the_library_momentum(lr, beta):
+    s = SURFACES["elongated_quadratic"]
+    opt = SGD(lr=lr) if beta == 0 else Momentum(lr=lr, beta=beta)
+    path = run_optimizer(s, opt, steps=STEPS, tol=1e-2)
+    expected = -1 if path.diverged or path.steps_to_tol is None else path.steps_to_tol
+    assert steps_grid([lr], [beta])[0, 0] == expected
+
+
+def test_stay_counts_from_the_last_crossing():
+    # β = 0.9, α = 0.41 touches the line at 24 and goes back above it
+    first = steps_grid([0.41], [0.9])[0, 0]
+    stay = steps_grid([0.41], [0.9], stay=True)[0, 0]
+    assert first == 24 and (stay == -1 or stay > first)
+    # gradient descent decreases J monotonically: both counts agree
+    assert steps_grid([0.05], [0.0])[0, 0] == steps_grid([0.05], [0.0], stay=True)[0, 0]
+
+
+def test_best_settings_and_rate_floor():
+    best = best_settings([0.05, 0.093, 0.2], [0.0])
+    assert best == {"steps": 43, "lr": 0.093, "beta": 0.0}
+    r, _ = best_rate_per_beta([0.6, 0.8, 0.9])
+    assert np.all(r >= np.sqrt([0.6, 0.8, 0.9]) - 1e-9)   # oscillation floor √β
+
+
+@pytest.mark.parametrize("lr, beta", [(0.51, 0.9), (0.63, 0.9), (0.17, 0.7), (0.3, 0.5)])
+def test_nesterov_grid_matches_the_library_nesterov(lr, beta):
+    from nnlab.optimizers import Nesterov
+    path = run_optimizer(SURFACES["elongated_quadratic"], Nesterov(lr=lr, beta=beta), steps=STEPS,
+                         tol=1e-2)
+    expected = -1 if path.diverged or path.steps_to_tol is None else path.steps_to_tol
+    assert steps_grid([lr], [beta], nesterov=True)[0, 0] == expected
+    stay = steps_grid([lr], [beta], nesterov=True, stay=True)[0, 0]
+    if stay > 0:
+        assert np.all(path.values[stay:] < 1e-2) and path.values[stay - 1] >= 1e-2

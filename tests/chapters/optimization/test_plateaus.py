@@ -80,3 +80,16 @@ def test_figure_lists_one_line_per_optimizer():
     assert len(box) == 1 and box[0].startswith("Adam: plateau")
     fig = escape_explorer.figure(optimizer="GD", lr=10.0, steps=600)
     assert any("diverged at step" in t.get_text() for t in fig.axes[1].texts)
+
+
+def test_gd_settles_only_below_two_over_the_largest_curvature_at_the_minimum():
+    # Hessian at the minimum (0, 1) is diag(1.5, 2): GD settles for α < 2/2 = 1 and bounces above
+    from nnlab.chapters.optimization.plateaus import escape_race
+    from nnlab.surfaces import SURFACES
+    H = hessian_2d(SURFACES["saddle_plateau"].grad, 0.0, 1.0)
+    np.testing.assert_allclose(H, np.diag([1.5, 2.0]), atol=1e-4)
+    for lr, settles in [(0.9, True), (1.1, False), (1.5, False)]:
+        r, _ = escape_race(optimizer="GD", lr=lr, steps=600)
+        k = r.names.index("GD")
+        assert r.diverged_at[k] is None
+        assert bool(np.all(r.costs[k, -2:] < -0.249)) is settles, lr

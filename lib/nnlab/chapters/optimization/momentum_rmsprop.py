@@ -4,14 +4,20 @@
 Widget of the chapter on momentum and RMSprop.
 
 :data:`momentum_explorer`: on the elongated quadratic or on Rosenbrock's valley, pick
-the learning rate α, the averaging coefficient β (shared by momentum and RMSprop) and
-RMSprop's ε; gradient descent, momentum and RMSprop start from the same point and the
+the learning rate α, the averaging coefficient β (shared by momentum, Nesterov and
+RMSprop) and RMSprop's ε; gradient descent, momentum, Nesterov and RMSprop start from the
+same point and the
 figure shows their paths on the contours and their cost ``J − J*`` step by step, with
 the number of steps each needs to get within ``TOL`` of the minimum.
 
+Tuning on the valley: :func:`gd_optimum` and :func:`momentum_optimum` (the heavy ball's
+best α and β, converted to the course's averaged form), :func:`rate` (the per-step
+contraction from the iteration matrices), :func:`steps_grid` / :func:`best_settings` (a
+small search of α and β, all settings at once) and :func:`tuning_figure`.
+
 The paths come from :func:`nnlab.surfaces.run_optimizer` driving the library's own
-:class:`~nnlab.optimizers.SGD`, :class:`~nnlab.optimizers.Momentum` and
-:class:`~nnlab.optimizers.RMSprop`.
+:class:`~nnlab.optimizers.SGD`, :class:`~nnlab.optimizers.Momentum`,
+:class:`~nnlab.optimizers.Nesterov` and :class:`~nnlab.optimizers.RMSprop`.
 """
 from __future__ import annotations
 
@@ -27,13 +33,13 @@ from nnlab.surfaces import SURFACES, Path, run_optimizer
 STEPS = 500
 TOL = 1e-2
 SURFACE_KEYS = {"elongated quadratic": "elongated_quadratic", "Rosenbrock": "rosenbrock"}
-NAMES = ("GD", "Momentum", "RMSprop")
+NAMES = ("GD", "Momentum", "Nesterov", "RMSprop")
 
 
 @lru_cache(maxsize=256)
 def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9,
                  epsilon: float = 1e-8, steps: int = STEPS, tol: float = TOL) -> dict:
-    """``{name: Path}`` for GD, momentum and RMSprop from the surface's default start.
+    """``{name: Path}`` for GD, momentum, Nesterov and RMSprop from the surface's default start.
 
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
     ask for the same runs.
@@ -105,3 +111,145 @@ momentum_explorer = Explorer(
 def momentum_widget():
     """The explorer as an ipywidgets box, for the chapter."""
     return momentum_explorer.build()
+
+
+# ---------------------------------------------------------------- tuning α and β on the valley
+CURVATURES = (1.0, 20.0)
+"""Curvatures of the chapter's valley ``J = (x² + 20 y²)/2``: ``μ = 1`` along, ``L = 20`` across."""
+
+
+def gd_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dict:
+    """Gradient descent's best constant α on a quadratic with curvatures in ``[μ, L]``.
+
+    ``α* = 2/(L + μ)`` makes the two extreme factors ``|1 − αμ|`` and ``|1 − αL|`` equal;
+    the error then shrinks by ``(κ − 1)/(κ + 1)`` per step, ``κ = L/μ``.
+    """
+    kappa = L / mu
+    return {"lr": 2.0 / (L + mu), "rate": (kappa - 1.0) / (kappa + 1.0)}
+
+
+def momentum_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dict:
+    """The best α and β of momentum on a quadratic with curvatures in ``[μ, L]``.
+
+    Polyak's heavy ball is written ``u := β u + dW, W := W − α' u``, with optimum
+    ``α'* = 4/(√L + √μ)²``, ``β* = ((√κ − 1)/(√κ + 1))²`` and rate ``√β* = (√κ − 1)/(√κ + 1)``
+    per step. The course's averaged form ``v := β v + (1 − β) dW, W := W − α v`` is the same
+    method with ``α' = α(1 − β)``, so its best ``α* = α'*/(1 − β*)``. Returns ``lr`` (the
+    course's α*), ``lr_heavy_ball`` (α'*), ``beta`` and ``rate``.
+    """
+    kappa = L / mu
+    root = (np.sqrt(kappa) - 1.0) / (np.sqrt(kappa) + 1.0)
+    beta = root ** 2
+    lr_hb = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
+    return {"lr": lr_hb / (1.0 - beta), "lr_heavy_ball": lr_hb, "beta": beta, "rate": root}
+
+
+def iteration_matrices(lr, beta, curvature, nesterov: bool = False) -> np.ndarray:
+    """The linear map ``(v, w) → (v', w')`` of one step along a direction of curvature λ.
+
+    Momentum: ``v' = β v + (1 − β) λ w``, ``w' = w − α v'``. Nesterov (the library's form):
+    the same ``v'``, and ``w' = w − α (β v' + (1 − β) λ w)``. ``lr`` and ``beta`` may be
+    arrays (broadcast together); the result has shape ``(..., 2, 2)``.
+    """
+    a, b = np.broadcast_arrays(np.asarray(lr, float), np.asarray(beta, float))
+    g = (1.0 - b) * curvature
+    M = np.empty(a.shape + (2, 2))
+    M[..., 0, 0], M[..., 0, 1] = b, g
+    if nesterov:
+        M[..., 1, 0] = -a * b * b
+        M[..., 1, 1] = 1.0 - a * g * (1.0 + b)
+    else:
+        M[..., 1, 0] = -a * b
+        M[..., 1, 1] = 1.0 - a * g
+    return M
+
+
+def rate(lr, beta, curvatures=CURVATURES, nesterov: bool = False) -> np.ndarray:
+    """Per-step contraction of the error in the long run: the largest spectral radius of
+    :func:`iteration_matrices` over the curvatures (``< 1``: converges; ``β = 0``: GD's
+    ``max |1 − αλ|``)."""
+    radii = [np.abs(np.linalg.eigvals(iteration_matrices(lr, beta, lam, nesterov))).max(axis=-1)
+             for lam in curvatures]
+    return np.max(radii, axis=0)
+
+
+def steps_grid(lrs, betas, nesterov: bool = False, steps: int = STEPS, tol: float = TOL,
+               stay: bool = False) -> np.ndarray:
+    """Steps to ``J − J* < tol`` on the valley from its start, for every ``(α, β)`` at once.
+
+    Returns an int array of shape ``(len(lrs), len(betas))``, ``-1`` where the run does not
+    get there within ``steps``. ``stay=False`` counts the first step below ``tol`` (as
+    :func:`trajectories` and the widget do); ``stay=True`` the step from which the cost stays
+    below ``tol`` (an oscillating path may touch the line once and come back above it).
+    The recurrence is :func:`iteration_matrices`, applied to a whole grid; the tests
+    check it against :func:`nnlab.surfaces.run_optimizer` with the library's classes.
+    """
+    s = SURFACES["elongated_quadratic"]
+    A, B = np.meshgrid(np.asarray(lrs, float), np.asarray(betas, float), indexing="ij")
+    lam = np.array(CURVATURES)
+    w = np.broadcast_to(np.array(s.start, float), A.shape + (2,)).copy()
+    v = np.zeros_like(w)
+    a, b = A[..., None], B[..., None]
+    first = np.full(A.shape, -1)
+    last_above = np.zeros(A.shape, int)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            g = lam * w
+            v = b * v + (1.0 - b) * g
+            w = w - a * (b * v + (1.0 - b) * g) if nesterov else w - a * v
+            below = 0.5 * (lam * w * w).sum(axis=-1) - s.f_min < tol
+            first = np.where((first < 0) & below, k, first)
+            last_above = np.where(below, last_above, k)
+    if not stay:
+        return first
+    return np.where(below, last_above + 1, -1)
+
+
+def best_settings(lrs, betas, nesterov: bool = False, stay: bool = False, **kw) -> dict:
+    """The ``(α, β)`` of the grid with the fewest :func:`steps_grid` steps (ties: the first
+    in grid order): ``{"steps", "lr", "beta"}``."""
+    counts = steps_grid(lrs, betas, nesterov=nesterov, stay=stay, **kw)
+    counts = np.where(counts < 0, np.iinfo(int).max, counts)
+    i, j = np.unravel_index(np.argmin(counts), counts.shape)
+    return {"steps": int(counts[i, j]), "lr": float(np.asarray(lrs)[i]),
+            "beta": float(np.asarray(betas)[j])}
+
+
+def best_rate_per_beta(betas, lrs=None, nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """For each β, the smallest :func:`rate` over the α grid ``lrs`` and the α that gives it."""
+    lrs = np.linspace(0.005, 2.0, 400) if lrs is None else np.asarray(lrs, float)
+    A, B = np.meshgrid(lrs, np.asarray(betas, float), indexing="ij")
+    R = rate(A, B, nesterov=nesterov)
+    k = np.argmin(R, axis=0)
+    return R[k, np.arange(R.shape[1])], lrs[k]
+
+
+def tuning_figure(runs: dict):
+    """Left: ``J − J*`` per step on the valley for ``runs = {label: optimizer}``. Right: the
+    best per-step rate over α as a function of β, for momentum and Nesterov, with gradient
+    descent's best rate and the oscillation floor √β."""
+    s = SURFACES["elongated_quadratic"]
+    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.6)
+    for label, opt in runs.items():
+        p = run_optimizer(s, opt, steps=80, tol=TOL)
+        gap = np.clip(np.asarray(p.values) - s.f_min, 1e-16, None)
+        ax1.plot(np.arange(gap.size), gap, lw=1.4, label=f"{label}: {outcome(p)}")
+    ax1.axhline(TOL, color="#999999", ls="--", lw=1)
+    ax1.set_yscale("log")
+    ax1.set_ylim(1e-6, 1e3)
+    ax1.set_xlabel("step")
+    ax1.set_ylabel("$J - J^*$")
+    ax1.legend(frameon=False, fontsize=8)
+    betas = np.linspace(0.0, 0.95, 96)
+    for nesterov, name in ((False, "momentum"), (True, "Nesterov")):
+        r, _ = best_rate_per_beta(betas, nesterov=nesterov)
+        ax2.plot(betas, r, lw=1.6, label=f"{name}, best α for each β")
+    ax2.plot(betas, np.sqrt(betas), ":", color="#666666", label="√β (oscillation floor)")
+    ax2.axhline(gd_optimum()["rate"], color="#444444", ls="--", lw=1, label="GD at its best α")
+    opt = momentum_optimum()
+    ax2.plot(opt["beta"], opt["rate"], "k*", ms=9, label="β* (critical damping)")
+    ax2.set_xlabel("β")
+    ax2.set_ylabel("error factor per step")
+    ax2.set_ylim(0.0, 1.0)
+    ax2.legend(frameon=False, fontsize=8, loc="lower left")
+    return fig
