@@ -195,7 +195,8 @@ SAMPLE_BETA = Exercise(
 def _bn_cases():
     rng = _rng(20)
     out = []
-    for n, m, label in [(4, 8, "four units, eight examples"), (3, 1, "a batch of one column"),
+    # two columns: the smallest batch batch norm accepts (one column has no spread)
+    for n, m, label in [(4, 8, "four units, eight examples"), (3, 2, "a batch of two columns"),
                         (2, 50, "fifty examples")]:
         Z = rng.normal(3.0, 5.0, size=(n, m))
         out.append(Case((Z, rng.uniform(0.5, 2, (n, 1)), rng.normal(size=(n, 1))), label=label))
