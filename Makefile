@@ -7,6 +7,8 @@
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
+# What Binder builds: requirements.txt plus JupyterLab (requirements-lab.txt), nothing else.
+LAB_VENV := .venv-lab
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The networks here are small: one BLAS thread is faster than several fighting over two
@@ -17,13 +19,21 @@ export OMP_NUM_THREADS := 1
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .
 
-.PHONY: book test serve strip clean venv vendor browser fresh-cache
+.PHONY: book test serve strip clean venv lab-venv vendor browser fresh-cache
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# The JupyterLab tests (tests/book/test_jupyterlab.py) and `bench.py --lab` run this one.
+lab-venv: $(LAB_VENV)/.installed
+$(LAB_VENV)/.installed: requirements.txt requirements-lab.txt pyproject.toml
+	test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -q -r requirements-lab.txt
 	touch $@
 
 vendor: _vendor/.stamp
@@ -48,7 +58,7 @@ fresh-cache:
 book: venv vendor fresh-cache
 	$(BUILD)
 
-test: venv vendor browser fresh-cache
+test: venv lab-venv vendor browser fresh-cache
 	$(BIN)/pytest --nbval-lax -p no:cacheprovider tests chapters
 
 serve:
