@@ -207,7 +207,9 @@ def bench_lab(only=None, presses=3):
                 explorers = session.explorers()
                 for e in explorers:
                     times, missed = [], 0
-                    for k in range(len(e["sliders"])):
+                    for k, slider in enumerate(e["sliders"]):
+                        if slider["disabled"]:
+                            continue
                         for key in ["ArrowRight"] * presses + ["ArrowLeft"] * presses:
                             r = session.press(e["index"], k, key)
                             if r["ms"] is None:

@@ -193,6 +193,7 @@ _EXPLORERS = """() => {
       const track = s.querySelector('.slider-container, .noUi-target') || s;
       const label = s.querySelector('.widget-label');
       return {track: track.getBoundingClientRect().width,
+              disabled: !!s.querySelector('.noUi-target[disabled]'),
               label: label ? label.textContent : '',
               labelCut: label ? label.scrollWidth > label.clientWidth + 1 : false,
               handle: !!s.querySelector('.noUi-handle')};
