@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # [text](cite:key) or [text](cite:t:key); the text may hold one level of brackets.
-CITE_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\(cite:(?:(t):)?([A-Za-z0-9_.-]+)\)")
+CITE_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\(cite:(?:(t):)?([A-Za-z0-9_.,-]+)\)")
 
 
 @lru_cache(maxsize=1)
@@ -36,18 +36,19 @@ def _bib_entries(bib: str = str(ROOT / "references.bib")):
 
 
 def author_year_label(key: str, narrative: bool = False) -> str:
-    """The label sphinxcontrib-bibtex's author_year style renders for ``key``:
-    ``[Kingma and Ba, 2015]`` (``{cite}``) or ``Kingma and Ba [2015]`` (``{cite:t}``);
-    three or more authors give ``Goyal et al.``. KeyError for an unknown key."""
-    entry = _bib_entries()[key]
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
-    last = [_accents(" ".join(p.last_names)) for p in people]
-    if len(last) >= 3:
-        who = f"{last[0]} et al."
-    else:
-        who = " and ".join(last)
-    year = entry.fields.get("year", "")
-    return f"{who} [{year}]" if narrative else f"[{who}, {year}]"
+    """The label sphinxcontrib-bibtex's author_year style renders for ``key`` (or several
+    keys joined by commas): ``[Kingma and Ba, 2015]`` (``{cite}``) or ``Kingma and Ba
+    [2015]`` (``{cite:t}``); three or more authors give ``Goyal et al.``. KeyError for an
+    unknown key."""
+    parts = []
+    for k in key.split(","):
+        entry = _bib_entries()[k.strip()]
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = [_accents(" ".join(p.last_names)) for p in people]
+        who = f"{last[0]} et al." if len(last) >= 3 else " and ".join(last)
+        year = entry.fields.get("year", "")
+        parts.append(f"{who} [{year}]" if narrative else f"{who}, {year}")
+    return ", ".join(parts) if narrative else f"[{', '.join(parts)}]"
 
 
 _ACCENTS = {"\\'a": "á", "\\'e": "é", '\\"u': "ü", '\\"o': "ö", "\\`e": "è"}

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+STRIP_ARGS = ["--keep-id"]  # as in the Makefile and .pre-commit-config.yaml
 sys.path.insert(0, str(ROOT / "scripts"))
 from book_ext import CITE_LINK, cite_links_to_roles  # noqa: E402
-from strip_outputs import KERNELSPEC, LANGUAGE_INFO  # noqa: E402
+from notebook_metadata import KERNELSPEC, LANGUAGE_INFO  # noqa: E402
+
 NOTEBOOKS = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
 
@@ -35,6 +38,11 @@ def test_committed_without_outputs(notebook):
     dirty = [i for i, c in enumerate(cells(notebook)) if c["cell_type"] == "code"
              and (c.get("outputs") or c.get("execution_count") is not None)]
     assert not dirty, f"cells {dirty} have outputs: run `make strip`"
+    # and nothing else nbstripout (what `make strip` and pre-commit run) would remove
+    strip = Path(sys.executable).parent / "nbstripout"
+    run = subprocess.run([str(strip), *STRIP_ARGS, "--verify", str(notebook)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, f"nbstripout would change it: run `make strip`\n{run.stdout}"
 
 
 def test_first_code_cell_is_the_setup_cell(notebook):
