@@ -20,9 +20,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from labtools import (MIN_TRACK_PX, RAW_MYST, LabServer, LabSession, chapter_notebooks,
-                      lab_env)
+from labtools import MIN_TRACK_PX, RAW_MYST, LabServer, LabSession, chapter_notebooks, lab_env
 
 NOTEBOOKS = chapter_notebooks()
 STATIC_NOTE = "On the static page"
