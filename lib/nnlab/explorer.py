@@ -38,10 +38,10 @@ STATIC_NOTE = (
     "<b>Live Code</b>.</i></small></div>")
 
 # Control layout. ipywidgets gives a control 300 px in all, description included, so a
-# long description left a slider a 16 px track. A slider takes at least 400 px and grows
-# with its row (rows wrap), its description sized to its text: next to a 24-character
+# long description left a slider a 16 px track. A slider takes at least 420 px and grows
+# with its row (rows wrap), its description sized to its text: next to a 30-character
 # description and its readout the track keeps >= 150 px at a 1280 px window.
-SLIDER_LAYOUT = {"flex": "1 1 400px", "min_width": "400px", "max_width": "640px"}
+SLIDER_LAYOUT = {"flex": "1 1 420px", "min_width": "420px", "max_width": "640px"}
 DESCRIPTION = {"description_width": "initial"}
 
 

@@ -140,7 +140,7 @@ decay_explorer = Explorer(
                  description="decay_rate (inverse time)",
                  active=lambda v: v["kind"] == "inverse time"),
      FloatSlider("keep", 0.95, min=0.5, max=1.0, step=0.01,
-                 description="factor kept (exp., staircase)",
+                 description="k kept (exp., staircase)",
                  active=lambda v: v["kind"] in ("exponential", "staircase")),
      IntSlider("every", 10, min=1, max=30, description="tick every N epochs",
                active=lambda v: v["kind"] in ("inverse time", "staircase")),
