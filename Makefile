@@ -1,13 +1,16 @@
 # make book   build the site into _build/html (executes changed notebooks only)
 # make test   unit tests + nbval over chapters/ + strict book build + link check + browser tests
 # make serve  serve _build/html on http://127.0.0.1:8000
-# make strip  clear the outputs of every notebook in chapters/ (nbstripout)
+# make strip  clear the outputs of every notebook in chapters/ (nbstripout) and set the
+#             kernel metadata JupyterLab expects (scripts/notebook_metadata.py)
 # make lint   ruff: lint and format check (part of make test)
 # make clean  remove the build, the execution cache and the vendored JS
 # A change under lib/ invalidates the execution cache (see fresh-cache).
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
+# What Binder builds: requirements.txt plus JupyterLab (requirements-lab.txt), nothing else.
+LAB_VENV := .venv-lab
 BIN := $(VENV)/bin
 PORT ?= 8000
 # The networks here are small: one BLAS thread is faster than several fighting over two
@@ -18,13 +21,21 @@ export OMP_NUM_THREADS := 1
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .
 
-.PHONY: book test lint serve strip clean venv vendor browser fresh-cache
+.PHONY: book test lint serve strip clean venv lab-venv vendor browser fresh-cache
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+# The JupyterLab tests (tests/book/test_jupyterlab.py) and `bench.py --lab` run this one.
+lab-venv: $(LAB_VENV)/.installed
+$(LAB_VENV)/.installed: requirements.txt requirements-lab.txt pyproject.toml
+	test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install -q --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -q -r requirements-lab.txt
 	touch $@
 
 vendor: _vendor/.stamp
@@ -49,7 +60,7 @@ fresh-cache:
 book: venv vendor fresh-cache
 	$(BUILD)
 
-test: venv vendor browser fresh-cache lint
+test: venv lab-venv vendor browser fresh-cache lint
 	$(BIN)/pytest --nbval-lax -p no:cacheprovider tests chapters
 
 serve:
@@ -57,6 +68,7 @@ serve:
 
 strip: venv
 	$(BIN)/nbstripout --keep-id chapters/*.ipynb chapters/*/*.ipynb
+	$(BIN)/python scripts/notebook_metadata.py
 
 lint: venv
 	$(BIN)/ruff check lib tests benchmarks scripts

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench.py            # everything, widgets timed cold
     .venv/bin/python benchmarks/bench.py --warm     # widgets with their caches kept
     .venv/bin/python benchmarks/bench.py --only adam --skip-train --repeat 3
+    .venv/bin/python benchmarks/bench.py --lab --skip-adam --skip-train --skip-widgets
 
-Prints three tables and exits with status 1 if any target is missed:
+Prints three tables (four with ``--lab``) and exits with status 1 if any target is missed:
 
 1. ``Adam.step`` on 10 million float64 parameters: time of a step (median of a few)
    and memory (tracemalloc; NumPy reports its buffers to it). Target: the step is in
@@ -36,6 +37,8 @@ ADAM_STEP_SECONDS = 1.0     # one step on 10M float64 (≈ 15 passes over 80 MB)
 ADAM_MEMORY_FACTOR = 9.5    # params + grads + v, s + a later step's peak, in units of params
 EPOCH_SECONDS = 3.0         # one epoch, 3-layer net, 10,000 examples, batches of 64
 WIDGET_SECONDS = 0.3        # every widget update, every test setting
+LAB_MEDIAN_MS = 150         # key press on a slider to new image in JupyterLab: median
+LAB_WORST_MS = 400          # ... and worst, per explorer
 
 
 def _fmt_row(cells, widths):
@@ -185,6 +188,57 @@ def bench_widgets(warm=False, only=None, repeat=1):
     return ok
 
 
+def bench_lab(only=None, presses=3):
+    """Key press to new image, per explorer, in JupyterLab (see the module docstring)."""
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "book"))
+    from labtools import LabServer, LabSession, chapter_notebooks, lab_env, launch_browser
+    from playwright.sync_api import sync_playwright
+
+    notebooks = [nb for nb in chapter_notebooks() if not only or only in nb]
+    rows, ok = [], True
+    with LabServer(lab_env()) as server, sync_playwright() as pw:
+        browser = launch_browser(pw)
+        if browser is None:
+            print("\nJupyterLab latency: SKIPPED, no chromium.")
+            return True
+        session = LabSession(browser, server)
+        for nb in notebooks:
+            session.open(nb)
+            try:
+                session.run_all()
+                explorers = session.explorers()
+                for e in explorers:
+                    times, missed = [], 0
+                    for k, slider in enumerate(e["sliders"]):
+                        if slider["disabled"]:
+                            continue
+                        for key in ["ArrowRight"] * presses + ["ArrowLeft"] * presses:
+                            r = session.press(e["index"], k, key)
+                            if r["ms"] is None:
+                                missed += r["valueAfter"] != r["valueBefore"]
+                            else:
+                                times.append(r["ms"])
+                    if not times:
+                        continue
+                    med, worst = statistics.median(times), max(times)
+                    good = med < LAB_MEDIAN_MS and worst < LAB_WORST_MS and not missed
+                    ok &= good
+                    title = (e["title"] or f"explorer {e['index']}")[:48]
+                    rows.append([f"{nb.removesuffix('.ipynb')}: {title}", len(times),
+                                 f"{med:.0f}", f"{worst:.0f}", str(missed) if missed else "",
+                                 "ok" if good else "MISSED"])
+            finally:
+                session.close_current()
+        session.close()
+        browser.close()
+    print_table(f"Live latency in JupyterLab, key press on a slider to new image (ms); "
+                f"targets median < {LAB_MEDIAN_MS}, worst < {LAB_WORST_MS}",
+                ["chapter: explorer", "presses", "median", "worst", "no image", ""], rows)
+    return ok
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warm", action="store_true", help="keep widget caches between settings")
@@ -194,6 +248,10 @@ def main(argv=None):
     parser.add_argument("--skip-adam", action="store_true")
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-widgets", action="store_true")
+    parser.add_argument("--lab", action="store_true",
+                        help="also time key press to new image in a real JupyterLab")
+    parser.add_argument("--presses", type=int, default=3,
+                        help="--lab: key presses each way on every slider")
     args = parser.parse_args(argv)
     results = {}
     if not args.skip_adam:
@@ -203,6 +261,8 @@ def main(argv=None):
     if not args.skip_widgets:
         results["widgets"] = bench_widgets(warm=args.warm, only=args.only,
                                            repeat=max(1, args.repeat))
+    if args.lab:
+        results["JupyterLab latency"] = bench_lab(only=args.only, presses=args.presses)
     missed = [k for k, v in results.items() if not v]
     print("\n" + ("All targets met." if not missed else "Targets MISSED: " + ", ".join(missed)))
     return 1 if missed else 0

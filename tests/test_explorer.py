@@ -376,3 +376,55 @@ def test_build_wires_sliders_to_the_image():
     slider.value = 2.0
     assert image.value != first
     assert "static page" in box.children[-1].value
+
+
+def test_refresher_draws_only_the_newest_setting_in_a_kernel():
+    """Threaded (as in a kernel): requests made while a figure is drawn collapse into one."""
+    import threading
+    import time
+
+    from nnlab.explorer import Refresher
+
+    shown, gate = [], threading.Event()
+
+    def show(values):
+        gate.wait(5)
+        shown.append(values["a"])
+
+    r = Refresher(show, threaded=True)
+    r.request({"a": 1})
+    time.sleep(0.05)  # the worker is now drawing a = 1
+    for a in (2, 3, 4):
+        r.request({"a": a})
+    gate.set()
+    deadline = time.monotonic() + 5
+    while (r._busy or len(shown) < 2) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert shown == [1, 4]
+
+
+def test_inactive_controls_are_greyed_out_and_choice_slider_steps_by_option():
+    from nnlab.explorer import ChoiceSlider
+
+    def update(kind, rate, beta):
+        return _toy(1.0, kind, False, 3, 0.1)
+
+    ex = Explorer(update, [Dropdown("kind", "x", options=["x", "y"]),
+                           FloatSlider("rate", 0.5, active=lambda v: v["kind"] == "y"),
+                           ChoiceSlider("beta", 0.9, options=(0.5, 0.9, 0.99, 0.999))])
+    box = ex.build()
+    made = {c.description: c for row in box.children if hasattr(row, "children")
+            for c in row.children if hasattr(c, "description")}
+    assert made["rate"].disabled
+    made["kind"].value = "y"
+    assert not made["rate"].disabled
+    assert list(made["beta"].options) == [("0.5", 0.5), ("0.9", 0.9), ("0.99", 0.99),
+                                          ("0.999", 0.999)]
+    assert ex.controls[2].test_values() == [0.5, 0.9, 0.999]
+
+
+def test_static_note_hides_itself_in_jupyterlab():
+    from nnlab.explorer import STATIC_NOTE
+
+    assert ".jp-OutputArea .nnlab-static-note{display:none}" in STATIC_NOTE
+    assert 'class="nnlab-static-note"' in STATIC_NOTE

@@ -62,3 +62,24 @@ def test_contours_and_costs_draw():
     assert axes[0].get_xlim() == (-1, 1)
     plots.plot_costs(axes[1], [3, 2, 1], label="GD", logy=True)
     assert axes[1].get_yscale() == "log"
+
+
+def test_plain_log_axis_labels_a_short_span_in_1_2_5_steps():
+    """Decade ticks alone left an axis spanning under a decade one label (or none)."""
+    from nnlab.plots import new_figure, plain_log_axis
+
+    fig, (ax,) = new_figure(fixed=True)
+    ax.plot([0.25, 1.8], [0.25, 1.8])
+    ax.set_yscale("log")
+    ax.set_ylim(0.25, 1.8)
+    plain_log_axis(ax.yaxis)
+
+    def shown():
+        fig.canvas.draw()
+        lo, hi = ax.get_ylim()
+        return [t.get_text() for t in ax.get_yticklabels()
+                if lo <= t.get_position()[1] <= hi and t.get_text()]
+
+    assert shown() == ["0.5", "1"]
+    ax.set_ylim(1e-6, 1.0)  # wide spans keep decades
+    assert shown()[-3:] == ["0.01", "0.1", "1"]

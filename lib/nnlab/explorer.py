@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,10 +28,21 @@ from matplotlib.figure import Figure
 from nnlab.checks import DivergenceError
 from nnlab.plots import figure_to_png, message_figure
 
+# In JupyterLab (and in Live Code, whose cells are JupyterLab output areas) the controls
+# are live and the note would be wrong: there it hides itself.
 STATIC_NOTE = (
+    "<style>.jp-OutputArea .nnlab-static-note{display:none}</style>"
+    '<div class="nnlab-static-note">'
     "<small><i>On the static page these controls show a saved snapshot. To move them, "
     "launch this page with the rocket icon at the top (Binder or Colab) or press "
-    "<b>Live Code</b>.</i></small>")
+    "<b>Live Code</b>.</i></small></div>")
+
+# Control layout. ipywidgets gives a control 300 px in all, description included, so a
+# long description left a slider a 16 px track. A slider takes at least 420 px and grows
+# with its row (rows wrap), its description sized to its text: next to a 30-character
+# description and its readout the track keeps >= 150 px at a 1280 px window.
+SLIDER_LAYOUT = {"flex": "1 1 420px", "min_width": "420px", "max_width": "640px"}
+DESCRIPTION = {"description_width": "initial"}
 
 
 @dataclass
@@ -40,6 +52,10 @@ class Control:
     name: str
     value: Any
     description: str = ""
+    # ``active(values) -> bool``: whether the control changes the figure at these values
+    # (e.g. a staircase's step only for the staircase schedule). An inactive control is
+    # greyed out, so no key press on it seems to do nothing.
+    active: Callable[[dict], bool] | None = field(default=None, kw_only=True, compare=False)
 
     def test_values(self) -> list:
         """Values the test suite tries: both ends of the range and the default."""
@@ -67,7 +83,8 @@ class FloatSlider(Control):
         import ipywidgets as w
         return w.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
                              description=self.label, readout_format=self.readout_format,
-                             continuous_update=False, style={"description_width": "initial"})
+                             continuous_update=False, style=DESCRIPTION,
+                             layout=w.Layout(**SLIDER_LAYOUT))
 
 
 @dataclass
@@ -87,7 +104,7 @@ class LogSlider(Control):
         return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.min),
                                 max=np.log10(self.max), step=self.step, description=self.label,
                                 readout_format=self.readout_format, continuous_update=False,
-                                style={"description_width": "initial"})
+                                style=DESCRIPTION, layout=w.Layout(**SLIDER_LAYOUT))
 
 
 @dataclass
@@ -103,7 +120,7 @@ class IntSlider(Control):
         import ipywidgets as w
         return w.IntSlider(value=self.value, min=self.min, max=self.max, step=self.step,
                            description=self.label, continuous_update=False,
-                           style={"description_width": "initial"})
+                           style=DESCRIPTION, layout=w.Layout(**SLIDER_LAYOUT))
 
 
 @dataclass
@@ -116,7 +133,7 @@ class Dropdown(Control):
     def make(self):
         import ipywidgets as w
         return w.Dropdown(options=list(self.options), value=self.value, description=self.label,
-                          style={"description_width": "initial"})
+                          style=DESCRIPTION, layout=w.Layout(width="auto"))
 
 
 @dataclass
@@ -127,6 +144,77 @@ class Checkbox(Control):
     def make(self):
         import ipywidgets as w
         return w.Checkbox(value=self.value, description=self.label, indent=False)
+
+
+@dataclass
+class ChoiceSlider(Control):
+    """A slider over a few chosen values, one key press per value: for a β or a momentum
+    that matters from 0.5 to 0.999, where a 0.001 step moved the figure imperceptibly and
+    a reader needed hundreds of presses to cross the range."""
+
+    options: Sequence[float] = ()
+    readout_format: str = "g"
+
+    def test_values(self):
+        return sorted({self.options[0], self.value, self.options[-1]})
+
+    def make(self):
+        import ipywidgets as w
+        return w.SelectionSlider(options=[(format(v, self.readout_format), v)
+                                          for v in self.options],
+                                 value=self.value, description=self.label,
+                                 continuous_update=False, style=DESCRIPTION,
+                                 layout=w.Layout(**SLIDER_LAYOUT))
+
+
+class Refresher:
+    """Calls ``show(values)`` for the newest values only.
+
+    In a running kernel the drawing happens on one worker thread, so the kernel keeps
+    reading slider messages meanwhile; settings superseded while a figure was being drawn
+    (quick key presses, a key held down) are skipped instead of drawn one after the other.
+    Without a kernel (tests, scripts) ``show`` runs at once.
+    """
+
+    def __init__(self, show: Callable[[dict], None], threaded: bool | None = None):
+        self.show = show
+        self.threaded = _in_kernel() if threaded is None else threaded
+        self._lock = threading.Lock()
+        self._pending: dict | None = None
+        self._busy = False
+
+    def request(self, values: dict) -> None:
+        if not self.threaded:
+            self.show(values)
+            return
+        with self._lock:
+            self._pending = values
+            if self._busy:
+                return
+            self._busy = True
+        threading.Thread(target=self._work, daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                values, self._pending = self._pending, None
+                if values is None:
+                    self._busy = False
+                    return
+            try:
+                self.show(values)
+            except Exception:  # a bug in an update must not kill the worker silently
+                import traceback
+                traceback.print_exc()
+
+
+def _in_kernel() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 @dataclass
@@ -196,14 +284,24 @@ class Explorer:
         made = {c.name: c.make() for c in self.controls}
         image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
 
+        def show(values):
+            for c in self.controls:
+                if c.active is not None:
+                    made[c.name].disabled = not c.active(values)
+            image.value = self.png(**values)
+
+        refresher = Refresher(show)
+
         def refresh(_change=None):
-            image.value = self.png(**{n: m.value for n, m in made.items()})
+            refresher.request({n: m.value for n, m in made.items()})
 
         for m in made.values():
             m.observe(refresh, names="value")
-        refresh()
+        show({n: m.value for n, m in made.items()})  # the first image, before the cell ends
         boxes = list(made.values())
-        rows = [w.HBox(boxes[i:i + self.columns]) for i in range(0, len(boxes), self.columns)]
+        wrap = w.Layout(flex_flow="row wrap")  # a narrow notebook wraps, never scrolls
+        rows = [w.HBox(boxes[i:i + self.columns], layout=wrap)
+                for i in range(0, len(boxes), self.columns)]
         header = [w.HTML(f"<b>{self.title}</b>")] if self.title else []
         return w.VBox(header + rows + [image, w.HTML(STATIC_NOTE)])
 

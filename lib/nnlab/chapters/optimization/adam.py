@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from nnlab.data import make_moons
-from nnlab.explorer import Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
+from nnlab.explorer import ChoiceSlider, Dropdown, Explorer, FloatSlider, IntSlider, LogSlider
 from nnlab.plots import (
     PATH_COLORS,
     grid_over,
@@ -81,8 +81,8 @@ race_explorer = Explorer(
      LogSlider("lr", 0.1, min=1e-3, max=1.0, step=0.1, readout_format=".3f",
                description="α"),
      FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
-     FloatSlider("beta2", 0.999, min=0.8, max=0.999, step=0.001, readout_format=".3f",
-                 description="β2"),
+     ChoiceSlider("beta2", 0.999, options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+                  description="β2"),
      IntSlider("steps", 150, min=20, max=400, step=10, description="steps")],
     title="Optimizer race on a 2-D surface")
 
@@ -142,8 +142,8 @@ moons_explorer = Explorer(
     [LogSlider("lr", 0.01, min=1e-4, max=0.3, step=0.1, readout_format=".4f",
                description="α"),
      FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
-     FloatSlider("beta2", 0.999, min=0.8, max=0.999, step=0.001, readout_format=".3f",
-                 description="β2"),
+     ChoiceSlider("beta2", 0.999, options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+                  description="β2"),
      IntSlider("epochs", 40, min=5, max=80, step=5, description="epochs")],
     title="The same four optimizers training a 2-16-8-1 network on two moons")
 

@@ -80,7 +80,8 @@ def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta:
                  label=f"{name}: {outcome(p)}")
     ax1.set_xlim(*s.bounds[0])
     ax1.set_ylim(*s.bounds[1])
-    ax1.set_title(f"{surface}: α = {lr:.3g}, β = {beta:.3g}", fontsize=10)
+    ax1.set_title(f"{surface}: α = {lr:.3g}, β = {beta:.3g}, RMSprop ε = {epsilon:.0e}",
+                  fontsize=10)
     ax1.legend(frameon=True, fontsize=8, loc="lower right")
     ax2.axhline(TOL, color="#999999", ls="--", lw=1)
     ax2.set_yscale("log")

@@ -196,7 +196,7 @@ def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: 
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, 1.0), framealpha=0.9)
     ax.set_ylabel("relative difference", fontsize=8)
     ax.tick_params(labelsize=8)
-    ax.set_title(f"overall {rep.difference:.1e}: {verdict(rep.difference)}"
+    ax.set_title(f"λ = {lambd:g}, overall {rep.difference:.1e}: {verdict(rep.difference)}"
                  + (f"  (worst: {rep.worst})" if rep.difference > GOOD else ""), fontsize=9)
     num, _ = dict_to_vector(rep.numerical)
     ana, _ = dict_to_vector(rep.analytic)

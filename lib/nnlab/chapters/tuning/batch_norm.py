@@ -29,7 +29,7 @@ from nnlab.checks import (
 )
 from nnlab.data import make_moons
 from nnlab.ewa import ewa
-from nnlab.explorer import Checkbox, Dropdown, Explorer, FloatSlider, LogSlider
+from nnlab.explorer import Checkbox, ChoiceSlider, Dropdown, Explorer, LogSlider
 from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network
 from nnlab.optimizers import SGD
@@ -297,7 +297,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     ax1.axvline(full_mu, color="k", ls="--", lw=1, label="full-data μ")
     ax1.set_title(f"batch means of one unit, batch {s}\nspread {spread:.2f} "
                   f"(σ/√s = {full_sd / np.sqrt(s):.2f})", fontsize=9)
-    ax1.set_xlabel("batch mean μ{t} of z (layer 2, unit 1)")
+    ax1.set_xlabel(r"batch mean $\mu^{\{t\}}$ of z (layer 2, unit 1)")
     ax1.set_yticks([])
     ax1.legend(frameon=False, fontsize=8)
 
@@ -305,7 +305,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     run_mu = ewa(batch_mu, momentum)
     steps = np.arange(1, batch_mu.size + 1)
     ax2.plot(steps, batch_mu, color="#bbbbbb", lw=0.8, label="batch μ")
-    ax2.plot(steps, run_mu, color="#d62728", lw=1.6, label=f"running μ (momentum {momentum:.2f})")
+    ax2.plot(steps, run_mu, color="#d62728", lw=1.6, label=f"running μ (momentum {momentum:g})")
     ax2.axhline(full_mu, color="k", ls="--", lw=1, label="full-data μ after training")
     ax2.set_xlabel("training step")
     ax2.set_title(f"running average: final {run_mu[-1]:.2f} vs {full_mu:.2f}", fontsize=9)
@@ -327,8 +327,8 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
 bn_noise_explorer = Explorer(
     bn_noise_figure,
     [Dropdown("mini_batch_size", 16, options=NOISE_BATCH_SIZES, description="mini-batch size"),
-     FloatSlider("momentum", 0.9, min=0.0, max=0.999, step=0.001, readout_format=".3f",
-                 description="running-average momentum")],
+     ChoiceSlider("momentum", 0.9, options=(0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+                  description="running-average momentum")],
     title="Batch statistics: noise in training, running averages at test time")
 
 
