@@ -190,35 +190,107 @@ def _render_chunk(key: str, items: list[tuple[dict, str]], cache: str) -> list[t
     return done
 
 
-def render_missing(plans: list[Plan], cache: Path, jobs: int | None = None,
-                   log=print) -> dict[str, float]:
-    """Draw every frame of ``plans`` not in ``cache`` yet; returns the CPU seconds spent on
-    each explorer (0 for one whose frames were all cached)."""
-    cache = Path(cache)
-    jobs = jobs or os.cpu_count() or 1
+def _work(plans: list[Plan], cache: Path, chunk: int) -> list[tuple[str, list]]:
+    """The frames still missing from ``cache``, in chunks of consecutive settings of one
+    explorer (consecutive settings keep the explorer's lru_caches warm in a worker)."""
     work = []
     for p in plans:
         todo = [(s, k) for s, k in zip(p.grid.settings(), p.render_keys)
                 if not cache_path(cache, k).exists()]
-        # contiguous chunks keep the explorers' lru_caches warm inside a worker
-        size = max(4, -(-len(todo) // (2 * jobs)))
-        work += [(p.key, todo[i:i + size]) for i in range(0, len(todo), size)]
+        work += [(p.key, todo[i:i + chunk]) for i in range(0, len(todo), chunk)]
+    return work
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def render_missing(plans: list[Plan], cache: Path, jobs: int | None = None,
+                   log=print, pool: ProcessPoolExecutor | None = None) -> dict[str, float]:
+    """Draw every frame of ``plans`` not in ``cache`` yet (on ``pool`` if given, else on
+    ``jobs`` new processes, default one per core); returns the CPU seconds spent on each
+    explorer (0 for one whose frames were all cached)."""
+    cache = Path(cache)
+    jobs = jobs or os.cpu_count() or 1
     seconds = {p.key: 0.0 for p in plans}
+    work = _work(plans, cache, chunk=8)
     if not work:
         return seconds
     total = sum(len(items) for _, items in work)
     log(f"nnlab player: drawing {total} frames of {len({k for k, _ in work})} explorers "
         f"on {jobs} processes")
     t0 = time.perf_counter()
-    import multiprocessing
-    with ProcessPoolExecutor(max_workers=jobs,
-                             mp_context=multiprocessing.get_context("spawn")) as pool:
+    own = pool is None
+    pool = pool or _pool(jobs)
+    try:
         futures = [(key, pool.submit(_render_chunk, key, items, str(cache)))
                    for key, items in work]
         for key, fut in futures:
             seconds[key] += sum(t for _, t in fut.result())
+    finally:
+        if own:
+            pool.shutdown()
     log(f"nnlab player: {total} frames in {time.perf_counter() - t0:.1f} s")
     return seconds
+
+
+class EarlyRenderer:
+    """Draws frames on one core while the book build executes notebooks on the other.
+
+    Started when the build starts: every explorer of ``all_explorers()``, a few frames at
+    a time with one chunk in flight, so the pool runs a single worker. :meth:`finish`
+    stops feeding it and draws what is left on every core with the same pool (the second
+    worker starts then); the cache makes the two passes agree.
+    """
+
+    def __init__(self, cache: Path, jobs: int | None = None):
+        import threading
+        self.cache = Path(cache)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.pool = _pool(self.jobs)
+        self.seconds: dict[str, float] = {}
+        self.plans: dict[str, Plan] = {}
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._feed, daemon=True, name="nnlab-player")
+        self.thread.start()
+
+    def _feed(self):
+        try:
+            for k, e in sorted(all_explorers().items()):
+                self.plans[k] = plan(k, e)
+            for key, items in _work(list(self.plans.values()), self.cache, chunk=4):
+                if self.stopped.is_set():
+                    return
+                done = self.pool.submit(_render_chunk, key, items, str(self.cache)).result()
+                self.seconds[key] = self.seconds.get(key, 0.0) + sum(t for _, t in done)
+        except Exception:  # noqa: BLE001 - the main pass draws whatever is missing
+            return
+
+    def stop(self) -> dict[str, Plan]:
+        """Stop feeding the pool; return the plans made so far (reuse saves re-hashing)."""
+        self.stopped.set()
+        self.thread.join()
+        return dict(self.plans)
+
+    def finish(self, plans: list[Plan], log=print) -> dict[str, float]:
+        """Stop the early pass, draw the rest of ``plans`` on every core; CPU s per key."""
+        self.stop()
+        try:
+            seconds = render_missing(plans, self.cache, self.jobs, log=log, pool=self.pool)
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+        if self.seconds:
+            log(f"nnlab player: {sum(self.seconds.values()):.0f} CPU s of frames drawn "
+                "while the notebooks ran")
+        for k, v in self.seconds.items():
+            seconds[k] = seconds.get(k, 0.0) + v
+        return seconds
+
+    def close(self):
+        self.stopped.set()
+        self.thread.join()
+        self.pool.shutdown(cancel_futures=True)
 
 
 def main(argv=None) -> int:

@@ -6,6 +6,8 @@ prefers ``text/html`` for the html builder (``nb_mime_priority_overrides`` in
 ``_config.yml``), so the page gets the placeholder while JupyterLab, Colab and thebe keep
 the live widget. Here:
 
+0. ``builder-inited`` starts drawing frames of every explorer on one core, while the
+   notebooks execute on the other (``frames.EarlyRenderer``);
 1. ``doctree-read`` records which explorers each page shows;
 2. ``env-updated`` plans the static grid of every explorer in use, draws the frames that
    are not cached (``frames.render_missing``: both cores), copies them to
@@ -92,15 +94,19 @@ def env_updated(app, env):
     unknown = [k for k in keys if k not in explorers]
     if unknown:
         raise RuntimeError(f"pages show explorers all_explorers() does not know: {unknown}")
-    plans = [F.plan(k, explorers[k]) for k in keys]
+    early = getattr(app, "nnlab_early", None)
+    made = early.stop() if early is not None else {}
+    plans = [made.get(k) or F.plan(k, explorers[k]) for k in keys]
     for p in plans:
         if p.grid.size > MAX_FRAMES:
             raise RuntimeError(f"{p.key}: {p.grid.size} frames on the static page "
                                f"(at most {MAX_FRAMES}); pin a control or give fewer values")
     cache = _cache_dir(app)
     cache.mkdir(parents=True, exist_ok=True)
-    seconds = F.render_missing(plans, cache, log=lambda m: app.info(m) if hasattr(app, "info")
-                               else print(m))
+    app.nnlab_early = None
+    log = lambda m: _log(app, m)  # noqa: E731
+    seconds = (early.finish(plans, log=log) if early is not None
+               else F.render_missing(plans, cache, log=log))
     index = _load_index(cache)
     out = Path(app.outdir) / FRAMES_DIR
     digests = {}
@@ -140,7 +146,7 @@ def env_updated(app, env):
 
 def _log(app, msg):
     from sphinx.util import logging
-    logging.getLogger(__name__).info(msg)
+    logging.getLogger(__name__).info(msg, color="darkgreen")
 
 
 def build_finished(app, exception):
@@ -267,12 +273,31 @@ def html_page_context(app, pagename, templatename, context, doctree):
         app.add_js_file("nnlab-player.js", loading_method="defer")
 
 
+def builder_inited(app):
+    """Start drawing frames on one core while the other executes the notebooks
+    (``NNLAB_PLAYER_EARLY=0`` turns this off)."""
+    app.nnlab_early = None
+    if app.builder.format == "html" and os.environ.get("NNLAB_PLAYER_EARLY", "1") != "0":
+        cache = _cache_dir(app)
+        cache.mkdir(parents=True, exist_ok=True)
+        app.nnlab_early = F.EarlyRenderer(cache)
+
+
+def build_finished_early(app, exception):
+    early = getattr(app, "nnlab_early", None)
+    if early is not None:  # e.g. the build failed before env-updated
+        early.close()
+        app.nnlab_early = None
+
+
 def config_inited(app, config):
     config.html_static_path = list(config.html_static_path) + [str(STATIC_DIR)]
 
 
 def setup(app):
     app.connect("config-inited", config_inited)
+    app.connect("builder-inited", builder_inited)
+    app.connect("build-finished", build_finished_early, priority=100)
     app.connect("doctree-read", doctree_read)
     app.connect("env-purge-doc", env_purge_doc)
     app.connect("env-merge-info", env_merge_info)

@@ -153,7 +153,7 @@
     }).join(";");
   };
 
-  /* Apply "<name>=<value>;..." (values compared as text); unknown parts are ignored. */
+  /* Apply "<name>=<value>;..."; unknown names and values are ignored. */
   Player.prototype.decode = function (text) {
     var self = this;
     text.split(";").forEach(function (part) {
@@ -164,12 +164,18 @@
       self.controls.forEach(function (c, i) {
         if (c.name !== name || c.pinned) { return; }
         for (var k = 0; k < c.values.length; k++) {
-          if (String(c.values[k]) === value) { self.index[i] = k; }
+          if (sameValue(c.values[k], value)) { self.index[i] = k; }
         }
       });
     });
     this.show();
   };
+
+  /* A value from the URL (text) against a control value (number, boolean or text). */
+  function sameValue(v, text) {
+    if (typeof v === "number") { return text.trim() !== "" && Number(text) === v; }
+    return String(v) === text;
+  }
 
   function fragment(last) {
     var parts = [];
