@@ -11,8 +11,9 @@ gets a bounded list of values (its *static values*):
 An explorer chooses with the control's ``static`` attribute: ``None`` (automatic), an int
 ``n`` (n values for a slider), a sequence of values (must hold the default), or ``"pin"``.
 Automatic grids start sliders at :data:`SLIDER_VALUES` values and shrink the largest
-slider (never below its ends and default), then pin the largest control, until the grid
-holds at most :data:`TARGET_FRAMES` settings. An explicit choice may go up to
+slider (never below its ends and default), then pin controls (sliders before choices,
+later before earlier) and give the other sliders values back, until the grid holds at
+most :data:`TARGET_FRAMES` settings. An explicit choice may go up to
 :data:`MAX_FRAMES`. Nothing here imports ipywidgets or the controls' classes: a control
 is read by its class name and attributes, so the grid survives library re-layouts.
 """
@@ -216,6 +217,7 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
         return math.prod(len(v) for v in values.values())
 
     counts = {c.name: SLIDER_VALUES for c in auto_sliders}
+    pinned: set[str] = set()
     while size() > target:
         shrinkable = [c for c in auto_sliders if counts[c.name] > min_count(c)
                       and len(values[c.name]) > 1]
@@ -231,6 +233,20 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
             break
         c = max(free, key=lambda c: (kind_of(c) in SLIDER_KINDS, controls.index(c)))
         values[c.name] = [plain(c.value)]
+        pinned.add(c.name)
+    # a pin may leave room: give the remaining sliders values back, fewest first
+    while True:
+        growable = [c for c in auto_sliders if c.name not in pinned
+                    and counts[c.name] < SLIDER_VALUES]
+        for c in sorted(growable, key=lambda c: (counts[c.name], controls.index(c))):
+            before = values[c.name]
+            values[c.name] = slider_values(c, counts[c.name] + 1)
+            if size() <= target and len(values[c.name]) > len(before):
+                counts[c.name] += 1
+                break
+            values[c.name] = before
+        else:
+            break
     result = []
     for c in controls:
         kind = kind_of(c)
