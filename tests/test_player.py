@@ -104,6 +104,8 @@ def test_explicit_choices_pin_and_list():
     assert grid.controls[1].pinned and grid.size == 6
     with pytest.raises(ValueError, match="default"):
         static_grid(_Ex(_Ctl("FloatSlider", "a", 0.5, min=0, max=1, step=0.1, static=(0, 1))))
+    with pytest.raises(ValueError, match="both ends"):
+        static_grid(_Ex(_Ctl("FloatSlider", "a", 0.5, min=0, max=1, step=0.1, static=(0, 0.5))))
 
 
 def test_readouts_follow_d3_format_like_the_live_sliders():

@@ -9,7 +9,8 @@ gets a bounded list of values (its *static values*):
 - a control may be *pinned* to its default (greyed on the page, "launch to change this").
 
 An explorer chooses with the control's ``static`` attribute: ``None`` (automatic), an int
-``n`` (n values for a slider), a sequence of values (must hold the default), or ``"pin"``.
+``n`` (n values for a slider), a sequence of values (holding the default, and a slider's
+both ends), or ``"pin"``.
 Automatic grids start sliders at :data:`SLIDER_VALUES` values and shrink the largest
 slider (never below its ends and default), then pin controls (sliders before choices,
 later before earlier) and give the other sliders values back, until the grid holds at
@@ -201,6 +202,9 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
             vals = [plain(v) for v in choice]
             if default not in vals:
                 raise ValueError(f"{c.name}: static values {vals} must hold the default {default!r}")
+            if kind in SLIDER_KINDS and not {plain(c.min), plain(c.max)} <= set(vals):
+                raise ValueError(f"{c.name}: static values {vals} must hold both ends "
+                                 f"{plain(c.min)!r} and {plain(c.max)!r}")
             values[c.name] = sorted(vals) if kind in SLIDER_KINDS else vals
         elif kind == "Checkbox":
             values[c.name] = [False, True]
