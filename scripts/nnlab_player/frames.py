@@ -131,8 +131,12 @@ def explorer_fingerprint(key: str, explorer) -> str:
     """Hash of what an explorer's frames depend on, except the setting."""
     h = hashlib.sha256()
     h.update(f"{FRAME_FORMAT}\n{_versions()}\n{key}\n".encode())
-    module = getattr(explorer.update, "__module__", None) or "nnlab"
-    for name in nnlab_dependencies(module):
+    # the module that defines the explorer (its key's module) and the one of its update
+    modules = {getattr(explorer.update, "__module__", None) or "nnlab"}
+    for prefix in ("nnlab.chapters.", "nnlab.widgets."):
+        if _is_module(prefix + key.rpartition(".")[0]):
+            modules.add(prefix + key.rpartition(".")[0])
+    for name in sorted({d for m in modules for d in nnlab_dependencies(m)}):
         _, src = _module_source(name)
         h.update(f"\n# {name}\n".encode())
         h.update(src.encode())
