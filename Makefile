@@ -1,7 +1,8 @@
 # make book   build the site into _build/html (executes changed notebooks only)
 # make test   unit tests + nbval over chapters/ + strict book build + link check + browser tests
 # make serve  serve _build/html on http://127.0.0.1:8000
-# make strip  clear the outputs of every notebook in chapters/
+# make strip  clear the outputs of every notebook in chapters/ (nbstripout)
+# make lint   ruff: lint and format check (part of make test)
 # make clean  remove the build, the execution cache and the vendored JS
 # A change under lib/ invalidates the execution cache (see fresh-cache).
 SHELL := /bin/bash
@@ -17,7 +18,7 @@ export OMP_NUM_THREADS := 1
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .
 
-.PHONY: book test serve strip clean venv vendor browser fresh-cache
+.PHONY: book test lint serve strip clean venv vendor browser fresh-cache
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
@@ -48,14 +49,17 @@ fresh-cache:
 book: venv vendor fresh-cache
 	$(BUILD)
 
-test: venv vendor browser fresh-cache
+test: venv vendor browser fresh-cache lint
 	$(BIN)/pytest --nbval-lax -p no:cacheprovider tests chapters
 
 serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 strip: venv
-	$(BIN)/python scripts/strip_outputs.py
+	$(BIN)/nbstripout --keep-id chapters/*.ipynb chapters/*/*.ipynb
+
+lint: venv
+	$(BIN)/ruff check lib tests benchmarks scripts
 
 clean:
 	rm -rf _build _vendor scripts/js/node_modules

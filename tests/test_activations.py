@@ -2,11 +2,22 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnlab.activations import (ACTIVATIONS, get_activation, relu, relu_backward, sigmoid,
-                               sigmoid_backward, softmax, softmax_backward, tanh, tanh_backward)
+from nnlab.activations import (
+    ACTIVATIONS,
+    get_activation,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    tanh,
+    tanh_backward,
+)
 
 
 def test_hand_values():

@@ -1,9 +1,14 @@
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from nnlab.batchnorm import (batchnorm_backward, batchnorm_forward, batchnorm_inference,
-                             update_running_stats)
+from nnlab.batchnorm import (
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference,
+    update_running_stats,
+)
 
 
 def _Z(n, m, seed, scale=2.0, shift=3.0):

@@ -1,8 +1,17 @@
 import numpy as np
 import pytest
 
-from nnlab.checks import (DivergenceError, check_beta, check_finite, check_int, check_keep_prob,
-                          check_matrix, check_positive, check_range, check_same_keys)
+from nnlab.checks import (
+    DivergenceError,
+    check_beta,
+    check_finite,
+    check_int,
+    check_keep_prob,
+    check_matrix,
+    check_positive,
+    check_range,
+    check_same_keys,
+)
 
 
 @pytest.mark.parametrize("value", [0.0, -1e-3, float("nan")])

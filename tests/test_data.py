@@ -1,9 +1,19 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nnlab.data import (Normalizer, make_circles, make_flower, make_football, make_moons,
-                        make_spirals, make_temperature, train_dev_test_split)
+from nnlab.data import (
+    Normalizer,
+    football_split,
+    make_circles,
+    make_flower,
+    make_football,
+    make_moons,
+    make_spirals,
+    make_temperature,
+    train_dev_test_split,
+)
 
 GENERATORS = [make_moons, make_circles, make_flower, make_spirals, make_football]
 
@@ -179,3 +189,13 @@ def test_split_property_partition(m, seed, f):
     ids = np.concatenate([s.Y_train.ravel(), s.Y_dev.ravel(), s.Y_test.ravel()])
     assert sorted(ids) == list(range(m))
     assert s.X_train.shape[1] >= 1
+
+
+def test_football_split_sizes_and_no_overlap():
+    s = football_split(m=100, n_train=30, seed=3)
+    assert s.X_train.shape == (2, 30) and s.X_dev.shape == (2, 70) and s.X_test.shape == (2, 0)
+    both = np.hstack([s.X_train, s.X_dev])
+    assert len({tuple(c) for c in both.T}) == 100
+    with pytest.raises(ValueError, match="n_train"):
+        football_split(m=10, n_train=9)
+

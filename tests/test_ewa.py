@@ -1,7 +1,8 @@
 """ewa: hand-computed values, bias correction, constant series, validation."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlab.ewa import ewa
 

@@ -1,7 +1,8 @@
 """random_mini_batches: sizes, a true partition of the columns, X/Y alignment, seeding."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlab.minibatch import random_mini_batches
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nnlab import plots
-from nnlab.widgets import new_figure
+from nnlab.plots import new_figure
 
 
 def test_smooth_is_a_trailing_moving_average():

@@ -7,9 +7,15 @@ import numpy as np
 import pytest
 
 from nnlab.model import Network
-from nnlab.optimizers import SGD, Adam, Momentum, RMSprop
-from nnlab.race import (OPTIMIZERS, _LastGoodStep, join_races, make_optimizers,
-                        race_on_data, race_on_surface)
+from nnlab.optimizers import OPTIMIZERS, SGD, Adam, AdamW, Momentum, Nesterov, RMSprop
+from nnlab.race import (
+    CONTESTANTS,
+    _LastGoodStep,
+    join_races,
+    make_optimizers,
+    race_on_data,
+    race_on_surface,
+)
 from nnlab.surfaces import elongated_quadratic, rosenbrock, run_optimizer
 from nnlab.train import train
 
@@ -17,7 +23,7 @@ VALLEY = elongated_quadratic(ratio=100, scale=0.1)  # J = (0.1 x² + 10 y²)/2
 
 
 def test_contestants_are_the_library_optimizers_with_the_shared_hyperparameters():
-    gd, mom, rms, adam = make_optimizers(OPTIMIZERS, lr=0.05, beta1=0.8, beta2=0.99,
+    gd, mom, rms, adam = make_optimizers(CONTESTANTS, lr=0.05, beta1=0.8, beta2=0.99,
                                          epsilon=1e-7)
     assert type(gd) is SGD and type(mom) is Momentum and type(rms) is RMSprop
     assert type(adam) is Adam
@@ -27,11 +33,17 @@ def test_contestants_are_the_library_optimizers_with_the_shared_hyperparameters(
     assert make_optimizers(["RMSprop"], beta_rms=0.9)[0].beta == 0.9
     a, b = make_optimizers(["Adam", "Adam"])
     assert a is not b  # one object (and one state) per contestant
+    nes, adamw = make_optimizers(["Nesterov", "AdamW"], beta1=0.8, beta2=0.99)
+    assert type(nes) is Nesterov and nes.beta == 0.8
+    assert type(adamw) is AdamW and (adamw.beta1, adamw.beta2) == (0.8, 0.99)
+    # one registry: every name of nnlab.optimizers.OPTIMIZERS can race
+    assert [type(o) for o in make_optimizers(OPTIMIZERS)] == list(OPTIMIZERS.values())
+    assert set(CONTESTANTS) <= set(OPTIMIZERS)
 
 
 def test_bad_arguments_name_the_parameter():
     with pytest.raises(ValueError, match="optimizers"):
-        make_optimizers(["Nesterov"])
+        make_optimizers(["Adagrad"])
     with pytest.raises(ValueError, match="optimizers"):
         make_optimizers([])
     with pytest.raises(ValueError, match="beta1"):
@@ -44,8 +56,8 @@ def test_bad_arguments_name_the_parameter():
 
 def test_surface_race_is_run_optimizer_per_contestant():
     r = race_on_surface(rosenbrock(), lr=0.003, beta1=0.8, beta2=0.99, steps=60)
-    assert r.names == OPTIMIZERS and r.paths.shape == (4, 61, 2) and r.costs.shape == (4, 61)
-    for k, opt in enumerate(make_optimizers(OPTIMIZERS, lr=0.003, beta1=0.8, beta2=0.99)):
+    assert r.names == CONTESTANTS and r.paths.shape == (4, 61, 2) and r.costs.shape == (4, 61)
+    for k, opt in enumerate(make_optimizers(CONTESTANTS, lr=0.003, beta1=0.8, beta2=0.99)):
         path = run_optimizer(rosenbrock(), opt, steps=60)
         np.testing.assert_array_equal(r.paths[k], path.points)
         np.testing.assert_array_equal(r.costs[k], path.values)
@@ -144,15 +156,19 @@ def test_data_race_reports_divergence_as_data_not_warnings():
 def test_data_race_schedule_sets_each_step_rate():
     X, Y = _toy(30)
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
-                     schedule=lambda epoch, it: 0.1 / (1 + epoch))
+                     schedule=lambda epoch: 0.1 / (1 + epoch))
     assert np.allclose(d.lrs, np.repeat([0.1, 0.05, 0.1 / 3], 3)[None])
+    # the same signature ticking once per mini-batch
+    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
+                     schedule=lambda it: 0.1 / (1 + it), schedule_every="iteration")
+    assert np.allclose(d.lrs, 0.1 / (1 + np.arange(9))[None])
 
 
 def test_data_race_schedule_may_give_each_copy_its_own_rate():
     X, Y = _toy(30)
     # copy 0 with α = 0 never moves; copy 1 with α = 0.1 does, from the same start
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD", "GD"], epochs=2, mini_batch_size=10,
-                     schedule=lambda epoch, it: np.array([0.0, 0.1]))
+                     schedule=lambda epoch: np.array([0.0, 0.1]))
     start = Network((2, 3, 1), seed=0).params
     assert np.array_equal(d.nets[0].params["W1"], start["W1"])
     assert not np.allclose(d.nets[1].params["W1"], start["W1"])
@@ -161,7 +177,7 @@ def test_data_race_schedule_may_give_each_copy_its_own_rate():
     # and its first step then is Adam's first step (same as a fresh Adam's)
     d = race_on_data(X, Y, (2, 3, 1), optimizers=["Adam", "Adam"], epochs=2,
                      mini_batch_size=10,
-                     schedule=lambda epoch, it: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
+                     schedule=lambda epoch: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
     assert d.optimizers[0].t == 3 and d.optimizers[1].t == 6
     assert np.all(d.epoch_costs[0, :2] == d.epoch_costs[0, 0])
     assert not np.allclose(d.epoch_costs[0], d.epoch_costs[1])

@@ -1,10 +1,18 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from nnlab.regularization import (EarlyStopping, dropout_backward, dropout_forward, l1_cost,
-                                  l1_grad, l2_cost, l2_grad)
+from nnlab.regularization import (
+    EarlyStopping,
+    dropout_backward,
+    dropout_forward,
+    l1_cost,
+    l1_grad,
+    l2_cost,
+    l2_grad,
+)
 
 
 def _params():

@@ -5,11 +5,22 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlab.optimizers import SGD, Adam, Momentum
-from nnlab.surfaces import (LIMIT, SURFACES, Path, Surface, elongated_quadratic, plateau,
-                            rosenbrock, run_optimizer, saddle, saddle_plateau)
+from nnlab.surfaces import (
+    LIMIT,
+    SURFACES,
+    Path,
+    Surface,
+    elongated_quadratic,
+    plateau,
+    rosenbrock,
+    run_optimizer,
+    saddle,
+    saddle_plateau,
+)
 
 NAMES = sorted(SURFACES)
 

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from nnlab.checks import DivergenceError
-from nnlab.data import make_moons, make_spirals, train_dev_test_split
+from nnlab.data import football_split, make_moons, make_spirals, train_dev_test_split
 from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
-from nnlab.overfitting import football_split
 from nnlab.optimizers import SGD, Adam
 from nnlab.regularization import EarlyStopping
 from nnlab.train import History, gradient_descent, train

@@ -4,11 +4,19 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnlab.checks import DivergenceError
-from nnlab.tuning import (Param, Results, coarse_to_fine, grid_search, log_uniform,
-                          random_search, sample_beta)
+from nnlab.tuning import (
+    Param,
+    Results,
+    coarse_to_fine,
+    grid_search,
+    log_uniform,
+    random_search,
+    sample_beta,
+)
 
 
 def _decade_counts(values, first_exp, n_decades):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_int, check_matrix, check_range
+from nnlab.checks import check_int, check_matrix, check_range
 
 __all__ = ["reflect", "rotate", "jitter", "augment"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_beta, check_matrix, check_positive
+from nnlab.checks import check_beta, check_matrix, check_positive
 
 __all__ = ["batchnorm_forward", "batchnorm_backward", "update_running_stats",
            "batchnorm_inference"]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .checks import check_int, check_matrix, check_positive, check_range
+from nnlab.checks import check_int, check_matrix, check_positive, check_range
 
 __all__ = ["make_moons", "make_circles", "make_flower", "make_spirals", "make_football",
            "make_temperature", "train_dev_test_split", "Split", "Normalizer"]
@@ -214,7 +214,7 @@ class Normalizer:
         self.mu = None
         self.sigma2 = None
 
-    def fit(self, X_train) -> "Normalizer":
+    def fit(self, X_train) -> Normalizer:
         X_train = check_matrix("X_train", X_train)
         if X_train.shape[1] < 1:
             raise ValueError("X_train must hold at least one example (column)")
@@ -230,3 +230,20 @@ class Normalizer:
 
     def fit_transform(self, X_train) -> np.ndarray:
         return self.fit(X_train).transform(X_train)
+
+
+def football_split(m: int = 600, noise: float = 0.1, n_train: int = 200, seed: int = 0) -> Split:
+    """``m`` goalkeeper kicks (labels flipped with probability ``noise``) split into
+    ``n_train`` training and ``m - n_train`` dev examples (no test set: the chapters
+    compare models on dev only).
+
+    With label noise ``noise`` the best possible (Bayes) error is ``noise``: a flipped
+    label cannot be predicted from where the ball landed.
+    """
+    m = check_int("m", m, low=4)
+    n_train = check_int("n_train", n_train, low=2)
+    if n_train >= m - 1:
+        raise ValueError(f"n_train must be in [2, m - 2] = [2, {m - 2}], got {n_train}")
+    X, Y = make_football(m, noise=noise, seed=seed)
+    return train_dev_test_split(X, Y, (n_train, m - n_train, 0), seed=seed)
+

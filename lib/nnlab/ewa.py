@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_beta
+from nnlab.checks import check_beta
 
 
 def ewa(x, beta: float, bias_correction: bool = False) -> np.ndarray:

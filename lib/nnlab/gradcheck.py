@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import check_positive
+from nnlab.checks import check_positive
 
 __all__ = ["numerical_gradient", "dict_to_vector", "vector_to_dict", "relative_difference",
            "flatten_params_and_grads",
@@ -163,3 +163,39 @@ def gradient_check(f, params: dict, grads: dict, eps: float = 1e-7) -> GradCheck
     return GradCheckReport(difference=relative_difference(analytic, approx), per_parameter=per,
                            numerical={"d" + k: v for k, v in num_d.items()},
                            analytic={"d" + k: v for k, v in ana_d.items()}, eps=eps)
+
+
+# ---------------------------------------------------------------- finite differences
+def one_sided_gradient(f, x, eps: float = 1e-7) -> np.ndarray:
+    """``∂f/∂x`` by forward differences ``(f(x + ε e_i) - f(x)) / ε``.
+
+    ``x`` is a float array, perturbed in place one entry at a time and restored.
+    """
+    check_positive("eps", eps)
+    if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
+        raise ValueError("x must be a float NumPy array (it is perturbed in place)")
+    f0 = f(x)
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        try:
+            x[idx] = old + eps
+            grad[idx] = (f(x) - f0) / eps
+        finally:
+            x[idx] = old
+    return grad
+
+
+def epsilon_sweep(f, params: dict, grads: dict, epsilons, one_sided: bool = False) -> np.ndarray:
+    """Relative difference ``‖dθ_approx - dθ‖ / (‖dθ_approx‖ + ‖dθ‖)`` for each ε.
+
+    ``f(params) -> J``; ``grads`` holds ``dW1`` … for every ``W1`` in ``params``;
+    ``dθ_approx`` uses two-sided differences, or one-sided ones with ``one_sided=True``.
+    """
+    eps = np.atleast_1d(np.asarray(epsilons, dtype=float))
+    for e in eps:
+        check_positive("epsilons entries", e)
+    theta, analytic, layout = flatten_params_and_grads(params, grads)
+    g = lambda t: f(vector_to_dict(t, layout))  # noqa: E731 - a one-line adapter
+    rule = one_sided_gradient if one_sided else numerical_gradient
+    return np.array([relative_difference(rule(g, theta.copy(), e), analytic) for e in eps])

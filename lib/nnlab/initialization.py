@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_int, check_positive
+from nnlab.checks import check_int, check_positive
 
 __all__ = ["initialize_parameters", "METHODS"]
 

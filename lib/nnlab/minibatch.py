@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_int, check_matrix
+from nnlab.checks import check_int, check_matrix
 
 
 def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):

@@ -10,14 +10,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import get_activation
-from .batchnorm import (batchnorm_backward, batchnorm_forward, batchnorm_inference,
-                        update_running_stats)
-from .checks import check_beta, check_int, check_keep_prob, check_matrix, check_positive, \
-    check_range
-from .initialization import METHODS, initialize_parameters
-from .regularization import (dropout_backward, dropout_forward, l1_cost, l1_grad, l2_cost,
-                             l2_grad)
+from nnlab.activations import get_activation
+from nnlab.batchnorm import (
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference,
+    update_running_stats,
+)
+from nnlab.checks import (
+    check_beta,
+    check_int,
+    check_keep_prob,
+    check_matrix,
+    check_positive,
+    check_range,
+)
+from nnlab.initialization import METHODS, initialize_parameters
+from nnlab.regularization import (
+    dropout_backward,
+    dropout_forward,
+    l1_cost,
+    l1_grad,
+    l2_cost,
+    l2_grad,
+)
 
 __all__ = ["Network", "one_hot", "cross_entropy_from_logits"]
 

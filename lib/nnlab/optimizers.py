@@ -1,10 +1,20 @@
-"""Update rules for gradient descent: SGD, Momentum, RMSprop, Adam and AdamW.
+"""Update rules for gradient descent: SGD, Momentum, Nesterov, RMSprop, Adam and AdamW.
 
-One small class per rule. Each keeps its state in plain attributes a learner can
-print: ``self.v`` (first moment, the average of ``dW``), ``self.s`` (second moment,
-the average of ``dW**2``), both dicts keyed like the parameters (``"W1"``, ``"b1"`` …),
-and ``self.t``, the number of steps taken (1 during the first step; bias correction
-uses it).
+Each rule is written twice, once as the equation and once as the thing a training
+loop holds:
+
+* a **function** per rule (``sgd_update``, ``momentum_update``, ``nesterov_update``,
+  ``rmsprop_update``, ``adam_update``, ``adamw_update``) that takes one parameter
+  ``W``, its gradient ``dW``, the rule's state and hyperparameters, and returns the new
+  ``W`` and the new state. It is pure (its inputs are not changed) and reads like the
+  equation in its docstring; this is the code the chapters teach and the exercises
+  grade against;
+* a **class** per rule (``SGD``, ``Momentum``, ``Nesterov``, ``RMSprop``, ``Adam``,
+  ``AdamW``) that keeps the state of every parameter in plain attributes a learner can
+  print: ``self.v`` (first moment, the average of ``dW``), ``self.s`` (second moment,
+  the average of ``dW**2``), both dicts keyed like the parameters (``"W1"``, ``"b1"``
+  …), and ``self.t``, the number of steps taken (1 during the first step; bias
+  correction uses it). Its ``step`` applies the function to each parameter.
 
 Usage, with ``grads`` holding ``dW1, db1, …`` for ``params`` holding ``W1, b1, …``::
 
@@ -14,19 +24,113 @@ Usage, with ``grads`` holding ``dW1, db1, …`` for ``params`` holding ``W1, b1,
         ...
         opt.step(params, grads)          # updates the arrays of ``params`` in place
 
-``step`` changes the parameter arrays **in place** (the dict keeps the same array
-objects), so a model that holds those arrays sees the new values at once. ``reset()``
-forgets the moments and the step counter, as if the optimizer were new.
+``step`` writes the new values into the parameter arrays **in place** (the dict keeps
+the same array objects), so a model that holds those arrays sees the new values at
+once. ``reset()`` forgets the moments and the step counter, as if the optimizer were new.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .checks import check_beta, check_positive, check_range, check_same_keys
+from nnlab.checks import check_beta, check_positive, check_range, check_same_keys
 
 
+# ---------------------------------------------------------------- the rules
+def sgd_update(W, dW, lr):
+    """Gradient descent: ``W := W − α dW``. Returns the new ``W``."""
+    return W - lr * dW
+
+
+def momentum_update(W, dW, v, lr, beta):
+    """Gradient descent with momentum (the course's averaged form)::
+
+        v := β v + (1 − β) dW
+        W := W − α v
+
+    ``v`` (starts at 0) is the exponentially weighted average of the gradients.
+    Returns ``(W, v)``. ``β = 0`` is :func:`sgd_update`.
+    """
+    v = beta * v + (1 - beta) * dW
+    W = W - lr * v
+    return W, v
+
+
+def nesterov_update(W, dW, v, lr, beta):
+    """Nesterov momentum: momentum that steps with the gradient it is about to average::
+
+        v := β v + (1 − β) dW
+        W := W − α (β v + (1 − β) dW)
+
+    ``dW`` is the gradient at ``W``, and ``v`` starts at 0. Returns ``(W, v)``. ``β = 0``
+    is :func:`sgd_update`.
+
+    This is PyTorch's ``SGD(nesterov=True)`` (``buf := μ buf + g``,
+    ``W := W − lr (g + μ buf)``) written in the course's averaged form, the same way
+    :func:`momentum_update` is PyTorch's plain momentum: ``v = (1 − β) buf`` and
+    ``α (1 − β) = lr``, ``β = μ``.
+
+    Why it is Nesterov's method: the textbook "look-ahead" form evaluates the gradient
+    at the point momentum is about to carry ``W`` to,
+    ``v := β v + (1 − β) ∇J(W − α β v)``, ``W := W − α v``. Call that look-ahead point
+    ``W̃ = W − α β v``; substituting shows that ``W̃`` moves exactly by the rule above,
+    with ``dW = ∇J(W̃)``. So the rule keeps the look-ahead point as the parameters,
+    and the network only ever needs the gradient at its current weights.
+    """
+    v = beta * v + (1 - beta) * dW
+    W = W - lr * (beta * v + (1 - beta) * dW)
+    return W, v
+
+
+def rmsprop_update(W, dW, s, lr, beta, epsilon):
+    """RMSprop: divide each step by a running root-mean-square of that weight's gradient::
+
+        s := β s + (1 − β) dW²
+        W := W − α dW / (√s + ε)
+
+    ``s`` starts at 0; ``ε`` sits outside the root, as the course writes it.
+    Returns ``(W, s)``.
+    """
+    s = beta * s + (1 - beta) * dW**2
+    W = W - lr * (dW / (np.sqrt(s) + epsilon))
+    return W, s
+
+
+def adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon):
+    """Adam: momentum + RMSprop + bias correction. ``t`` is the step number (1 first)::
+
+        v := β1 v + (1 − β1) dW          (first moment: mean of dW)
+        s := β2 s + (1 − β2) dW²         (second moment: mean of dW²)
+        v̂ = v / (1 − β1^t),   ŝ = s / (1 − β2^t)
+        W := W − α v̂ / (√ŝ + ε)
+
+    ``v`` and ``s`` start at 0. Returns ``(W, v, s)``.
+    """
+    v = beta1 * v + (1 - beta1) * dW
+    s = beta2 * s + (1 - beta2) * dW**2
+    s_hat = s / (1 - beta2**t)
+    # v̂ / (√ŝ + ε) with v̂ = v / (1 − β1^t), divided in this order so that the chapters'
+    # long Adam runs repeat the numbers they quote to the last bit
+    W = W - lr * (v / (np.sqrt(s_hat) + epsilon) / (1 - beta1**t))
+    return W, v, s
+
+
+def adamw_update(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
+    """AdamW: Adam with decoupled weight decay ``λ`` (``weight_decay``)::
+
+        v, s, v̂, ŝ as in Adam
+        W := W − α (v̂ / (√ŝ + ε) + λ W)
+
+    The decay ``λ W`` does not go through the moments. Returns ``(W, v, s)``.
+    ``λ = 0`` is :func:`adam_update`.
+    """
+    W_adam, v, s = adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)
+    W = W_adam - lr * weight_decay * W
+    return W, v, s
+
+
+# ---------------------------------------------------------------- the optimizers
 class Optimizer:
-    """What every update rule shares: the learning rate, the step counter, ``step``."""
+    """What every update rule shares: the learning rate, the state, ``step``."""
 
     def __init__(self, lr: float):
         self.lr = lr
@@ -60,17 +164,18 @@ class Optimizer:
                     + (f" of dtype {W.dtype}" if isinstance(W, np.ndarray) else ""))
         self.t += 1
         for key, W in params.items():
-            self._update(key, W, np.asarray(grads["d" + key]))
+            # a model holds these very arrays, so the new values are copied into them
+            W[...] = self._update(key, W, np.asarray(grads["d" + key]))
         return params
 
-    def _update(self, key: str, W: np.ndarray, dW: np.ndarray):
+    def _update(self, key: str, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
+        """The new ``W`` for parameter ``key``; stores its new moments in ``self.v``/``self.s``."""
         raise NotImplementedError
 
-    def _moment(self, store: dict, key: str, W: np.ndarray) -> np.ndarray:
-        # Moments start at 0 (v_0 = s_0 = 0), created the first time a key is seen.
-        if key not in store:
-            store[key] = np.zeros_like(W)
-        return store[key]
+    @staticmethod
+    def _state(store: dict, key: str):
+        # v_0 = s_0 = 0: the scalar broadcasts, so no array of zeros is built
+        return store.get(key, 0.0)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._hyper)
@@ -80,18 +185,19 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Plain gradient descent: ``W := W − α dW``.
+    """Plain gradient descent, :func:`sgd_update`: ``W := W − α dW``.
 
     On a mini-batch this is mini-batch gradient descent; with one example per batch it
     is stochastic gradient descent. It keeps no state.
     """
 
     def _update(self, key, W, dW):
-        W -= self.lr * dW
+        return sgd_update(W, dW, self.lr)
 
 
 class Momentum(Optimizer):
-    """Gradient descent with momentum: a running average of the gradients.
+    """Gradient descent with momentum, :func:`momentum_update`: a running average of
+    the gradients.
 
     ``v_dW := β v_dW + (1 − β) dW``,  then  ``W := W − α v_dW``  (``v_dW`` starts at 0).
 
@@ -108,14 +214,32 @@ class Momentum(Optimizer):
         self.beta = float(check_beta("beta", beta))
 
     def _update(self, key, W, dW):
-        v = self._moment(self.v, key, W)
-        v *= self.beta
-        v += (1.0 - self.beta) * dW
-        W -= self.lr * v
+        v = self._state(self.v, key)
+        W, self.v[key] = momentum_update(W, dW, v, self.lr, self.beta)
+        return W
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum, :func:`nesterov_update` (PyTorch's ``nesterov=True`` in the
+    course's averaged form):
+
+    ``v_dW := β v_dW + (1 − β) dW``,  then  ``W := W − α (β v_dW + (1 − β) dW)``.
+
+    Plain momentum steps along the average ``v_dW``; Nesterov steps along the average
+    it will have one step later if the gradient stays ``dW``, which is the same as
+    taking the gradient at the look-ahead point (see :func:`nesterov_update`). It
+    reacts one step earlier when the gradient turns, so it overshoots less.
+    """
+
+    def _update(self, key, W, dW):
+        v = self._state(self.v, key)
+        W, self.v[key] = nesterov_update(W, dW, v, self.lr, self.beta)
+        return W
 
 
 class RMSprop(Optimizer):
-    """RMSprop: divide each step by a running root-mean-square of that weight's gradient.
+    """RMSprop, :func:`rmsprop_update`: divide each step by a running root-mean-square
+    of that weight's gradient.
 
     ``s_dW := β s_dW + (1 − β) dW²``,  then  ``W := W − α dW / (√s_dW + ε)``.
 
@@ -137,20 +261,14 @@ class RMSprop(Optimizer):
         self.epsilon = float(check_positive("epsilon", epsilon))
 
     def _update(self, key, W, dW):
-        s = self._moment(self.s, key, W)
-        tmp = np.multiply(dW, dW)
-        tmp *= 1.0 - self.beta
-        s *= self.beta
-        s += tmp
-        np.sqrt(s, out=tmp)
-        tmp += self.epsilon           # ε outside the root, as the course writes it
-        np.divide(dW, tmp, out=tmp)
-        tmp *= self.lr
-        W -= tmp
+        s = self._state(self.s, key)
+        W, self.s[key] = rmsprop_update(W, dW, s, self.lr, self.beta, self.epsilon)
+        return W
 
 
 class Adam(Optimizer):
-    """Adam (adaptive moment estimation) = momentum + RMSprop + bias correction.
+    """Adam (adaptive moment estimation) = momentum + RMSprop + bias correction,
+    :func:`adam_update`.
 
     With ``t`` the step number (1 on the first step)::
 
@@ -163,9 +281,9 @@ class Adam(Optimizer):
     dividing by ``1 − β^t`` fixes that, so the first step has ``v̂ = dW``, ``ŝ = dW²`` and
     moves each weight by about ``α`` in the direction of ``−sign(dW)``.
 
-    Memory: besides the parameters, the gradients and the two moments, a step uses one
-    temporary array the size of the largest parameter (``v̂`` and ``ŝ`` are never built;
-    the bias corrections are folded into scalars).
+    Memory: the rule is written for reading, not for saving memory, so a step builds
+    the new moments, ``ŝ`` and two temporaries the size of the parameter it updates
+    (``benchmarks/bench.py`` measures it).
     """
 
     _hyper = ("lr", "beta1", "beta2", "epsilon")
@@ -177,34 +295,15 @@ class Adam(Optimizer):
         self.beta2 = float(check_beta("beta2", beta2))
         self.epsilon = float(check_positive("epsilon", epsilon))
 
-    def _direction(self, key, W, dW) -> np.ndarray:
-        """Update the moments and return a new array holding ``v̂ / (√ŝ + ε)``."""
-        v = self._moment(self.v, key, W)
-        s = self._moment(self.s, key, W)
-        tmp = np.multiply(dW, 1.0 - self.beta1)
-        v *= self.beta1
-        v += tmp
-        np.multiply(dW, dW, out=tmp)
-        tmp *= 1.0 - self.beta2
-        s *= self.beta2
-        s += tmp
-        correction1 = 1.0 - self.beta1 ** self.t
-        correction2 = 1.0 - self.beta2 ** self.t
-        np.divide(s, correction2, out=tmp)    # ŝ, in the temporary
-        np.sqrt(tmp, out=tmp)
-        tmp += self.epsilon
-        np.divide(v, tmp, out=tmp)            # v / (√ŝ + ε)
-        tmp /= correction1                    # v̂ / (√ŝ + ε)
-        return tmp
-
     def _update(self, key, W, dW):
-        direction = self._direction(key, W, dW)
-        direction *= self.lr
-        W -= direction
+        v, s = self._state(self.v, key), self._state(self.s, key)
+        W, self.v[key], self.s[key] = adam_update(
+            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon)
+        return W
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019).
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019), :func:`adamw_update`.
 
     The moments and ``v̂, ŝ`` are Adam's; the update adds a shrink of the weights that
     does **not** go through the moments::
@@ -228,13 +327,14 @@ class AdamW(Adam):
         self.weight_decay = float(check_range("weight_decay", weight_decay, 0, None))
 
     def _update(self, key, W, dW):
-        direction = self._direction(key, W, dW)
-        # W − α(d + λW) = (1 − αλ) W − α d, with d computed before W changes
-        W *= 1.0 - self.lr * self.weight_decay
-        direction *= self.lr
-        W -= direction
+        v, s = self._state(self.v, key), self._state(self.s, key)
+        W, self.v[key], self.s[key] = adamw_update(
+            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon,
+            self.weight_decay)
+        return W
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adam": Adam,
-              "adamw": AdamW}
-"""Name → class, for widgets and configuration: ``OPTIMIZERS["adam"](lr=1e-3)``."""
+OPTIMIZERS = {"GD": SGD, "Momentum": Momentum, "Nesterov": Nesterov, "RMSprop": RMSprop,
+              "Adam": Adam, "AdamW": AdamW}
+"""The one registry of update rules: the name the chapters and widgets show → its class,
+e.g. ``OPTIMIZERS["Adam"](lr=1e-3)``. Plain gradient descent shows as "GD"."""

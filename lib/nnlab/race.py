@@ -6,9 +6,10 @@ a race on a surface runs :func:`nnlab.surfaces.run_optimizer` once per contestan
 race on data trains one :class:`nnlab.model.Network` per contestant. What this module
 adds is the bookkeeping of running several contestants on the same problem:
 
-* :func:`make_optimizers` builds the contestants from names and shared hyperparameters
-  (β1 drives momentum and Adam's first moment, β2 Adam's second moment and, unless
-  ``beta_rms`` is given, RMSprop's average);
+* :func:`make_optimizers` builds the contestants from names of the one registry
+  :data:`nnlab.optimizers.OPTIMIZERS` and shared hyperparameters (β1 drives momentum,
+  Nesterov and Adam's first moment, β2 Adam's second moment and, unless ``beta_rms`` is
+  given, RMSprop's average);
 * :func:`race_on_surface` collects the paths on a 2-D surface into one
   :class:`RaceResult` (arrays of equal length, ready to plot);
 * :func:`race_on_data` runs :func:`nnlab.train.train` once per contestant with the
@@ -22,42 +23,53 @@ with overflow warnings.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .checks import check_int, check_matrix, check_range
-from .model import Network
-from .optimizers import SGD, Adam, Momentum, Optimizer, RMSprop
-from .surfaces import SURFACES, Surface, run_optimizer
-from .train import train
+from nnlab.checks import check_int, check_matrix, check_range
+from nnlab.model import Network
+from nnlab.optimizers import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    AdamW,
+    Momentum,
+    Nesterov,
+    Optimizer,
+    RMSprop,
+)
+from nnlab.surfaces import SURFACES, Surface, run_optimizer
+from nnlab.train import train
 
-OPTIMIZERS = ("GD", "Momentum", "RMSprop", "Adam")
+CONTESTANTS = ("GD", "Momentum", "RMSprop", "Adam")
+"""The default contestants: four names of :data:`nnlab.optimizers.OPTIMIZERS`."""
 
 
-def make_optimizers(optimizers: Sequence[str] = OPTIMIZERS, lr: float = 0.01,
+def make_optimizers(optimizers: Sequence[str] = CONTESTANTS, lr: float = 0.01,
                     beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8,
                     beta_rms: float | None = None) -> list[Optimizer]:
-    """One new optimizer per name (names may repeat), all with the same α:
+    """One new optimizer per name of :data:`nnlab.optimizers.OPTIMIZERS` (names may
+    repeat), all with the same α:
 
-    ``"GD"`` → ``SGD(lr)``; ``"Momentum"`` → ``Momentum(lr, beta=beta1)``;
-    ``"RMSprop"`` → ``RMSprop(lr, beta=beta_rms or beta2, epsilon)``;
-    ``"Adam"`` → ``Adam(lr, beta1, beta2, epsilon)``.
+    ``"GD"`` → ``SGD(lr)``; ``"Momentum"``/``"Nesterov"`` → ``Momentum(lr, beta=beta1)``
+    / ``Nesterov(…)``; ``"RMSprop"`` → ``RMSprop(lr, beta=beta_rms or beta2, epsilon)``;
+    ``"Adam"`` → ``Adam(lr, beta1, beta2, epsilon)``; ``"AdamW"`` likewise, with its
+    default ``weight_decay``.
     """
     names = tuple(optimizers)
     if not names:
         raise ValueError("optimizers must name at least one of " + ", ".join(OPTIMIZERS))
     b_rms = beta2 if beta_rms is None else beta_rms
-    build = {"GD": lambda: SGD(lr=lr),
-             "Momentum": lambda: Momentum(lr=lr, beta=beta1),
-             "RMSprop": lambda: RMSprop(lr=lr, beta=b_rms, epsilon=epsilon),
-             "Adam": lambda: Adam(lr=lr, beta1=beta1, beta2=beta2, epsilon=epsilon)}
+    adam = {"beta1": beta1, "beta2": beta2, "epsilon": epsilon}
+    shared = {SGD: {}, Momentum: {"beta": beta1}, Nesterov: {"beta": beta1},
+              RMSprop: {"beta": b_rms, "epsilon": epsilon}, Adam: adam, AdamW: adam}
     out = []
     for n in names:
-        if n not in build:
-            raise ValueError(f"optimizers must be among {OPTIMIZERS}, got {n!r}")
-        out.append(build[n]())
+        if n not in OPTIMIZERS:
+            raise ValueError(f"optimizers must be among {tuple(OPTIMIZERS)}, got {n!r}")
+        out.append(OPTIMIZERS[n](lr=lr, **shared[OPTIMIZERS[n]]))
     return out
 
 
@@ -110,15 +122,15 @@ class RaceResult:
 
 def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
                     beta2: float = 0.999, steps: int = 200, epsilon: float = 1e-8,
-                    optimizers: Sequence[str] | Mapping[str, Optimizer] = OPTIMIZERS,
+                    optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
                     start=None, beta_rms: float | None = None) -> RaceResult:
     """Run each contestant from ``start`` (default: the surface's) for ``steps`` steps
     with :func:`nnlab.surfaces.run_optimizer`, i.e. ``θ ← optimizer.step(θ, ∇f(θ))``.
 
     ``surface`` is a :class:`~nnlab.surfaces.Surface` or a key of
-    :data:`nnlab.surfaces.SURFACES`; ``optimizers`` names of :data:`OPTIMIZERS` (built
-    by :func:`make_optimizers` with ``lr``, ``beta1``, ``beta2``, ``epsilon``,
-    ``beta_rms``) or a mapping ``{label: optimizer}``. A run that leaves
+    :data:`nnlab.surfaces.SURFACES`; ``optimizers`` names of
+    :data:`nnlab.optimizers.OPTIMIZERS` (built by :func:`make_optimizers` with ``lr``,
+    ``beta1``, ``beta2``, ``epsilon``, ``beta_rms``) or a mapping ``{label: optimizer}``. A run that leaves
     ``|θ| <= nnlab.surfaces.LIMIT`` is frozen at its last point inside and reported in
     ``diverged_at``.
     """
@@ -224,13 +236,13 @@ class _LastGoodStep:
 
 
 def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
-                 optimizers: Sequence[str] | Mapping[str, Optimizer] = OPTIMIZERS,
+                 optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
                  lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, epochs: int = 50, mini_batch_size: int = 64,
                  seed: int = 0, lambd: float = 0.0,
-                 schedule: Callable[[int, int], float] | None = None,
+                 schedule: Callable[[int], float] | None = None,
                  hidden: str = "relu", init: str = "he", init_scale: float = 0.01,
-                 beta_rms: float | None = None) -> DataRace:
+                 beta_rms: float | None = None, schedule_every: str = "epoch") -> DataRace:
     """Train one ``Network(layer_dims, hidden, init=init, init_scale=init_scale,
     lambd=lambd, seed=seed)`` per contestant on ``X (n_x, m)``, ``Y (1, m)``.
 
@@ -238,10 +250,11 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     every network starts from the same weights and, epoch ``e``, sees the mini-batches
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)``, so the only difference is
     the update rule. Contestants given by name use ``lr`` (see :func:`make_optimizers`),
-    a mapping's optimizers their own ``lr``. ``schedule(epoch, iteration) -> α`` (both
-    counted from 0) gives the α of every step instead (``train`` with
-    ``schedule_every="iteration"``); it is evaluated once per iteration, may return one
-    α per contestant (an array of length ``K``), and ``α = 0`` skips that step.
+    a mapping's optimizers their own ``lr``. A ``schedule`` (``t -> α``, see
+    :mod:`nnlab.schedules`) gives the α of every step instead, as in ``train``: ``t`` is
+    the epoch (counted from 0), or the iteration with ``schedule_every="iteration"``;
+    it may return one α per contestant (an array of length ``K``), and ``α = 0`` skips
+    that step.
     A contestant whose cost becomes NaN/inf or exceeds ``nnlab.train.MAX_COST`` is stopped there
     (``on_divergence="stop"``): the step before is the one that blew up, its parameters
     are put back to what they were before that step, and the step is reported in
@@ -263,13 +276,18 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     m = X.shape[1]
     per_epoch = -(-m // mini_batch_size)  # ⌈m / s⌉ mini-batches
     n_iter = epochs * per_epoch
+    if schedule_every not in ("epoch", "iteration"):
+        raise ValueError("schedule_every must be 'epoch' or 'iteration', "
+                         f"got {schedule_every!r}")
     if schedule is None:
         lrs = np.repeat([[opt.lr] for opt in opts], n_iter, axis=1)
     else:
+        # α of every iteration, so that each contestant may get its own (train then
+        # reads them back one iteration at a time)
         lrs = np.empty((K, n_iter))
         for it in range(n_iter):
-            lrs[:, it] = np.broadcast_to(np.asarray(schedule(it // per_epoch, it),
-                                                    dtype=float), (K,))
+            t = it if schedule_every == "iteration" else it // per_epoch
+            lrs[:, it] = np.broadcast_to(np.asarray(schedule(t), dtype=float), (K,))
     epoch_costs = np.full((K, epochs + 1), np.nan)
     batch_costs = np.full((K, n_iter), np.nan)
     nets, histories, diverged_at = [], [], []

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from .checks import check_int, check_keep_prob, check_range
+from nnlab.checks import check_int, check_keep_prob, check_range
 
 __all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_forward",
            "dropout_backward", "EarlyStopping"]

@@ -11,12 +11,12 @@ exactly the update rules of :mod:`nnlab.optimizers`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
-from .checks import check_int, check_positive, check_range
+from nnlab.checks import check_int, check_positive, check_range
 
 LIMIT = 1e6
 """A coordinate beyond ±LIMIT counts as diverged: no surface here is drawn beyond ±10."""

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import DivergenceError, check_int, check_positive
-from .minibatch import random_mini_batches
-from .model import Network, cross_entropy_from_logits
-from .optimizers import SGD
+from nnlab.checks import DivergenceError, check_int, check_positive
+from nnlab.minibatch import random_mini_batches
+from nnlab.model import Network, cross_entropy_from_logits
+from nnlab.optimizers import SGD
 
 __all__ = ["train", "History", "gradient_descent", "MAX_COST"]
 
@@ -119,7 +119,8 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
           step_callback=None, schedule_every: str = "epoch") -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
-    Each epoch ``e``: if ``schedule`` is given and ``e`` is a multiple of
+    ``schedule`` is a schedule ``t -> α`` (see :mod:`nnlab.schedules`). Each epoch
+    ``e``: if ``schedule`` is given and ``e`` is a multiple of
     ``decay_every``, set ``optimizer.lr = schedule(e)``; shuffle into mini-batches with
     ``random_mini_batches(X, Y, mini_batch_size, seed + e)`` (``None``: one batch of all
     ``m``); for each batch ``t`` compute ``J^{t}`` and the gradients, then

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 
-from .checks import DivergenceError, check_int, check_range
+from nnlab.checks import DivergenceError, check_int, check_range
 
 SCALES = ("linear", "log", "beta", "int")
 
@@ -143,7 +143,7 @@ class Param:
         v = self.from_r(r)
         return np.unique(v) if self.scale == "int" else np.sort(v)
 
-    def narrowed(self, center: float, shrink: float) -> "Param":
+    def narrowed(self, center: float, shrink: float) -> Param:
         """A range ``shrink`` times as wide in ``r``, centred on ``center`` and moved, if
         needed, to stay inside this range."""
         lo, hi = self.r_bounds

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from sitetools import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE
 
 BIN = Path(sys.executable).parent

@@ -5,7 +5,6 @@ import json
 import re
 
 import yaml
-
 from sitetools import ROOT, html_pages, notebook_pages
 
 ASSET_RE = re.compile(r'<(?:script|link|img)\b[^>]*?\b(?:src|href)="([^"]+)"')

@@ -4,8 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nnlab.chapters.optimization.ewa import (
+    ewa_explorer,
+    ewa_figure,
+    ewa_weights,
+    temperatures,
+    window,
+)
 from nnlab.ewa import ewa
-from nnlab.widgets.ewa import ewa_figure, ewa_weights, explorer, temperatures, window
 
 
 def test_weights_by_hand():
@@ -42,10 +48,10 @@ def test_bad_arguments_name_the_parameter():
 
 
 def test_controls_cover_the_asked_range_without_a_log_slider():
-    beta = next(c for c in explorer.controls if c.name == "beta")
+    beta = next(c for c in ewa_explorer.controls if c.name == "beta")
     assert type(beta).__name__ == "FloatSlider"
     assert (beta.min, beta.max) == (0.5, 0.999) and beta.step <= 0.001
-    assert {c.name for c in explorer.controls} == {"beta", "bias_correction", "view"}
+    assert {c.name for c in ewa_explorer.controls} == {"beta", "bias_correction", "view"}
 
 
 def test_figure_shows_the_uncorrected_curve_only_when_correcting():

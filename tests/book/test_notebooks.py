@@ -3,11 +3,14 @@ check cells tagged and headed. nbval itself runs them (``pytest --nbval-lax chap
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+STRIP_ARGS = ["--keep-id"]  # as in the Makefile and .pre-commit-config.yaml
 NOTEBOOKS = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb")
                    if ".ipynb_checkpoints" not in p.parts)
 
@@ -29,6 +32,11 @@ def test_committed_without_outputs(notebook):
     dirty = [i for i, c in enumerate(cells(notebook)) if c["cell_type"] == "code"
              and (c.get("outputs") or c.get("execution_count") is not None)]
     assert not dirty, f"cells {dirty} have outputs: run `make strip`"
+    # and nothing else nbstripout (what `make strip` and pre-commit run) would remove
+    strip = Path(sys.executable).parent / "nbstripout"
+    run = subprocess.run([str(strip), *STRIP_ARGS, "--verify", str(notebook)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, f"nbstripout would change it: run `make strip`\n{run.stdout}"
 
 
 def test_first_code_cell_is_the_setup_cell(notebook):

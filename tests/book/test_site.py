@@ -10,7 +10,6 @@ import re
 import urllib.request
 
 import pytest
-
 from sitetools import BRANCH, MATH_RE, REPO, WIDGET_RE, html_pages, notebook_pages, open_page
 
 DOM_FACTS = """async () => {

@@ -1,0 +1,1 @@
+"""Companions of Part II: Optimization algorithms."""

@@ -1,0 +1,1 @@
+"""Companions of Part III: Hyperparameter tuning, batch normalization and softmax."""

@@ -1,0 +1,216 @@
+"""Interactive explorers: a plain update function plus the controls that drive it.
+
+Every widget in the book is an :class:`Explorer`. Its ``update(**values)`` is an
+ordinary function that returns a matplotlib ``Figure``, so tests and the benchmark
+call it without a browser; ``build()`` wraps it in ipywidgets for the notebook.
+
+Each chapter's companion module (``nnlab.chapters.practical.regularization`` …) defines
+its explorers at module level and a one-line builder the chapter calls, e.g.::
+
+    from nnlab.chapters.practical.regularization import regularization_widget
+    regularization_widget()
+
+:func:`all_explorers` finds every explorer of every companion; the test suite
+sweeps each one over its control ranges and the benchmark times each one.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from nnlab.checks import DivergenceError
+from nnlab.plots import figure_to_png, message_figure
+
+STATIC_NOTE = (
+    "<small><i>On the static page these controls show a saved snapshot. To move them, "
+    "launch this page with the rocket icon at the top (Binder or Colab) or press "
+    "<b>Live Code</b>.</i></small>")
+
+
+@dataclass
+class Control:
+    """One input of an explorer: ``name`` is the keyword passed to ``update``."""
+
+    name: str
+    value: Any
+    description: str = ""
+
+    def test_values(self) -> list:
+        """Values the test suite tries: both ends of the range and the default."""
+        raise NotImplementedError
+
+    def make(self):
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        return self.description or self.name
+
+
+@dataclass
+class FloatSlider(Control):
+    min: float = 0.0
+    max: float = 1.0
+    step: float = 0.01
+    readout_format: str = ".2f"
+
+    def test_values(self):
+        return sorted({self.min, self.value, self.max})
+
+    def make(self):
+        import ipywidgets as w
+        return w.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
+                             description=self.label, readout_format=self.readout_format,
+                             continuous_update=False, style={"description_width": "initial"})
+
+
+@dataclass
+class LogSlider(Control):
+    """A slider whose position is ``log10(value)``: for rates, ``lambd``, ``epsilon``."""
+
+    min: float = 1e-4
+    max: float = 1.0
+    step: float = 0.1  # in decades
+    readout_format: str = ".1e"
+
+    def test_values(self):
+        return sorted({self.min, self.value, self.max})
+
+    def make(self):
+        import ipywidgets as w
+        return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.min),
+                                max=np.log10(self.max), step=self.step, description=self.label,
+                                readout_format=self.readout_format, continuous_update=False,
+                                style={"description_width": "initial"})
+
+
+@dataclass
+class IntSlider(Control):
+    min: int = 0
+    max: int = 10
+    step: int = 1
+
+    def test_values(self):
+        return sorted({self.min, self.value, self.max})
+
+    def make(self):
+        import ipywidgets as w
+        return w.IntSlider(value=self.value, min=self.min, max=self.max, step=self.step,
+                           description=self.label, continuous_update=False,
+                           style={"description_width": "initial"})
+
+
+@dataclass
+class Dropdown(Control):
+    options: Sequence = ()
+
+    def test_values(self):
+        return list(self.options)
+
+    def make(self):
+        import ipywidgets as w
+        return w.Dropdown(options=list(self.options), value=self.value, description=self.label,
+                          style={"description_width": "initial"})
+
+
+@dataclass
+class Checkbox(Control):
+    def test_values(self):
+        return [False, True]
+
+    def make(self):
+        import ipywidgets as w
+        return w.Checkbox(value=self.value, description=self.label, indent=False)
+
+
+@dataclass
+class Explorer:
+    """An update function and its controls.
+
+    ``update(**values) -> Figure`` must accept one keyword per control. It may raise
+    :class:`~nnlab.checks.DivergenceError`; the explorer then shows the message.
+    """
+
+    update: Callable[..., Figure]
+    controls: list[Control]
+    title: str = ""
+    columns: int = 3  # controls per row
+    _registry_name: str = field(default="", repr=False)
+
+    def defaults(self) -> dict:
+        return {c.name: c.value for c in self.controls}
+
+    def figure(self, **values) -> Figure:
+        """``update`` with the defaults filled in; a diverged run becomes a message."""
+        kwargs = {**self.defaults(), **values}
+        try:
+            return self.update(**kwargs)
+        except DivergenceError as err:
+            return message_figure(str(err), self.title)
+
+    def png(self, **values) -> bytes:
+        return figure_to_png(self.figure(**values))
+
+    def snapshot(self, **values):
+        """A static image for a given setting (for figures in the text)."""
+        from IPython.display import Image
+        return Image(data=self.png(**values), format="png")
+
+    def test_settings(self, n_random: int = 3, seed: int = 0) -> list[dict]:
+        """Settings the tests try: the defaults, each control over its test values
+        with the others at default, the all-low and all-high corners, and a few random mixes."""
+        base = self.defaults()
+        settings = [dict(base)]
+        for c in self.controls:
+            for v in c.test_values():
+                settings.append({**base, c.name: v})
+        settings.append({c.name: c.test_values()[0] for c in self.controls})
+        settings.append({c.name: c.test_values()[-1] for c in self.controls})
+        rng = np.random.default_rng(seed)
+        for _ in range(n_random):
+            settings.append({c.name: c.test_values()[rng.integers(len(c.test_values()))]
+                             for c in self.controls})
+        unique = []
+        for s in settings:
+            if s not in unique:
+                unique.append(s)
+        return unique
+
+    def build(self):
+        """The ipywidgets box: controls, the figure as an image, and the static-page note."""
+        import ipywidgets as w
+        made = {c.name: c.make() for c in self.controls}
+        image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
+
+        def refresh(_change=None):
+            image.value = self.png(**{n: m.value for n, m in made.items()})
+
+        for m in made.values():
+            m.observe(refresh, names="value")
+        refresh()
+        boxes = list(made.values())
+        rows = [w.HBox(boxes[i:i + self.columns]) for i in range(0, len(boxes), self.columns)]
+        header = [w.HTML(f"<b>{self.title}</b>")] if self.title else []
+        return w.VBox(header + rows + [image, w.HTML(STATIC_NOTE)])
+
+
+def all_explorers() -> dict[str, Explorer]:
+    """Every module-level :class:`Explorer` of the chapter companions (``nnlab.chapters``),
+    keyed by the module path below ``nnlab.chapters`` and the attribute name, e.g.
+    ``"optimization.ewa.ewa_explorer"``."""
+    import nnlab.chapters
+
+    found = {}
+    prefix = nnlab.chapters.__name__ + "."
+    for info in pkgutil.walk_packages(nnlab.chapters.__path__, prefix):
+        module = importlib.import_module(info.name)
+        for attr, obj in vars(module).items():
+            if isinstance(obj, Explorer):
+                found[f"{info.name[len(prefix):]}.{attr}"] = obj
+    return found
