@@ -264,6 +264,7 @@ def player_latency(site, only=None):
     import functools
     import http.server
     import threading
+
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):

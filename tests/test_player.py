@@ -4,20 +4,21 @@ figure, palette-quantized; the player markup names every control."""
 from __future__ import annotations
 
 import json
-import math
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
-
-from nnlab_player import frames as F  # noqa: E402
-from nnlab_player.grid import (MAX_FRAMES, TARGET_FRAMES, Grid, d3_format,  # noqa: E402
-                               kind_of, plain, slider_values, static_grid)
-from nnlab_player.sphinx_ext import PLACEHOLDER_RE, player_html  # noqa: E402
+from nnlab_player import frames as F
+from nnlab_player.grid import (
+    MAX_FRAMES,
+    TARGET_FRAMES,
+    d3_format,
+    kind_of,
+    plain,
+    slider_values,
+    static_grid,
+)
+from nnlab_player.sphinx_ext import PLACEHOLDER_RE, player_html
 
 EXPLORERS = F.all_explorers()
 

@@ -17,7 +17,6 @@ import hashlib
 import importlib
 import importlib.util
 import io
-import json
 import os
 import sys
 import time

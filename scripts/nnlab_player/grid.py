@@ -216,6 +216,8 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
             values[c.name] = slider_values(c, SLIDER_VALUES)
             auto_sliders.append(c)
     auto_pinnable = [c for c in controls if _choice(c) is None]
+    if len(auto_pinnable) < len(controls):  # the author chose: up to the hard limit
+        target = max(target, MAX_FRAMES)
 
     def size():
         return math.prod(len(v) for v in values.values())

@@ -14,19 +14,15 @@ import html as htmllib
 import json
 import random
 import re
-import sys
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
-
-from sitetools import ROOT, html_pages, is_local, open_page
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from nnlab_player import frames as F  # noqa: E402
-from nnlab_player.grid import MAX_FRAMES  # noqa: E402
-from nnlab_player.sphinx_ext import FRAMES_DIR, SITE_BUDGET  # noqa: E402
+from nnlab_player import frames as F
+from nnlab_player.grid import MAX_FRAMES
+from nnlab_player.sphinx_ext import FRAMES_DIR, SITE_BUDGET
+from sitetools import html_pages, is_local, open_page
 
 PLAYER_RE = re.compile(r'<div class="nnlab-player" id="([^"]+)" data-explorer="([^"]+)"'
                        r' data-slot="([^"]+)" data-setting="([^"]+)"')

@@ -135,13 +135,13 @@ decay_explorer = Explorer(
     decay_figure,
     [Dropdown("kind", "inverse time", options=KINDS, description="schedule"),
      LogSlider("lr0", 1.0, min=0.01, max=5.0, step=0.1, readout_format=".2f",
-               description="α₀"),
+               description="α₀", static=3),
      FloatSlider("decay_rate", 1.0, min=0.0, max=2.0, step=0.05,
-                 description="decay_rate (inverse time)"),
+                 description="decay_rate (inverse time)", static=3),
      FloatSlider("keep", 0.95, min=0.5, max=1.0, step=0.01,
-                 description="factor kept (exp., staircase)"),
-     IntSlider("every", 10, min=1, max=30, description="tick every N epochs"),
-     IntSlider("warmup", 5, min=0, max=20, description="warm-up epochs"),
+                 description="factor kept (exp., staircase)", static="pin"),
+     IntSlider("every", 10, min=1, max=30, description="tick every N epochs", static="pin"),
+     IntSlider("warmup", 5, min=0, max=20, description="warm-up epochs", static="pin"),
      Checkbox("per_iteration", False, description="advance the clock every mini-batch (bug)")],
     title="A learning-rate schedule and the training it gives (mini-batch GD, two moons)")
 
