@@ -13,7 +13,8 @@ import numpy as np
 from nnlab.checks import check_int, check_matrix, check_positive, check_range
 
 __all__ = ["make_moons", "make_circles", "make_flower", "make_spirals", "make_football",
-           "make_temperature", "train_dev_test_split", "Split", "Normalizer"]
+           "make_temperature", "football_split", "load_digits", "train_dev_test_split", "Split",
+           "Normalizer"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -247,3 +248,46 @@ def football_split(m: int = 600, noise: float = 0.1, n_train: int = 200, seed: i
     X, Y = make_football(m, noise=noise, seed=seed)
     return train_dev_test_split(X, Y, (n_train, m - n_train, 0), seed=seed)
 
+
+# ---------------------------------------------------------------- real data
+def load_digits(n_classes: int = 10):
+    """The handwritten digits that scikit-learn ships inside its package (no download).
+
+    1,797 grey-scale images of 8 × 8 pixels, digits 0-9 written by 43 people (the UCI
+    "optical recognition of handwritten digits" test set, about 180 per class). Each
+    pixel counts the ink in a 4 × 4 block of the original 32 × 32 bitmap, so it is an
+    integer in 0 … 16. Returns ``X`` of shape ``(64, m)`` (floats, one column per
+    image; pixel ``(i, j)`` is row ``8 i + j``, so ``X[:, k].reshape(8, 8)`` is image
+    ``k``) and ``Y`` of shape ``(1, m)`` (integer class indices ``0 … n_classes - 1``).
+    ``n_classes`` in ``2 … 10`` keeps the digits ``0 … n_classes - 1`` (``m = 1797`` for
+    all ten), like ``sklearn.datasets.load_digits(n_class=n_classes)``, whose arrays
+    these are (transposed). The images come in the order scikit-learn stores them:
+    shuffle before splitting (:func:`train_dev_test_split` does).
+    """
+    n_classes = check_int("n_classes", n_classes, low=2)
+    if n_classes > 10:
+        raise ValueError(f"n_classes must be in 2 … 10 (there are ten digits), got {n_classes}")
+    data = _digits_table()
+    keep = data[:, -1] < n_classes
+    X = np.ascontiguousarray(data[keep, :-1].T)
+    Y = data[keep, -1].astype(int).reshape(1, -1)
+    return X, Y
+
+
+def _digits_table() -> np.ndarray:
+    """scikit-learn's ``datasets/data/digits.csv.gz`` (64 pixels then the label per row).
+
+    Read from the installed package without importing it: ``import sklearn`` loads SciPy,
+    seconds of start-up for a 57 kB file. The test suite checks the result against
+    ``sklearn.datasets.load_digits``.
+    """
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("sklearn")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("load_digits needs scikit-learn (pip install scikit-learn): the "
+                          "images ship inside its package")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "datasets", "data",
+                        "digits.csv.gz")
+    return np.loadtxt(path, delimiter=",")

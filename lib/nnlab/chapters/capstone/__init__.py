@@ -1,0 +1,1 @@
+"""Companions of Part IV: Putting it together."""
