@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_FRAMES = 150        # hard limit per explorer (tests enforce it)
-TARGET_FRAMES = 72      # what an automatic grid aims for (frames cost 0.1-0.3 s each to draw)
-SLIDER_VALUES = 7       # values an automatic slider starts with
+TARGET_FRAMES = 36      # what an automatic grid aims for (frames cost 0.1-0.3 s each to draw)
+SLIDER_VALUES = 5       # values an automatic slider starts with
 PIN = "pin"
 SLIDER_KINDS = ("FloatSlider", "IntSlider", "LogSlider")
 KINDS = SLIDER_KINDS + ("Dropdown", "Checkbox")
