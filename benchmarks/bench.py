@@ -21,6 +21,13 @@ Prints three tables (four with ``--lab``) and exits with status 1 if any target 
    setting, so each time is a cold call (a pessimistic bound: in the notebook the
    caches keyed by controls that did not move stay warm). ``--warm`` keeps the caches
    and walks the settings in order, as a learner moving one slider at a time would.
+4. ``--players``: the static-site players (``scripts/nnlab_player``), per explorer:
+   frames, bytes, render seconds cold (CPU seconds to draw every frame into an empty
+   cache; ``--players-cold``, several minutes) and cached (planning the grid and finding
+   every frame in ``_build/.player_cache``: what a rebuild pays), and, on the built site
+   (run ``make book`` first), the latency from a key press on a player's control to the
+   new frame shown (median and worst over every slider/checkbox step of every player).
+   Targets: at most 150 frames per explorer, 60 MB for the site, latency < 50 ms median.
 """
 from __future__ import annotations
 
@@ -239,6 +246,130 @@ def bench_lab(only=None, presses=3):
     return ok
 
 
+PLAYER_LATENCY_MS = 50.0
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def bench_players(cold=False, only=None, site=None):
+    import tempfile
+    from pathlib import Path
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from nnlab_player import frames as F
+    from nnlab_player.grid import MAX_FRAMES
+
+    explorers = {k: e for k, e in F.all_explorers().items() if not only or only in k}
+    cache = ROOT / "_build" / ".player_cache"
+    rows, ok, total_frames, total_bytes = [], True, 0, 0
+    for key, explorer in sorted(explorers.items()):
+        t0 = time.perf_counter()
+        plan = F.plan(key, explorer)
+        have = [F.cache_path(cache, k) for k in plan.render_keys]
+        cached = all(p.exists() for p in have)
+        t_cached = time.perf_counter() - t0
+        nbytes = sum(p.stat().st_size for p in have if p.exists())
+        cold_s = ""
+        if cold:
+            with tempfile.TemporaryDirectory() as tmp:
+                secs = F.render_missing([plan], Path(tmp), log=lambda m: None)
+                cold_s = f"{secs[key]:.1f}"
+                nbytes = sum(F.cache_path(Path(tmp), k).stat().st_size
+                             for k in plan.render_keys)
+        total_frames += plan.grid.size
+        total_bytes += nbytes
+        ok &= plan.grid.size <= MAX_FRAMES
+        rows.append([key, plan.grid.size, f"{nbytes / 1e6:.2f}",
+                     f"{nbytes / max(1, plan.grid.size) / 1e3:.0f}", cold_s,
+                     f"{t_cached:.2f}" + ("" if cached or cold else " (not cached)")])
+    rows.append(["total", total_frames, f"{total_bytes / 1e6:.1f}", "", "", ""])
+    ok &= total_bytes <= 60e6
+    print_table("Static players: frames per explorer (cold = CPU seconds drawing every frame; "
+                "cached = plan + cache lookup)",
+                ["explorer", "frames", "MB", "KB/frame", "cold s", "cached s"], rows)
+    site = Path(site) if site else ROOT / "_build" / "html"
+    if (site / "_static" / "player").exists():
+        lat = player_latency(site, only)
+        if lat:
+            lat.sort()
+            med, worst = statistics.median(lat), max(lat)
+            ok &= med < PLAYER_LATENCY_MS
+            print_table("Static players: key press -> new frame shown, in headless chromium",
+                        ["measure", "value", "target", ""],
+                        [["steps", len(lat), "", ""],
+                         ["median", f"{med:.1f} ms", f"< {PLAYER_LATENCY_MS:g} ms",
+                          "ok" if med < PLAYER_LATENCY_MS else "MISSED"],
+                         ["90th percentile", f"{lat[int(0.9 * (len(lat) - 1))]:.1f} ms", "", ""],
+                         ["worst", f"{worst:.1f} ms", "a few hundred ms", ""]])
+    else:
+        print("\nStatic players: no built site, latency not measured (run `make book`).")
+    return ok
+
+
+LATENCY_JS = """() => {
+  window.__lat = []; window.__t0 = null;
+  document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);
+  document.querySelectorAll('div.nnlab-player img').forEach(img => img.addEventListener('load',
+    () => { if (window.__t0 !== null) { __lat.push(performance.now() - __t0); __t0 = null; } }));
+}"""
+
+
+def player_latency(site, only=None):
+    """Milliseconds from keydown to the player's new frame loaded, every keyboard step of
+    every player, pages served from 127.0.0.1 (as a reader moving one control at a pace)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                   if 'class="nnlab-player"' in p.read_text(errors="replace"))
+    lat = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        for rel in pages:
+            page = browser.new_page()
+            page.goto(base + rel, wait_until="load")
+            page.wait_for_function("() => Array.from(document.querySelectorAll("
+                                   "'div.nnlab-player')).every(p => p.classList.contains("
+                                   "'nnlab-player-ready'))")
+            page.evaluate(LATENCY_JS)
+            players = page.evaluate("""(only) => Array.from(document.querySelectorAll(
+                'div.nnlab-player')).filter(p => !only || p.dataset.explorer.includes(only))
+                .map(p => [p.id, Array.from(p.querySelectorAll(
+                'input:not([disabled])')).map(i => [i.name, i.type, i.max || ''])])""", only)
+            for pid, inputs in players:
+                for name, kind, mx in inputs:
+                    loc = page.locator(f'[id="{pid}"] [name="{name}"]')
+                    loc.focus()
+                    steps = [("Space", 1)] * 2 if kind == "checkbox" else \
+                        [("End", 0), ("Home", 0)] + [("ArrowRight", 1)] * int(mx or 0)
+                    for key, counted in steps:
+                        page.evaluate("() => { window.__t0 = null; }")
+                        n = page.evaluate("() => __lat.length")
+                        page.keyboard.press(key)
+                        try:
+                            page.wait_for_function(f"() => __lat.length > {n}", timeout=5000)
+                        except Exception:
+                            continue
+                        if not counted:
+                            page.evaluate("() => __lat.pop()")
+                        page.wait_for_timeout(150)  # a reader's pace: prefetch has a moment
+            lat += page.evaluate("() => __lat")
+            page.close()
+        browser.close()
+    httpd.shutdown()
+    return lat
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warm", action="store_true", help="keep widget caches between settings")
@@ -252,6 +383,11 @@ def main(argv=None):
                         help="also time key press to new image in a real JupyterLab")
     parser.add_argument("--presses", type=int, default=3,
                         help="--lab: key presses each way on every slider")
+    parser.add_argument("--players", action="store_true",
+                        help="static players: frames, bytes, cached plan time, latency")
+    parser.add_argument("--players-cold", action="store_true",
+                        help="also draw every frame into an empty cache (minutes)")
+    parser.add_argument("--site", help="built site for the latency (default _build/html)")
     args = parser.parse_args(argv)
     results = {}
     if not args.skip_adam:
@@ -263,6 +399,9 @@ def main(argv=None):
                                            repeat=max(1, args.repeat))
     if args.lab:
         results["JupyterLab latency"] = bench_lab(only=args.only, presses=args.presses)
+    if args.players or args.players_cold:
+        results["players"] = bench_players(cold=args.players_cold, only=args.only,
+                                           site=args.site)
     missed = [k for k, v in results.items() if not v]
     print("\n" + ("All targets met." if not missed else "Targets MISSED: " + ", ".join(missed)))
     return 1 if missed else 0

@@ -12,11 +12,21 @@ its explorers at module level and a one-line builder the chapter calls, e.g.::
 
 :func:`all_explorers` finds every explorer of every companion; the test suite
 sweeps each one over its control ranges and the benchmark times each one.
+
+On the static site (no kernel) every explorer is a *player*: ``build()``'s output also
+carries a ``text/html`` placeholder naming the explorer, which the book turns into
+controls stepping through frames drawn at build time by ``png`` for a handful of values
+per control (``scripts/nnlab_player``). A control's ``static`` chooses those values:
+``None`` (automatic), ``n`` (n values of a slider), a list of values, or ``"pin"``
+(held at the default, greyed with "launch to change this").
 """
 from __future__ import annotations
 
+import functools
+import html
 import importlib
 import pkgutil
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,14 +38,11 @@ from matplotlib.figure import Figure
 from nnlab.checks import DivergenceError
 from nnlab.plots import figure_to_png, message_figure
 
-# In JupyterLab (and in Live Code, whose cells are JupyterLab output areas) the controls
-# are live and the note would be wrong: there it hides itself.
-STATIC_NOTE = (
-    "<style>.jp-OutputArea .nnlab-static-note{display:none}</style>"
-    '<div class="nnlab-static-note">'
-    "<small><i>On the static page these controls show a saved snapshot. To move them, "
-    "launch this page with the rocket icon at the top (Binder or Colab) or press "
-    "<b>Live Code</b>.</i></small></div>")
+# What a front end without widgets shows; the book's html builder prefers it to the
+# widget view and replaces it with the player (scripts/nnlab_player).
+PLAYER_PLACEHOLDER = (
+    '<div class="nnlab-player" data-explorer="{key}"><p><i>{title}: an interactive '
+    "explorer. Run this notebook with a Python kernel to move its controls.</i></p></div>")
 
 # Control layout. ipywidgets gives a control 300 px in all, description included, so a
 # long description left a slider a 16 px track. A slider takes at least 420 px and grows
@@ -56,6 +63,8 @@ class Control:
     # (e.g. a staircase's step only for the staircase schedule). An inactive control is
     # greyed out, so no key press on it seems to do nothing.
     active: Callable[[dict], bool] | None = field(default=None, kw_only=True, compare=False)
+    # values on the static site's player: None (automatic), n, a list, or "pin"
+    static: Any = field(default=None, kw_only=True)
 
     def test_values(self) -> list:
         """Values the test suite tries: both ends of the range and the default."""
@@ -278,8 +287,18 @@ class Explorer:
                 unique.append(s)
         return unique
 
+    @property
+    def key(self) -> str:
+        """This explorer's key in :func:`all_explorers` (``"optimization.ewa.ewa_explorer"``)."""
+        module = sys.modules.get(getattr(self.update, "__module__", ""), None)
+        for attr, obj in vars(module).items() if module else ():
+            if obj is self and module.__name__.startswith(_CHAPTERS):
+                return f"{module.__name__[len(_CHAPTERS):]}.{attr}"
+        return next((k for k, e in all_explorers().items() if e is self), "")
+
     def build(self):
-        """The ipywidgets box: controls, the figure as an image, and the static-page note."""
+        """The ipywidgets box: controls and the figure as an image. Its mime bundle also
+        holds a ``text/html`` placeholder that the static site turns into a player."""
         import ipywidgets as w
         made = {c.name: c.make() for c in self.controls}
         image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
@@ -303,7 +322,32 @@ class Explorer:
         rows = [w.HBox(boxes[i:i + self.columns], layout=wrap)
                 for i in range(0, len(boxes), self.columns)]
         header = [w.HTML(f"<b>{self.title}</b>")] if self.title else []
-        return w.VBox(header + rows + [image, w.HTML(STATIC_NOTE)])
+        box = _explorer_box()(header + rows + [image])
+        box.player_html = PLAYER_PLACEHOLDER.format(
+            key=html.escape(self.key, quote=True), title=html.escape(self.title or "Explorer"))
+        return box
+
+
+_CHAPTERS = "nnlab.chapters."
+
+
+@functools.cache
+def _explorer_box():
+    """``ExplorerBox``: a VBox whose mime bundle adds the player placeholder as
+    ``text/html``. JupyterLab, Colab and thebe render the widget view (they rank it first);
+    the book's html builder takes the placeholder (``nb_mime_priority_overrides``)."""
+    import ipywidgets as w
+
+    class ExplorerBox(w.VBox):
+        player_html = ""
+
+        def _repr_mimebundle_(self, **kwargs):
+            data = super()._repr_mimebundle_(**kwargs)
+            if data is not None and self.player_html:
+                data["text/html"] = self.player_html
+            return data
+
+    return ExplorerBox
 
 
 def _same_option(v, o) -> bool:

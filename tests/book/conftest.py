@@ -25,7 +25,7 @@ BIN = Path(sys.executable).parent
 BUILD_CMD = [str(BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(ROOT)]
 BUILD_TIMEOUT = 1500  # s; ~20 notebooks executed on two cores fit well inside
 
-_BOOK_TESTS = ("test_build.py", "test_site.py", "test_links.py")
+_BOOK_TESTS = ("test_build.py", "test_site.py", "test_links.py", "test_players.py")
 _build: dict = {}
 
 

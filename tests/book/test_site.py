@@ -26,6 +26,11 @@ DOM_FACTS = """async () => {
   const wimgs = Array.from(document.querySelectorAll('.jupyter-widgets img'));
   out.widget_images = wimgs.length;
   out.widget_images_ok = wimgs.filter(i => i.complete && i.naturalWidth > 0).length;
+  const players = Array.from(document.querySelectorAll('div.nnlab-player'));
+  out.players = players.length;
+  out.players_ready = players.filter(p => p.classList.contains('nnlab-player-ready')).length;
+  out.player_images_ok = players.filter(p => { const i = p.querySelector('img');
+    return i && i.complete && i.naturalWidth > 0; }).length;
   out.text = document.body.innerText;
   return out;
 }"""
@@ -48,7 +53,13 @@ def visits(site, server, browser):
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.jupyter-widgets img'))"
                     ".every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
+            if 'class="nnlab-player"' in html:
+                page.wait_for_function(
+                    "() => Array.from(document.querySelectorAll('div.nnlab-player')).every("
+                    "p => p.classList.contains('nnlab-player-ready')"
+                    " && p.querySelector('img').complete)", timeout=30_000)
             visit.facts = page.evaluate(DOM_FACTS)
+            visit.facts["has_players"] = 'class="nnlab-player"' in html
             visit.facts["has_math"] = bool(MATH_RE.search(html))
             visit.facts["has_widgets"] = bool(WIDGET_RE.search(html))
             page.wait_for_load_state("networkidle", timeout=10_000)
@@ -92,13 +103,20 @@ def test_images_loaded(visits):
 
 
 def test_widgets_render_from_saved_state(visits):
-    pages = {rel: v.facts for rel, v in visits.items() if v.facts["has_widgets"]}
+    """Any widget view left on a page (explorers are players, see test_players.py) renders."""
+    for rel, f in visits.items():
+        if f["has_widgets"]:
+            assert f["widgets"] > 0 and f["widget_images_ok"] == f["widget_images"], rel
+
+
+def test_explorers_are_players_on_the_static_page(visits):
+    pages = {rel: v.facts for rel, v in visits.items() if v.facts["has_players"]}
     assert "chapters/how_to_use.html" in pages
     for rel, f in pages.items():
-        assert f["widgets"] > 0 and f["sliders"] > 0, rel
-        assert f["widget_images"] > 0 and f["widget_images_ok"] == f["widget_images"], rel
-        # The Explorer's note that moving the controls needs a live kernel.
-        assert "these controls show a saved snapshot" in f["text"], rel
+        assert f["players"] > 0 and f["players_ready"] == f["players"], rel
+        assert f["player_images_ok"] == f["players"], rel
+        assert "saved snapshot" not in f["text"], rel
+        assert "settings of this explorer" in f["text"] and "Live Code" in f["text"], rel
 
 
 def test_launch_buttons_and_download_on_every_notebook_page(site, server):

@@ -154,7 +154,8 @@ ewa_explorer = Explorer(
     controls=[
         # β near 1 is where the interesting behaviour is, but a log slider would crowd
         # 0.5 … 0.9 into nothing; a fine linear step reaches 0.999 exactly.
-        FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f"),
+        FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f",
+                    static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999)),
         Checkbox("bias_correction", False, "bias correction"),
         Dropdown("view", "whole year", "show", options=tuple(VIEWS)),
     ],
@@ -266,7 +267,8 @@ def lag_noise_figure(beta: float = 0.9, signal: str = SIGNALS[0]):
 
 lag_noise_explorer = Explorer(
     lag_noise_figure,
-    [FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f"),
+    [FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f",
+                    static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999)),
      Dropdown("signal", SIGNALS[0], "signal", options=SIGNALS)],
     title="Choosing β: smoothing against lag", columns=2)
 
