@@ -7,14 +7,11 @@ import numpy as np
 
 from nnlab.activations import softmax
 from nnlab.batchnorm import batchnorm_backward, batchnorm_forward
+from nnlab.checks import as_rng
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.model import cross_entropy_from_logits, one_hot
 from nnlab.optimizers import adam_update, adamw_update
 from nnlab.tuning import Param, log_uniform, sample_beta
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
 
 
 def _type_of(x):
@@ -193,9 +190,9 @@ SAMPLE_BETA = Exercise(
 
 # ---------------------------------------------------------------- 03 batch norm
 def _bn_cases():
-    rng = _rng(20)
+    rng = as_rng(20)
     out = []
-    for n, m, label in [(4, 8, "four units, eight examples"), (3, 1, "a batch of one column"),
+    for n, m, label in [(4, 8, "four units, eight examples"), (3, 2, "a batch of two columns (the smallest in training mode)"),
                         (2, 50, "fifty examples")]:
         Z = rng.normal(3.0, 5.0, size=(n, m))
         out.append(Case((Z, rng.uniform(0.5, 2, (n, 1)), rng.normal(size=(n, 1))), label=label))
@@ -258,7 +255,7 @@ def _bnb_cases():
     for case in _bn_cases():
         Z, gamma, beta = case.args
         _, cache = batchnorm_forward(Z, gamma, beta, **case.kwargs)
-        dout = _rng(21 + len(out)).normal(size=Z.shape)
+        dout = as_rng(21 + len(out)).normal(size=Z.shape)
         out.append(Case((dout, cache), label=case.label))
     return out
 
@@ -303,7 +300,7 @@ BATCHNORM_BACKWARD = Exercise(
 
 # ---------------------------------------------------------------- 04 softmax
 def _softmax_cases():
-    rng = _rng(22)
+    rng = as_rng(22)
     return [Case((np.array([[5.0], [2.0], [-1.0], [3.0]]),), label="the chapter's example"),
             Case((rng.normal(size=(3, 6)),), label="six examples (columns)"),
             Case((np.array([[1000.0, -1000.0], [998.0, -1002.0], [990.0, -1001.0]]),),
@@ -355,7 +352,7 @@ ONE_HOT = Exercise(
 
 
 def _ce_cases():
-    rng = _rng(23)
+    rng = as_rng(23)
     Z = rng.normal(size=(4, 6))
     Y = one_hot(rng.integers(0, 4, size=(1, 6)), 4)
     big = np.array([[1000.0, -50.0], [998.0, 60.0], [-1000.0, 0.0]])
@@ -394,7 +391,7 @@ CROSS_ENTROPY_FROM_LOGITS = Exercise(
 
 # ---------------------------------------------------------------- 05 frameworks
 def _adamw_cases():
-    rng = _rng(24)
+    rng = as_rng(24)
     W, dW = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     v, s = rng.normal(size=(4, 3)) * 0.1, np.abs(rng.normal(size=(4, 3))) * 0.1
     W1, dW1, z = rng.normal(size=(5, 1)), rng.normal(size=(5, 1)), np.zeros((5, 1))

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_range
+from nnlab.checks import check_int, check_range
 from nnlab.data import Normalizer, Split, load_digits, train_dev_test_split
 from nnlab.explorer import Checkbox, Dropdown, Explorer, LogSlider
 from nnlab.gradcheck import gradient_check
@@ -320,6 +320,7 @@ def standard_error(error: float, m: int) -> float:
     """``√(p (1 − p) / m)``: the standard error of an error rate ``p`` measured on ``m``
     independent examples."""
     check_range("error", error, 0, 1)
+    check_int("m", m)
     return math.sqrt(error * (1.0 - error) / m)
 
 
@@ -419,7 +420,20 @@ def search(n_trials: int = 12, seed: int = 0) -> Search:
     return Search(random_search(dev_cost, SPACE, n_trials, seed=seed), nets)
 
 
+def _check_net(net) -> Network:
+    """``net`` must be a digits classifier: a ``Network`` from 64 pixels to 10 softmax classes."""
+    if not isinstance(net, Network) or net.layer_dims[0] != N_X or net.layer_dims[-1] != C \
+            or net.output != "softmax":
+        what = (f"a Network with layer_dims {net.layer_dims} and output {net.output!r}"
+                if isinstance(net, Network) else type(net).__name__)
+        raise ValueError(f"net must be a Network from {N_X} pixels to {C} softmax classes "
+                         f"(e.g. network()), got {what}")
+    return net
+
+
 def dev_error_of(net: Network) -> float:
+    """The error ``1 − accuracy`` of ``net`` on the digits' dev set."""
+    _check_net(net)
     data = digits()
     return 1.0 - net.accuracy(data.X_dev, data.Y_dev)
 
@@ -472,6 +486,7 @@ def search_widget():
 def test_accuracy(net: Network) -> tuple[float, float]:
     """``(accuracy, standard error)`` of ``net`` on the test set, ``√(a (1 − a) / m_test)``.
     Call it once, on the network the dev set chose."""
+    _check_net(net)
     data = digits()
     acc = net.accuracy(data.X_test, data.Y_test)
     return acc, standard_error(1.0 - acc, data.X_test.shape[1])

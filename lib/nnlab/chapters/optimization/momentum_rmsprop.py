@@ -25,7 +25,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from nnlab.checks import check_array, check_bool, check_int, check_positive, check_range
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, LogSlider
+from nnlab.optimizers import Optimizer
 from nnlab.plots import PATH_COLORS, new_figure, note_on_axes, plot_contours, plot_path
 from nnlab.race import make_optimizers
 from nnlab.surfaces import SURFACES, Path, run_optimizer
@@ -144,6 +146,17 @@ def momentum_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dic
     return {"lr": lr_hb / (1.0 - beta), "lr_heavy_ball": lr_hb, "beta": beta, "rate": root}
 
 
+def _rates(name: str, values, kind: str, grid: bool = False) -> np.ndarray:
+    """``values`` as a float array of learning rates (``kind="lr"``: every entry > 0) or of
+    betas (``kind="beta"``: in ``[0, 1)``); a grid (``grid=True``) is 1-D and not empty."""
+    a = check_array(name, values, ndim=1 if grid else None, allow_empty=not grid)
+    bad = (a <= 0) if kind == "lr" else ((a < 0) | (a >= 1))
+    if np.any(bad):
+        want = "> 0" if kind == "lr" else "in [0, 1)"
+        raise ValueError(f"{name} must hold values {want}, got {a[bad].flat[0]!r}")
+    return a
+
+
 def iteration_matrices(lr, beta, curvature, nesterov: bool = False) -> np.ndarray:
     """The linear map ``(v, w) → (v', w')`` of one step along a direction of curvature λ.
 
@@ -151,6 +164,10 @@ def iteration_matrices(lr, beta, curvature, nesterov: bool = False) -> np.ndarra
     the same ``v'``, and ``w' = w − α (β v' + (1 − β) λ w)``. ``lr`` and ``beta`` may be
     arrays (broadcast together); the result has shape ``(..., 2, 2)``.
     """
+    _rates("lr", lr, "lr")
+    _rates("beta", beta, "beta")
+    check_range("curvature", curvature, 0, None)
+    check_bool("nesterov", nesterov)
     a, b = np.broadcast_arrays(np.asarray(lr, float), np.asarray(beta, float))
     g = (1.0 - b) * curvature
     M = np.empty(a.shape + (2, 2))
@@ -184,6 +201,12 @@ def steps_grid(lrs, betas, nesterov: bool = False, steps: int = STEPS, tol: floa
     The recurrence is :func:`iteration_matrices`, applied to a whole grid; the tests
     check it against :func:`nnlab.surfaces.run_optimizer` with the library's classes.
     """
+    _rates("lrs", lrs, "lr", grid=True)
+    _rates("betas", betas, "beta", grid=True)
+    check_bool("nesterov", nesterov)
+    check_int("steps", steps)
+    check_positive("tol", tol)
+    check_bool("stay", stay)
     s = SURFACES["elongated_quadratic"]
     A, B = np.meshgrid(np.asarray(lrs, float), np.asarray(betas, float), indexing="ij")
     lam = np.array(CURVATURES)
@@ -217,6 +240,10 @@ def best_settings(lrs, betas, nesterov: bool = False, stay: bool = False, **kw) 
 
 def best_rate_per_beta(betas, lrs=None, nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each β, the smallest :func:`rate` over the α grid ``lrs`` and the α that gives it."""
+    _rates("betas", betas, "beta", grid=True)
+    if lrs is not None:
+        _rates("lrs", lrs, "lr", grid=True)
+    check_bool("nesterov", nesterov)
     lrs = np.linspace(0.005, 2.0, 400) if lrs is None else np.asarray(lrs, float)
     A, B = np.meshgrid(lrs, np.asarray(betas, float), indexing="ij")
     R = rate(A, B, nesterov=nesterov)
@@ -228,6 +255,10 @@ def tuning_figure(runs: dict):
     """Left: ``J − J*`` per step on the valley for ``runs = {label: optimizer}``. Right: the
     best per-step rate over α as a function of β, for momentum and Nesterov, with gradient
     descent's best rate and the oscillation floor √β."""
+    if not isinstance(runs, dict) or not runs or not all(
+            isinstance(o, Optimizer) for o in runs.values()):
+        raise ValueError(f"runs must be a non-empty dict {{label: optimizer}} of nnlab "
+                         f"optimizers, got {runs!r:.60}")
     s = SURFACES["elongated_quadratic"]
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.6)
     for label, opt in runs.items():
