@@ -5,7 +5,7 @@ import numpy as np
 
 from nnlab.augmentation import reflect
 from nnlab.chapters.practical.bias_variance import diagnose
-from nnlab.checks import as_rng
+from nnlab.checks import as_rng, check_matrix
 from nnlab.data import Normalizer
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.gradcheck import numerical_gradient, relative_difference
@@ -266,6 +266,8 @@ def _neg_rows(X, axes):
 # ---------------------------------------------------------------- 05 normalizing inputs
 def normalize_inputs(X_train, X_dev, epsilon=1e-8):
     """Reference: the training set's μ and σ² applied to both sets (nnlab.data.Normalizer)."""
+    X_train = check_matrix("X_train", X_train)
+    check_matrix("X_dev", X_dev, rows=X_train.shape[0])
     norm = Normalizer(epsilon).fit(X_train)
     return norm.transform(X_train), norm.transform(X_dev)
 

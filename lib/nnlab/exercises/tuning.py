@@ -7,7 +7,7 @@ import numpy as np
 
 from nnlab.activations import softmax
 from nnlab.batchnorm import batchnorm_backward, batchnorm_forward
-from nnlab.checks import as_rng
+from nnlab.checks import as_rng, check_number, check_range
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.model import cross_entropy_from_logits, one_hot
 from nnlab.optimizers import adam_update, adamw_update
@@ -21,6 +21,8 @@ def _type_of(x):
 # ---------------------------------------------------------------- 01 coarse to fine
 def zoom(low, high, best, shrink=0.5, scale="log"):
     """Reference: ``Param(low, high, scale).narrowed(best, shrink)`` as ``(low, high)``."""
+    check_number("best", best)
+    check_range("shrink", shrink, 0, 1, low_open=True)
     p = Param(low, high, scale).narrowed(best, shrink)
     return float(p.low), float(p.high)
 

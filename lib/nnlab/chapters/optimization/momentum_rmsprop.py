@@ -46,6 +46,7 @@ def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: fl
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
     ask for the same runs.
     """
+    check_range("beta", beta, 0, 1, high_open=True)
     if not isinstance(surface, str) or surface not in SURFACE_KEYS:
         raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
     s = SURFACES[SURFACE_KEYS[surface]]
@@ -126,6 +127,8 @@ def gd_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dict:
     ``α* = 2/(L + μ)`` makes the two extreme factors ``|1 − αμ|`` and ``|1 − αL|`` equal;
     the error then shrinks by ``(κ − 1)/(κ + 1)`` per step, ``κ = L/μ``.
     """
+    check_positive("mu", mu)
+    check_positive("L", L)
     kappa = L / mu
     return {"lr": 2.0 / (L + mu), "rate": (kappa - 1.0) / (kappa + 1.0)}
 
@@ -139,6 +142,8 @@ def momentum_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dic
     method with ``α' = α(1 − β)``, so its best ``α* = α'*/(1 − β*)``. Returns ``lr`` (the
     course's α*), ``lr_heavy_ball`` (α'*), ``beta`` and ``rate``.
     """
+    check_positive("mu", mu)
+    check_positive("L", L)
     kappa = L / mu
     root = (np.sqrt(kappa) - 1.0) / (np.sqrt(kappa) + 1.0)
     beta = root ** 2
@@ -185,6 +190,7 @@ def rate(lr, beta, curvatures=CURVATURES, nesterov: bool = False) -> np.ndarray:
     """Per-step contraction of the error in the long run: the largest spectral radius of
     :func:`iteration_matrices` over the curvatures (``< 1``: converges; ``β = 0``: GD's
     ``max |1 − αλ|``)."""
+    _rates("curvatures", curvatures, "lr", grid=True)
     radii = [np.abs(np.linalg.eigvals(iteration_matrices(lr, beta, lam, nesterov))).max(axis=-1)
              for lam in curvatures]
     return np.max(radii, axis=0)
