@@ -27,17 +27,71 @@ Usage, with ``grads`` holding ``dW1, db1, …`` for ``params`` holding ``W1, b1,
 ``step`` writes the new values into the parameter arrays **in place** (the dict keeps
 the same array objects), so a model that holds those arrays sees the new values at
 once. ``reset()`` forgets the moments and the step counter, as if the optimizer were new.
+
+The functions check their arguments before any arithmetic (a ``ValueError`` naming the
+argument): ``W`` a non-empty array of finite real numbers; ``dW`` and the state (``v``,
+``s``) of ``W``'s shape (the state may also be the scalar 0 it starts at), finite, and
+for the rules that square ``dW`` below ``1e150``; ``lr > 0`` and ``epsilon > 0`` finite;
+``beta``, ``beta1``, ``beta2`` in ``[0, 1)``; ``t`` an integer ``>= 1``;
+``weight_decay >= 0``. The classes check the whole step once in ``step`` and then call
+the same rules unchecked (``_sgd``, ``_momentum`` …), so the numbers are the functions'.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from nnlab.checks import check_beta, check_positive, check_range, check_same_keys
+from nnlab.checks import (
+    check_array,
+    check_beta,
+    check_int,
+    check_positive,
+    check_range,
+    check_same_keys,
+    check_same_shape,
+)
+
+#: The largest |gradient| the rules that square it can take (above it, ``dW²`` overflows).
+_MAX_SQUARED_GRAD = 1e150
+
+
+# ---------------------------------------------------------------- argument checks
+def _check_arrays(W, dW, squared: bool = False, **state):
+    """Check the arrays of one update: ``W`` a non-empty finite real array, ``dW`` of its
+    shape (below ``1e150`` when the rule squares it), each state (``v``, ``s``) the scalar
+    it starts at or an array of ``W``'s shape. Returns ``(W, dW, *state)`` as arrays, the
+    very objects given when they were NumPy arrays already (so the numbers are unchanged)."""
+    check_array("W", W)
+    W = np.asarray(W)
+    check_same_shape("dW", dW, W.shape, "W")
+    dW = np.asarray(dW)
+    if squared and dW.size and np.max(np.abs(dW)) > _MAX_SQUARED_GRAD:
+        raise ValueError(f"dW has entries up to {np.max(np.abs(dW)):.3g}: the rule squares "
+                         f"it, and above {_MAX_SQUARED_GRAD:g} the square overflows")
+    out = [W, dW]
+    for name, value in state.items():
+        checked = check_array(name, value, allow_empty=True)
+        if checked.ndim and checked.shape != W.shape:
+            raise ValueError(f"{name} must be 0 (its start) or have the shape of W "
+                             f"{W.shape}, got {checked.shape}")
+        out.append(value if isinstance(value, (np.ndarray, float, int)) else checked)
+    return out
 
 
 # ---------------------------------------------------------------- the rules
 def sgd_update(W, dW, lr):
-    """Gradient descent: ``W := W − α dW``. Returns the new ``W``."""
+    """Gradient descent: ``W := W − α dW``. Returns the new ``W``.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
+    """
+    W, dW = _check_arrays(W, dW)
+    check_positive("lr", lr)
+    return _sgd(W, dW, lr)
+
+
+def _sgd(W, dW, lr):
+    # the rule of :func:`sgd_update`, unchecked: the classes call it after
+    # checking the whole step once
     return W - lr * dW
 
 
@@ -49,7 +103,19 @@ def momentum_update(W, dW, v, lr, beta):
 
     ``v`` (starts at 0) is the exponentially weighted average of the gradients.
     Returns ``(W, v)``. ``β = 0`` is :func:`sgd_update`.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
     """
+    W, dW, v = _check_arrays(W, dW, v=v)
+    check_positive("lr", lr)
+    check_beta("beta", beta)
+    return _momentum(W, dW, v, lr, beta)
+
+
+def _momentum(W, dW, v, lr, beta):
+    # the rule of :func:`momentum_update`, unchecked: the classes call it after
+    # checking the whole step once
     v = beta * v + (1 - beta) * dW
     W = W - lr * v
     return W, v
@@ -75,7 +141,19 @@ def nesterov_update(W, dW, v, lr, beta):
     ``W̃ = W − α β v``; substituting shows that ``W̃`` moves exactly by the rule above,
     with ``dW = ∇J(W̃)``. So the rule keeps the look-ahead point as the parameters,
     and the network only ever needs the gradient at its current weights.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
     """
+    W, dW, v = _check_arrays(W, dW, v=v)
+    check_positive("lr", lr)
+    check_beta("beta", beta)
+    return _nesterov(W, dW, v, lr, beta)
+
+
+def _nesterov(W, dW, v, lr, beta):
+    # the rule of :func:`nesterov_update`, unchecked: the classes call it after
+    # checking the whole step once
     v = beta * v + (1 - beta) * dW
     W = W - lr * (beta * v + (1 - beta) * dW)
     return W, v
@@ -89,7 +167,20 @@ def rmsprop_update(W, dW, s, lr, beta, epsilon):
 
     ``s`` starts at 0; ``ε`` sits outside the root, as the course writes it.
     Returns ``(W, s)``.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
     """
+    W, dW, s = _check_arrays(W, dW, squared=True, s=s)
+    check_positive("lr", lr)
+    check_beta("beta", beta)
+    check_positive("epsilon", epsilon)
+    return _rmsprop(W, dW, s, lr, beta, epsilon)
+
+
+def _rmsprop(W, dW, s, lr, beta, epsilon):
+    # the rule of :func:`rmsprop_update`, unchecked: the classes call it after
+    # checking the whole step once
     s = beta * s + (1 - beta) * dW**2
     W = W - lr * (dW / (np.sqrt(s) + epsilon))
     return W, s
@@ -104,7 +195,22 @@ def adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon):
         W := W − α v̂ / (√ŝ + ε)
 
     ``v`` and ``s`` start at 0. Returns ``(W, v, s)``.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
     """
+    W, dW, v, s = _check_arrays(W, dW, squared=True, v=v, s=s)
+    check_int("t", t)
+    check_positive("lr", lr)
+    check_beta("beta1", beta1)
+    check_beta("beta2", beta2)
+    check_positive("epsilon", epsilon)
+    return _adam(W, dW, v, s, t, lr, beta1, beta2, epsilon)
+
+
+def _adam(W, dW, v, s, t, lr, beta1, beta2, epsilon):
+    # the rule of :func:`adam_update`, unchecked: the classes call it after
+    # checking the whole step once
     v = beta1 * v + (1 - beta1) * dW
     s = beta2 * s + (1 - beta2) * dW**2
     s_hat = s / (1 - beta2**t)
@@ -122,8 +228,24 @@ def adamw_update(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
 
     The decay ``λ W`` does not go through the moments. Returns ``(W, v, s)``.
     ``λ = 0`` is :func:`adam_update`.
+
+    Every argument is checked first, a ``ValueError`` naming it (see the module
+    docstring); the classes check a whole ``step`` once and call the unchecked rule.
     """
-    W_adam, v, s = adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)
+    W, dW, v, s = _check_arrays(W, dW, squared=True, v=v, s=s)
+    check_int("t", t)
+    check_positive("lr", lr)
+    check_beta("beta1", beta1)
+    check_beta("beta2", beta2)
+    check_positive("epsilon", epsilon)
+    check_range("weight_decay", weight_decay, 0, None)
+    return _adamw(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay)
+
+
+def _adamw(W, dW, v, s, t, lr, beta1, beta2, epsilon, weight_decay):
+    # the rule of :func:`adamw_update`, unchecked: the classes call it after
+    # checking the whole step once
+    W_adam, v, s = _adam(W, dW, v, s, t, lr, beta1, beta2, epsilon)
     W = W_adam - lr * weight_decay * W
     return W, v, s
 
@@ -210,7 +332,7 @@ class SGD(Optimizer):
     """
 
     def _update(self, key, W, dW):
-        return sgd_update(W, dW, self.lr)
+        return _sgd(W, dW, self.lr)
 
 
 class Momentum(Optimizer):
@@ -233,7 +355,7 @@ class Momentum(Optimizer):
 
     def _update(self, key, W, dW):
         v = self._state(self.v, key)
-        W, self.v[key] = momentum_update(W, dW, v, self.lr, self.beta)
+        W, self.v[key] = _momentum(W, dW, v, self.lr, self.beta)
         return W
 
 
@@ -251,7 +373,7 @@ class Nesterov(Momentum):
 
     def _update(self, key, W, dW):
         v = self._state(self.v, key)
-        W, self.v[key] = nesterov_update(W, dW, v, self.lr, self.beta)
+        W, self.v[key] = _nesterov(W, dW, v, self.lr, self.beta)
         return W
 
 
@@ -272,7 +394,7 @@ class RMSprop(Optimizer):
     """
 
     _hyper = ("lr", "beta", "epsilon")
-    _max_grad = 1e150
+    _max_grad = _MAX_SQUARED_GRAD
 
     def __init__(self, lr: float = 0.001, beta: float = 0.9, epsilon: float = 1e-8):
         super().__init__(lr)
@@ -281,7 +403,7 @@ class RMSprop(Optimizer):
 
     def _update(self, key, W, dW):
         s = self._state(self.s, key)
-        W, self.s[key] = rmsprop_update(W, dW, s, self.lr, self.beta, self.epsilon)
+        W, self.s[key] = _rmsprop(W, dW, s, self.lr, self.beta, self.epsilon)
         return W
 
 
@@ -306,7 +428,7 @@ class Adam(Optimizer):
     """
 
     _hyper = ("lr", "beta1", "beta2", "epsilon")
-    _max_grad = 1e150
+    _max_grad = _MAX_SQUARED_GRAD
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8):
@@ -317,7 +439,7 @@ class Adam(Optimizer):
 
     def _update(self, key, W, dW):
         v, s = self._state(self.v, key), self._state(self.s, key)
-        W, self.v[key], self.s[key] = adam_update(
+        W, self.v[key], self.s[key] = _adam(
             W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon)
         return W
 
@@ -348,7 +470,7 @@ class AdamW(Adam):
 
     def _update(self, key, W, dW):
         v, s = self._state(self.v, key), self._state(self.s, key)
-        W, self.v[key], self.s[key] = adamw_update(
+        W, self.v[key], self.s[key] = _adamw(
             W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon,
             self.weight_decay)
         return W

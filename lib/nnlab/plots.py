@@ -231,6 +231,8 @@ def figure_notes(fig: Figure) -> list[str]:
     """The warnings written on ``fig`` by :func:`note_on_axes` and :func:`message_figure`, in
     order: what the widget tests read to tell a figure that shows a diverged run or an
     error message from one that shows results."""
+    if not isinstance(fig, Figure):
+        raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
     return list(getattr(fig, "nnlab_notes", ()))
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnlab.checks import check_beta, check_callable, check_positive
 from nnlab.exercises import optimization, practical, tuning
 from nnlab.exercises._grader import (
     TIME_LIMIT,
@@ -29,9 +30,9 @@ from nnlab.exercises._grader import (
     Exercise,
     Mistake,
     Report,
+    _grade,
     call_with_time_limit,
     compare_values,
-    grade,
 )
 from nnlab.optimizers import Optimizer
 
@@ -59,8 +60,14 @@ def exercise(name: str) -> Exercise:
 
 
 def grade_function(name: str, fn, time_limit: float | None = None) -> Report:
-    """Grade ``fn`` as exercise ``name`` without printing; returns the :class:`Report`."""
-    return grade(exercise(name), fn, time_limit)
+    """Grade ``fn`` as exercise ``name`` without printing; returns the :class:`Report`.
+
+    A bad ``name`` or ``time_limit`` is a ``ValueError``; whatever ``fn`` is or does (not
+    a function, raises, hangs) is reported, never raised."""
+    ex = exercise(name)
+    if time_limit is not None:
+        check_positive("time_limit", time_limit)
+    return _grade(ex, fn, time_limit)
 
 
 def check(name: str, fn, time_limit: float | None = None) -> bool:
@@ -78,6 +85,9 @@ def check(name: str, fn, time_limit: float | None = None) -> bool:
 
 def list_exercises(chapter: str | None = None) -> None:
     """Print every exercise (or those of one chapter, e.g. ``"practical/03_dropout"``)."""
+    chapters = sorted({info["chapter"] for info in EXERCISES.values()})
+    if chapter is not None and chapter not in chapters:
+        raise ValueError(f"chapter must be None or one of {chapters}, got {chapter!r}")
     for name, info in EXERCISES.items():
         if chapter is None or info["chapter"] == chapter:
             print(f"{info['chapter']:<34} {info['signature']}")
@@ -125,10 +135,14 @@ def optimizer_from(rule, kind: str = "adam", lr: float = 0.001, **hyper) -> Opti
     from 1) or ``"sgd"`` (``rule(W, dW, lr) -> W``). The moments start at zero and are
     kept per parameter; ``hyper`` overrides the default β's and ε.
     """
+    check_callable("rule", rule, "your update rule (a function)")
     if kind not in _DEFAULTS:
         raise ValueError(f"kind must be one of {sorted(_DEFAULTS)}, got {kind!r}")
     unknown = set(hyper) - set(_DEFAULTS[kind])
     if unknown:
         raise ValueError(f"hyper must be among {sorted(_DEFAULTS[kind])} for {kind!r}, "
                          f"got {sorted(unknown)}")
+    check_positive("lr", lr)
+    for k, v in hyper.items():
+        (check_positive if k == "epsilon" else check_beta)(k, v)
     return _RuleOptimizer(rule, kind, lr, {**_DEFAULTS[kind], **hyper})

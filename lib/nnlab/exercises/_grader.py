@@ -344,7 +344,7 @@ def _run(fn, case: Case, limit: float):
     return out, (args, kwargs), None
 
 
-def find_mistake(ex: Exercise, case: Case, got, kind: str = "wrong"):
+def _find_mistake(ex: Exercise, case: Case, got, kind: str = "wrong"):
     """The first catalogued mistake of this ``kind`` whose answer on ``case`` is ``got``
     (for ``kind="random"``: the first one of that kind), or ``None``."""
     for mistake in ex.mistakes:
@@ -364,7 +364,7 @@ def find_mistake(ex: Exercise, case: Case, got, kind: str = "wrong"):
     return None
 
 
-def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
+def _grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
     """Run ``fn`` on every case of ``ex``; stop at the first failure. Never raises."""
     try:
         cases = list(ex.cases())
@@ -416,7 +416,7 @@ def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
         if problem:
             report.kind = "wrong"
             report.message = problem
-            mistake = find_mistake(ex, case, got)
+            mistake = _find_mistake(ex, case, got)
             report.mistake = mistake.name if mistake else None
             report.hint = mistake.hint if mistake else ex.hint
             return report
@@ -426,7 +426,7 @@ def grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
                 report.kind = "random"
                 report.message = ("two calls with the same arguments (the same seed) gave "
                                   "different results.")
-                mistake = find_mistake(ex, case, got, "random")
+                mistake = _find_mistake(ex, case, got, "random")
                 report.mistake = mistake.name if mistake else None
                 report.hint = mistake.hint if mistake else RANDOM_HINT
                 return report

@@ -6,15 +6,12 @@ import math
 import numpy as np
 
 from nnlab.chapters.optimization.plateaus import classify
+from nnlab.checks import as_rng
 from nnlab.ewa import ewa
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.minibatch import random_mini_batches
 from nnlab.optimizers import adam_update, momentum_update, rmsprop_update
 from nnlab.schedules import exponential_decay, inverse_time_decay
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
 
 
 def _type_of(x):
@@ -117,7 +114,7 @@ RANDOM_MINI_BATCHES = Exercise(
 
 # ---------------------------------------------------------------- 02 EWA
 def _ewa_cases():
-    rng = _rng(11)
+    rng = as_rng(11)
     x = 10 + rng.normal(size=30)
     return [Case((x, 0.9), label="β = 0.9"),
             Case((x, 0.98), {"bias_correction": True}, "bias-corrected"),
@@ -174,7 +171,7 @@ EWA = Exercise(
 
 # ---------------------------------------------------------------- 03 momentum and RMSprop
 def _state(seed, shape, moments):
-    rng = _rng(seed)
+    rng = as_rng(seed)
     W, dW = rng.normal(size=shape), rng.normal(size=shape)
     extra = [np.abs(rng.normal(size=shape)) * (k + 1) * 0.1 for k in range(moments)]
     return W, dW, extra

@@ -5,15 +5,12 @@ import numpy as np
 
 from nnlab.augmentation import reflect
 from nnlab.chapters.practical.bias_variance import diagnose
+from nnlab.checks import as_rng, check_matrix
 from nnlab.data import Normalizer
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.gradcheck import numerical_gradient, relative_difference
 from nnlab.initialization import METHODS, initialize_parameters
 from nnlab.regularization import dropout_backward, dropout_forward, l2_cost, l2_grad
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
 
 
 # ---------------------------------------------------------------- 01 bias and variance
@@ -50,7 +47,7 @@ DIAGNOSE = Exercise(
 
 # ---------------------------------------------------------------- 02 L2 regularization
 def _params(seed, dims):
-    rng = _rng(seed)
+    rng = as_rng(seed)
     p = {}
     for l in range(1, len(dims)):
         p[f"W{l}"] = rng.normal(size=(dims[l], dims[l - 1]))
@@ -86,7 +83,7 @@ L2_COST = Exercise(
 
 
 def _l2_grad_cases():
-    rng = _rng(4)
+    rng = as_rng(4)
     return [Case((rng.normal(size=(4, 3)), 0.7, 10)), Case((rng.normal(size=(1, 5)), 0.1, 1)),
             Case((rng.normal(size=(6, 2)), 0.0, 32), label="lambd = 0")]
 
@@ -105,7 +102,7 @@ L2_GRAD = Exercise(
 
 # ---------------------------------------------------------------- 03 dropout
 def _dropout_cases():
-    rng = _rng(5)
+    rng = as_rng(5)
     gen = np.random.default_rng
     return [Case((rng.uniform(0.5, 2, size=(40, 50)), 0.8, gen(0)), label="keep_prob = 0.8"),
             Case((rng.uniform(0.5, 2, size=(30, 60)), 0.5, gen(1)), label="keep_prob = 0.5"),
@@ -193,7 +190,7 @@ DROPOUT_FORWARD = Exercise(
 
 
 def _dropout_backward_cases():
-    rng = _rng(6)
+    rng = as_rng(6)
     out = []
     for shape, kp, label in [((5, 8), 0.8, ""), ((3, 1), 0.5, "a batch of one column"),
                              ((4, 6), 1.0, "keep_prob = 1")]:
@@ -218,7 +215,7 @@ DROPOUT_BACKWARD = Exercise(
 
 # ---------------------------------------------------------------- 04 augmentation
 def _reflect_cases():
-    rng = _rng(7)
+    rng = as_rng(7)
     X, Y = rng.normal(size=(2, 5)), (rng.random((1, 5)) < 0.5).astype(float)
     X3 = rng.normal(size=(3, 4))
     Y3 = np.array([[0.0, 1.0, 1.0, 0.0]])
@@ -269,12 +266,14 @@ def _neg_rows(X, axes):
 # ---------------------------------------------------------------- 05 normalizing inputs
 def normalize_inputs(X_train, X_dev, epsilon=1e-8):
     """Reference: the training set's μ and σ² applied to both sets (nnlab.data.Normalizer)."""
+    X_train = check_matrix("X_train", X_train)
+    check_matrix("X_dev", X_dev, rows=X_train.shape[0])
     norm = Normalizer(epsilon).fit(X_train)
     return norm.transform(X_train), norm.transform(X_dev)
 
 
 def _normalize_cases():
-    rng = _rng(8)
+    rng = as_rng(8)
     Xt = rng.normal([[5.0], [1000.0]], [[1.0], [20.0]], size=(2, 50))
     Xd = rng.normal([[5.5], [990.0]], [[1.2], [25.0]], size=(2, 20))
     X3 = rng.normal(size=(3, 30)) * [[1], [10], [0.1]]
@@ -431,7 +430,7 @@ def _mixed(x):
 
 
 def _numgrad_cases():
-    rng = _rng(9)
+    rng = as_rng(9)
     return [Case((_cubes, rng.normal(size=4)), {"eps": 1e-3}, "f(x) = Σ x³, eps = 1e-3"),
             Case((_mixed, rng.normal(size=(3, 2))), {"eps": 1e-4}, "a matrix x"),
             Case((_cubes, np.array([2.0])), {"eps": 1e-2}, "a single entry"),
@@ -474,7 +473,7 @@ def _fd(f, x, eps, rule):
 
 
 def _reldiff_cases():
-    rng = _rng(10)
+    rng = as_rng(10)
     a = rng.normal(size=6)
     return [Case((a, a + 1e-6 * rng.normal(size=6)), label="close vectors"),
             Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2))), label="matrices"),

@@ -7,14 +7,11 @@ import numpy as np
 
 from nnlab.activations import softmax
 from nnlab.batchnorm import batchnorm_backward, batchnorm_forward
+from nnlab.checks import as_rng, check_number, check_range
 from nnlab.exercises._grader import RANDOM_HINT, Case, Exercise, Mistake, compare_values
 from nnlab.model import cross_entropy_from_logits, one_hot
 from nnlab.optimizers import adam_update, adamw_update
 from nnlab.tuning import Param, log_uniform, sample_beta
-
-
-def _rng(seed):
-    return np.random.default_rng(seed)
 
 
 def _type_of(x):
@@ -24,6 +21,8 @@ def _type_of(x):
 # ---------------------------------------------------------------- 01 coarse to fine
 def zoom(low, high, best, shrink=0.5, scale="log"):
     """Reference: ``Param(low, high, scale).narrowed(best, shrink)`` as ``(low, high)``."""
+    check_number("best", best)
+    check_range("shrink", shrink, 0, 1, low_open=True)
     p = Param(low, high, scale).narrowed(best, shrink)
     return float(p.low), float(p.high)
 
@@ -193,7 +192,7 @@ SAMPLE_BETA = Exercise(
 
 # ---------------------------------------------------------------- 03 batch norm
 def _bn_cases():
-    rng = _rng(20)
+    rng = as_rng(20)
     out = []
     # two columns: the smallest batch batch norm accepts (one column has no spread)
     for n, m, label in [(4, 8, "four units, eight examples"), (3, 2, "a batch of two columns"),
@@ -259,7 +258,7 @@ def _bnb_cases():
     for case in _bn_cases():
         Z, gamma, beta = case.args
         _, cache = batchnorm_forward(Z, gamma, beta, **case.kwargs)
-        dout = _rng(21 + len(out)).normal(size=Z.shape)
+        dout = as_rng(21 + len(out)).normal(size=Z.shape)
         out.append(Case((dout, cache), label=case.label))
     return out
 
@@ -304,7 +303,7 @@ BATCHNORM_BACKWARD = Exercise(
 
 # ---------------------------------------------------------------- 04 softmax
 def _softmax_cases():
-    rng = _rng(22)
+    rng = as_rng(22)
     return [Case((np.array([[5.0], [2.0], [-1.0], [3.0]]),), label="the chapter's example"),
             Case((rng.normal(size=(3, 6)),), label="six examples (columns)"),
             Case((np.array([[1000.0, -1000.0], [998.0, -1002.0], [990.0, -1001.0]]),),
@@ -356,7 +355,7 @@ ONE_HOT = Exercise(
 
 
 def _ce_cases():
-    rng = _rng(23)
+    rng = as_rng(23)
     Z = rng.normal(size=(4, 6))
     Y = one_hot(rng.integers(0, 4, size=(1, 6)), 4)
     big = np.array([[1000.0, -50.0], [998.0, 60.0], [-1000.0, 0.0]])
@@ -395,7 +394,7 @@ CROSS_ENTROPY_FROM_LOGITS = Exercise(
 
 # ---------------------------------------------------------------- 05 frameworks
 def _adamw_cases():
-    rng = _rng(24)
+    rng = as_rng(24)
     W, dW = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
     v, s = rng.normal(size=(4, 3)) * 0.1, np.abs(rng.normal(size=(4, 3))) * 0.1
     W1, dW1, z = rng.normal(size=(5, 1)), rng.normal(size=(5, 1)), np.zeros((5, 1))

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_range
+from nnlab.checks import check_int, check_keep_prob, check_positive, check_range, check_seed
 from nnlab.data import Normalizer, Split, load_digits, train_dev_test_split
 from nnlab.explorer import Checkbox, Dropdown, Explorer, LogSlider
 from nnlab.gradcheck import gradient_check
@@ -80,6 +80,12 @@ class Digits:
         return self.X_train, self.X_dev
 
 
+def _check_n_h(n_h):
+    """``n_h``: a whole number of hidden units in ``[1, 10000]`` (``32.0`` is 32)."""
+    if check_range("n_h", n_h, 1, 10000) != int(n_h):
+        raise ValueError(f"n_h must be a whole number of hidden units, got {n_h!r}")
+
+
 @lru_cache(maxsize=2)
 def digits(seed: int = 0) -> Digits:
     """All 1,797 digits split 60/20/20 (train/dev/test) with ``seed``, and normalized with
@@ -94,6 +100,7 @@ def digits(seed: int = 0) -> Digits:
 def network(n_h: int = 64, lambd: float = 0.0, keep_prob: float = 1.0,
             batchnorm: bool = False, seed: int = 0) -> Network:
     """``[64, n_h, 10]``: one hidden ReLU layer, a softmax output, He initialization."""
+    _check_n_h(n_h)
     return Network([N_X, int(n_h), C], hidden="relu", output="softmax", init="he",
                    seed=seed, lambd=lambd, keep_prob=keep_prob, batchnorm=batchnorm)
 
@@ -107,6 +114,8 @@ def logit_variance(net: Network, X) -> float:
     ``J ≈ ln C + V/2``: its excess over ``ln C`` measures how spread out the initial
     logits are (zero logits give exactly ``ln C``).
     """
+    if not isinstance(net, Network):
+        raise ValueError(f"net must be a Network, got {type(net).__name__}")
     _, cache = net.forward(X, training=False, update_running=False)
     return float(cache[f"Z{net.L}"].var(axis=0).mean())
 
@@ -146,6 +155,7 @@ def run(lr: float, optimizer: str = "Adam", raw: bool = False, n_h: int = 64,
     rate as ``α = α₀ / (1 + decay_rate · epoch)``. Mini-batches of ``BATCH``. A run that
     blows up stops (``run.diverged``) instead of raising.
     """
+    _check_n_h(n_h)
     if optimizer not in ("SGD", "Adam"):
         raise ValueError(f"optimizer must be 'SGD' or 'Adam', got {optimizer!r}")
     check_range("decay_rate", decay_rate, 0, None)
@@ -174,6 +184,10 @@ def run(lr: float, optimizer: str = "Adam", raw: bool = False, n_h: int = 64,
 def overfit_tiny(per_class: int = 2, epochs: int = 150, lr: float = 0.01, seed: int = 0):
     """Train on ``per_class`` training images of each digit only (full batch, Adam) and
     return ``(history, m)``: a working network drives this tiny set's cost to ~0."""
+    check_int("per_class", per_class, 1, 100)
+    check_int("epochs", epochs)
+    check_positive("lr", lr)
+    check_seed("seed", seed)
     data = digits()
     Y = data.Y_train[0]
     idx = np.concatenate([np.flatnonzero(Y == c)[:per_class] for c in range(C)])
@@ -188,6 +202,11 @@ def check_gradients(m: int = 8, n_h: int = 6, lambd: float = 0.5, keep_prob: flo
     """Gradient check of backprop with every feature on (L2, dropout with frozen masks,
     batch norm) on a slice of ``m`` training images and a ``[64, n_h, 10]`` network:
     small, because the check costs two forward passes per parameter."""
+    check_int("m", m, 2, 1000)
+    _check_n_h(n_h)
+    check_range("lambd", lambd, 0, None)
+    check_keep_prob("keep_prob", keep_prob)
+    check_seed("seed", seed)
     data = digits()
     X, Y = data.X_train[:, :m], data.Y_train[:, :m]
     net = network(n_h, lambd, keep_prob, batchnorm=True, seed=seed)
@@ -320,6 +339,7 @@ def standard_error(error: float, m: int) -> float:
     """``√(p (1 − p) / m)``: the standard error of an error rate ``p`` measured on ``m``
     independent examples."""
     check_range("error", error, 0, 1)
+    check_int("m", m)
     return math.sqrt(error * (1.0 - error) / m)
 
 
@@ -408,6 +428,8 @@ def search(n_trials: int = 12, seed: int = 0) -> Search:
     integer): each trial trains Adam with ``α = α₀ / (1 + 0.1 · epoch)`` for 20 epochs,
     and scores the **dev cross-entropy** after the last epoch (smoother than the dev
     error, which moves in steps of one image, 0.28 points on 359 images)."""
+    check_int("n_trials", n_trials, 1, 1000)
+    check_seed("seed", seed)
     nets, order = {}, iter(range(n_trials))
 
     def dev_cost(lr, lambd, keep_prob, n_h):
@@ -419,7 +441,20 @@ def search(n_trials: int = 12, seed: int = 0) -> Search:
     return Search(random_search(dev_cost, SPACE, n_trials, seed=seed), nets)
 
 
+def _check_net(net) -> Network:
+    """``net`` must be a digits classifier: a ``Network`` from 64 pixels to 10 softmax classes."""
+    if not isinstance(net, Network) or net.layer_dims[0] != N_X or net.layer_dims[-1] != C \
+            or net.output != "softmax":
+        what = (f"a Network with layer_dims {net.layer_dims} and output {net.output!r}"
+                if isinstance(net, Network) else type(net).__name__)
+        raise ValueError(f"net must be a Network from {N_X} pixels to {C} softmax classes "
+                         f"(e.g. network()), got {what}")
+    return net
+
+
 def dev_error_of(net: Network) -> float:
+    """The error ``1 − accuracy`` of ``net`` on the digits' dev set."""
+    _check_net(net)
     data = digits()
     return 1.0 - net.accuracy(data.X_dev, data.Y_dev)
 
@@ -472,6 +507,7 @@ def search_widget():
 def test_accuracy(net: Network) -> tuple[float, float]:
     """``(accuracy, standard error)`` of ``net`` on the test set, ``√(a (1 − a) / m_test)``.
     Call it once, on the network the dev set chose."""
+    _check_net(net)
     data = digits()
     acc = net.accuracy(data.X_test, data.Y_test)
     return acc, standard_error(1.0 - acc, data.X_test.shape[1])
@@ -480,6 +516,8 @@ def test_accuracy(net: Network) -> tuple[float, float]:
 def digits_figure(n: int = 20, seed: int = 0):
     """``n`` training images with their labels, as the network sees them before
     normalization."""
+    check_int("n", n, 1, 100)
+    check_seed("seed", seed)
     data = digits()
     idx = np.random.default_rng(seed).choice(data.split.X_train.shape[1], n, replace=False)
     cols = 10

@@ -25,7 +25,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from nnlab.checks import check_array, check_bool, check_int, check_positive, check_range
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, LogSlider
+from nnlab.optimizers import Optimizer
 from nnlab.plots import PATH_COLORS, new_figure, note_on_axes, plot_contours, plot_path
 from nnlab.race import make_optimizers
 from nnlab.surfaces import SURFACES, Path, run_optimizer
@@ -44,6 +46,7 @@ def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: fl
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
     ask for the same runs.
     """
+    check_range("beta", beta, 0, 1, high_open=True)
     if not isinstance(surface, str) or surface not in SURFACE_KEYS:
         raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
     s = SURFACES[SURFACE_KEYS[surface]]
@@ -125,6 +128,8 @@ def gd_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dict:
     ``α* = 2/(L + μ)`` makes the two extreme factors ``|1 − αμ|`` and ``|1 − αL|`` equal;
     the error then shrinks by ``(κ − 1)/(κ + 1)`` per step, ``κ = L/μ``.
     """
+    check_positive("mu", mu)
+    check_positive("L", L)
     kappa = L / mu
     return {"lr": 2.0 / (L + mu), "rate": (kappa - 1.0) / (kappa + 1.0)}
 
@@ -138,11 +143,24 @@ def momentum_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dic
     method with ``α' = α(1 − β)``, so its best ``α* = α'*/(1 − β*)``. Returns ``lr`` (the
     course's α*), ``lr_heavy_ball`` (α'*), ``beta`` and ``rate``.
     """
+    check_positive("mu", mu)
+    check_positive("L", L)
     kappa = L / mu
     root = (np.sqrt(kappa) - 1.0) / (np.sqrt(kappa) + 1.0)
     beta = root ** 2
     lr_hb = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
     return {"lr": lr_hb / (1.0 - beta), "lr_heavy_ball": lr_hb, "beta": beta, "rate": root}
+
+
+def _rates(name: str, values, kind: str, grid: bool = False) -> np.ndarray:
+    """``values`` as a float array of learning rates (``kind="lr"``: every entry > 0) or of
+    betas (``kind="beta"``: in ``[0, 1)``); a grid (``grid=True``) is 1-D and not empty."""
+    a = check_array(name, values, ndim=1 if grid else None, allow_empty=not grid)
+    bad = (a <= 0) if kind == "lr" else ((a < 0) | (a >= 1))
+    if np.any(bad):
+        want = "> 0" if kind == "lr" else "in [0, 1)"
+        raise ValueError(f"{name} must hold values {want}, got {a[bad].flat[0]!r}")
+    return a
 
 
 def iteration_matrices(lr, beta, curvature, nesterov: bool = False) -> np.ndarray:
@@ -152,6 +170,10 @@ def iteration_matrices(lr, beta, curvature, nesterov: bool = False) -> np.ndarra
     the same ``v'``, and ``w' = w − α (β v' + (1 − β) λ w)``. ``lr`` and ``beta`` may be
     arrays (broadcast together); the result has shape ``(..., 2, 2)``.
     """
+    _rates("lr", lr, "lr")
+    _rates("beta", beta, "beta")
+    check_range("curvature", curvature, 0, None)
+    check_bool("nesterov", nesterov)
     a, b = np.broadcast_arrays(np.asarray(lr, float), np.asarray(beta, float))
     g = (1.0 - b) * curvature
     M = np.empty(a.shape + (2, 2))
@@ -169,6 +191,7 @@ def rate(lr, beta, curvatures=CURVATURES, nesterov: bool = False) -> np.ndarray:
     """Per-step contraction of the error in the long run: the largest spectral radius of
     :func:`iteration_matrices` over the curvatures (``< 1``: converges; ``β = 0``: GD's
     ``max |1 − αλ|``)."""
+    _rates("curvatures", curvatures, "lr", grid=True)
     radii = [np.abs(np.linalg.eigvals(iteration_matrices(lr, beta, lam, nesterov))).max(axis=-1)
              for lam in curvatures]
     return np.max(radii, axis=0)
@@ -185,6 +208,12 @@ def steps_grid(lrs, betas, nesterov: bool = False, steps: int = STEPS, tol: floa
     The recurrence is :func:`iteration_matrices`, applied to a whole grid; the tests
     check it against :func:`nnlab.surfaces.run_optimizer` with the library's classes.
     """
+    _rates("lrs", lrs, "lr", grid=True)
+    _rates("betas", betas, "beta", grid=True)
+    check_bool("nesterov", nesterov)
+    check_int("steps", steps)
+    check_positive("tol", tol)
+    check_bool("stay", stay)
     s = SURFACES["elongated_quadratic"]
     A, B = np.meshgrid(np.asarray(lrs, float), np.asarray(betas, float), indexing="ij")
     lam = np.array(CURVATURES)
@@ -218,6 +247,10 @@ def best_settings(lrs, betas, nesterov: bool = False, stay: bool = False, **kw) 
 
 def best_rate_per_beta(betas, lrs=None, nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each β, the smallest :func:`rate` over the α grid ``lrs`` and the α that gives it."""
+    _rates("betas", betas, "beta", grid=True)
+    if lrs is not None:
+        _rates("lrs", lrs, "lr", grid=True)
+    check_bool("nesterov", nesterov)
     lrs = np.linspace(0.005, 2.0, 400) if lrs is None else np.asarray(lrs, float)
     A, B = np.meshgrid(lrs, np.asarray(betas, float), indexing="ij")
     R = rate(A, B, nesterov=nesterov)
@@ -229,6 +262,10 @@ def tuning_figure(runs: dict):
     """Left: ``J − J*`` per step on the valley for ``runs = {label: optimizer}``. Right: the
     best per-step rate over α as a function of β, for momentum and Nesterov, with gradient
     descent's best rate and the oscillation floor √β."""
+    if not isinstance(runs, dict) or not runs or not all(
+            isinstance(o, Optimizer) for o in runs.values()):
+        raise ValueError(f"runs must be a non-empty dict {{label: optimizer}} of nnlab "
+                         f"optimizers, got {runs!r:.60}")
     s = SURFACES["elongated_quadratic"]
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.6)
     for label, opt in runs.items():

@@ -23,7 +23,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_beta, check_int, check_positive, check_range
+from nnlab.checks import (
+    MAX_SEED,
+    check_beta,
+    check_int,
+    check_matrix,
+    check_positive,
+    check_range,
+    check_seed,
+)
 from nnlab.data import make_moons
 from nnlab.explorer import Dropdown, Explorer, LogSlider
 from nnlab.gradcheck import dict_to_vector, relative_difference
@@ -147,11 +155,14 @@ def padded_batches(X, Y, mini_batch_size: int, epochs: int, seed: int = 0):
     ``Wb`` marks the real ones (1) and the padding (0), so every batch size gives arrays of
     one shape, ``(T, n_x, m)``, ``(T, 1, m)``, ``(T, 1, m)`` with ``T = epochs · m / size``.
     """
-    X = np.asarray(X, dtype=float)
-    Y = np.asarray(Y, dtype=float)
+    X = check_matrix("X", X)
     m = X.shape[1]
+    Y = check_matrix("Y", Y, cols=m, like="X")
     size = check_int("mini_batch_size", mini_batch_size)
     epochs = check_int("epochs", epochs)
+    check_seed("seed", seed)
+    if seed + epochs - 1 > MAX_SEED:
+        raise ValueError(f"seed must be <= {MAX_SEED - epochs + 1} (epoch e uses seed + e)")
     if m % size:
         raise ValueError(f"mini_batch_size must divide m = {m} (full batches only, so every "
                          f"step has the same shape), got {size}")
