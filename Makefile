@@ -72,6 +72,7 @@ strip: venv
 
 lint: venv
 	$(BIN)/ruff check lib tests benchmarks scripts
+	$(BIN)/ruff format --check lib tests benchmarks scripts
 
 clean:
 	rm -rf _build _vendor scripts/js/node_modules

@@ -29,6 +29,7 @@ Prints three tables (four with ``--lab``) and exits with status 1 if any target 
    new frame shown (median and worst over every slider/checkbox step of every player).
    Targets: at most 150 frames per explorer, 60 MB for the site, latency < 50 ms median.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,17 +41,19 @@ import tracemalloc
 import numpy as np
 
 ADAM_PARAMS = 10_000_000
-ADAM_STEP_SECONDS = 1.0     # one step on 10M float64 (≈ 15 passes over 80 MB)
-ADAM_MEMORY_FACTOR = 9.5    # params + grads + v, s + a later step's peak, in units of params
-EPOCH_SECONDS = 3.0         # one epoch, 3-layer net, 10,000 examples, batches of 64
-WIDGET_SECONDS = 0.3        # every widget update, every test setting
-LAB_MEDIAN_MS = 150         # key press on a slider to new image in JupyterLab: median
-LAB_WORST_MS = 400          # ... and worst, per explorer
+ADAM_STEP_SECONDS = 1.0  # one step on 10M float64 (≈ 15 passes over 80 MB)
+ADAM_MEMORY_FACTOR = 9.5  # params + grads + v, s + a later step's peak, in units of params
+EPOCH_SECONDS = 3.0  # one epoch, 3-layer net, 10,000 examples, batches of 64
+WIDGET_SECONDS = 0.3  # every widget update, every test setting
+LAB_MEDIAN_MS = 150  # key press on a slider to new image in JupyterLab: median
+LAB_WORST_MS = 400  # ... and worst, per explorer
 
 
 def _fmt_row(cells, widths):
-    return "  ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                     for i, (c, w) in enumerate(zip(cells, widths)))
+    return "  ".join(
+        str(c).ljust(w) if i == 0 else str(c).rjust(w)
+        for i, (c, w) in enumerate(zip(cells, widths))
+    )
 
 
 def print_table(title, header, rows):
@@ -76,7 +79,7 @@ def bench_adam(n=ADAM_PARAMS, repeats=5):
     try:
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
-        opt.step(params, grads)                       # allocates v and s
+        opt.step(params, grads)  # allocates v and s
         first_extra = tracemalloc.get_traced_memory()[1] - base
         tracemalloc.reset_peak()
         base = tracemalloc.get_traced_memory()[0]
@@ -93,21 +96,36 @@ def bench_adam(n=ADAM_PARAMS, repeats=5):
         times.append(time.perf_counter() - t0)
     step = statistics.median(times)
 
-    total = 4 + later_extra / size                    # params, grads, v, s + a step's peak
+    total = 4 + later_extra / size  # params, grads, v, s + a step's peak
     ok_mem = in_place and total < ADAM_MEMORY_FACTOR
     ok_time = step < ADAM_STEP_SECONDS
     rows = [
-        [f"Adam.step time (median of {repeats})", f"{step:.3f} s",
-         f"< {ADAM_STEP_SECONDS:g} s", "ok" if ok_time else "MISSED"],
+        [
+            f"Adam.step time (median of {repeats})",
+            f"{step:.3f} s",
+            f"< {ADAM_STEP_SECONDS:g} s",
+            "ok" if ok_time else "MISSED",
+        ],
         ["first step: peak allocated", f"{first_extra / size:.2f} × params", "", ""],
-        ["later step: peak allocated", f"{later_extra / size:.2f} × params",
-         "(new v, s, ŝ, temps)", ""],
-        ["params + grads + v, s + later peak", f"{total:.2f} × params",
-         f"< {ADAM_MEMORY_FACTOR:g} ×", "ok" if ok_mem else "MISSED"],
+        [
+            "later step: peak allocated",
+            f"{later_extra / size:.2f} × params",
+            "(new v, s, ŝ, temps)",
+            "",
+        ],
+        [
+            "params + grads + v, s + later peak",
+            f"{total:.2f} × params",
+            f"< {ADAM_MEMORY_FACTOR:g} ×",
+            "ok" if ok_mem else "MISSED",
+        ],
         ["updated in place", str(in_place), "True", "ok" if in_place else "MISSED"],
     ]
-    print_table(f"Adam step on {n:,} float64 parameters ({size / 1e6:.0f} MB)",
-                ["measure", "value", "target", ""], rows)
+    print_table(
+        f"Adam step on {n:,} float64 parameters ({size / 1e6:.0f} MB)",
+        ["measure", "value", "target", ""],
+        rows,
+    )
     return ok_mem and ok_time
 
 
@@ -127,11 +145,14 @@ def bench_epoch(m=10_000):
     history = train(net, X, Y, Adam(lr=1e-3), epochs=1, mini_batch_size=64, seed=0)
     seconds = time.perf_counter() - t0
     ok = seconds < EPOCH_SECONDS
-    print_table(f"One epoch, Network([2, 64, 32, 1]), {m:,} examples, Adam, batches of 64",
-                ["measure", "value", "target", ""],
-                [["epoch time", f"{seconds:.3f} s", f"< {EPOCH_SECONDS:g} s",
-                  "ok" if ok else "MISSED"],
-                 ["cost after the epoch", f"{history.epoch_costs[-1]:.4f}", "", ""]])
+    print_table(
+        f"One epoch, Network([2, 64, 32, 1]), {m:,} examples, Adam, batches of 64",
+        ["measure", "value", "target", ""],
+        [
+            ["epoch time", f"{seconds:.3f} s", f"< {EPOCH_SECONDS:g} s", "ok" if ok else "MISSED"],
+            ["cost after the epoch", f"{history.epoch_costs[-1]:.4f}", "", ""],
+        ],
+    )
     return ok
 
 
@@ -158,7 +179,7 @@ def bench_widgets(warm=False, only=None, repeat=1):
     if not explorers:
         print("\nWidgets: none found.")
         return True
-    fig, (ax,) = new_figure()          # pay matplotlib's one-off start-up cost here
+    fig, (ax,) = new_figure()  # pay matplotlib's one-off start-up cost here
     ax.plot([0, 1])
     figure_to_png(fig)
     caches = _caches()
@@ -170,12 +191,12 @@ def bench_widgets(warm=False, only=None, repeat=1):
                 for c in caches:
                     c.cache_clear()
             best = float("inf")
-            for r in range(repeat):           # best of `repeat`: filters out machine load
+            for r in range(repeat):  # best of `repeat`: filters out machine load
                 if not warm and r:
                     for c in caches:
                         c.cache_clear()
                 with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")   # the test suite polices warnings
+                    warnings.simplefilter("ignore")  # the test suite polices warnings
                     t0 = time.perf_counter()
                     explorer.png(**setting)
                     best = min(best, time.perf_counter() - t0)
@@ -183,15 +204,29 @@ def bench_widgets(warm=False, only=None, repeat=1):
         worst = max(times)
         slow = sum(t >= WIDGET_SECONDS for t in times)
         ok &= slow == 0
-        rows.append([name, len(times), f"{statistics.median(times):.3f}", f"{worst:.3f}",
-                     f"{slow}" if slow else "", "ok" if not slow else "MISSED"])
-    mode = ("warm: caches kept, settings in order" if warm else
-            f"cold: {len(caches)} lru_caches cleared before every setting")
+        rows.append(
+            [
+                name,
+                len(times),
+                f"{statistics.median(times):.3f}",
+                f"{worst:.3f}",
+                f"{slow}" if slow else "",
+                "ok" if not slow else "MISSED",
+            ]
+        )
+    mode = (
+        "warm: caches kept, settings in order"
+        if warm
+        else f"cold: {len(caches)} lru_caches cleared before every setting"
+    )
     if repeat > 1:
         mode += f"; best of {repeat} per setting"
-    print_table(f"Widget updates, explorer.png(**setting) over test_settings() ({mode}); "
-                f"target < {WIDGET_SECONDS:g} s",
-                ["explorer", "settings", "median s", "worst s", ">= 0.3 s", ""], rows)
+    print_table(
+        f"Widget updates, explorer.png(**setting) over test_settings() ({mode}); "
+        f"target < {WIDGET_SECONDS:g} s",
+        ["explorer", "settings", "median s", "worst s", ">= 0.3 s", ""],
+        rows,
+    )
     return ok
 
 
@@ -233,16 +268,26 @@ def bench_lab(only=None, presses=3):
                     good = med < LAB_MEDIAN_MS and worst < LAB_WORST_MS and not missed
                     ok &= good
                     title = (e["title"] or f"explorer {e['index']}")[:48]
-                    rows.append([f"{nb.removesuffix('.ipynb')}: {title}", len(times),
-                                 f"{med:.0f}", f"{worst:.0f}", str(missed) if missed else "",
-                                 "ok" if good else "MISSED"])
+                    rows.append(
+                        [
+                            f"{nb.removesuffix('.ipynb')}: {title}",
+                            len(times),
+                            f"{med:.0f}",
+                            f"{worst:.0f}",
+                            str(missed) if missed else "",
+                            "ok" if good else "MISSED",
+                        ]
+                    )
             finally:
                 session.close_current()
         session.close()
         browser.close()
-    print_table(f"Live latency in JupyterLab, key press on a slider to new image (ms); "
-                f"targets median < {LAB_MEDIAN_MS}, worst < {LAB_WORST_MS}",
-                ["chapter: explorer", "presses", "median", "worst", "no image", ""], rows)
+    print_table(
+        f"Live latency in JupyterLab, key press on a slider to new image (ms); "
+        f"targets median < {LAB_MEDIAN_MS}, worst < {LAB_WORST_MS}",
+        ["chapter: explorer", "presses", "median", "worst", "no image", ""],
+        rows,
+    )
     return ok
 
 
@@ -253,6 +298,7 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 def bench_players(cold=False, only=None, site=None):
     import tempfile
     from pathlib import Path
+
     sys.path.insert(0, str(ROOT / "scripts"))
     from nnlab_player import frames as F
     from nnlab_player.grid import MAX_FRAMES
@@ -272,19 +318,28 @@ def bench_players(cold=False, only=None, site=None):
             with tempfile.TemporaryDirectory() as tmp:
                 secs = F.render_missing([plan], Path(tmp), log=lambda m: None)
                 cold_s = f"{secs[key]:.1f}"
-                nbytes = sum(F.cache_path(Path(tmp), k).stat().st_size
-                             for k in plan.render_keys)
+                nbytes = sum(F.cache_path(Path(tmp), k).stat().st_size for k in plan.render_keys)
         total_frames += plan.grid.size
         total_bytes += nbytes
         ok &= plan.grid.size <= MAX_FRAMES
-        rows.append([key, plan.grid.size, f"{nbytes / 1e6:.2f}",
-                     f"{nbytes / max(1, plan.grid.size) / 1e3:.0f}", cold_s,
-                     f"{t_cached:.2f}" + ("" if cached or cold else " (not cached)")])
+        rows.append(
+            [
+                key,
+                plan.grid.size,
+                f"{nbytes / 1e6:.2f}",
+                f"{nbytes / max(1, plan.grid.size) / 1e3:.0f}",
+                cold_s,
+                f"{t_cached:.2f}" + ("" if cached or cold else " (not cached)"),
+            ]
+        )
     rows.append(["total", total_frames, f"{total_bytes / 1e6:.1f}", "", "", ""])
     ok &= total_bytes <= 60e6
-    print_table("Static players: frames per explorer (cold = CPU seconds drawing every frame; "
-                "cached = plan + cache lookup)",
-                ["explorer", "frames", "MB", "KB/frame", "cold s", "cached s"], rows)
+    print_table(
+        "Static players: frames per explorer (cold = CPU seconds drawing every frame; "
+        "cached = plan + cache lookup)",
+        ["explorer", "frames", "MB", "KB/frame", "cold s", "cached s"],
+        rows,
+    )
     site = Path(site) if site else ROOT / "_build" / "html"
     if (site / "_static" / "player").exists():
         lat = player_latency(site, only)
@@ -292,13 +347,21 @@ def bench_players(cold=False, only=None, site=None):
             lat.sort()
             med, worst = statistics.median(lat), max(lat)
             ok &= med < PLAYER_LATENCY_MS
-            print_table("Static players: key press -> new frame shown, in headless chromium",
-                        ["measure", "value", "target", ""],
-                        [["steps", len(lat), "", ""],
-                         ["median", f"{med:.1f} ms", f"< {PLAYER_LATENCY_MS:g} ms",
-                          "ok" if med < PLAYER_LATENCY_MS else "MISSED"],
-                         ["90th percentile", f"{lat[int(0.9 * (len(lat) - 1))]:.1f} ms", "", ""],
-                         ["worst", f"{worst:.1f} ms", "a few hundred ms", ""]])
+            print_table(
+                "Static players: key press -> new frame shown, in headless chromium",
+                ["measure", "value", "target", ""],
+                [
+                    ["steps", len(lat), "", ""],
+                    [
+                        "median",
+                        f"{med:.1f} ms",
+                        f"< {PLAYER_LATENCY_MS:g} ms",
+                        "ok" if med < PLAYER_LATENCY_MS else "MISSED",
+                    ],
+                    ["90th percentile", f"{lat[int(0.9 * (len(lat) - 1))]:.1f} ms", "", ""],
+                    ["worst", f"{worst:.1f} ms", "a few hundred ms", ""],
+                ],
+            )
     else:
         print("\nStatic players: no built site, latency not measured (run `make book`).")
     return ok
@@ -326,32 +389,46 @@ def player_latency(site, only=None):
             pass
 
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                   if 'class="nnlab-player"' in p.read_text(errors="replace"))
+    pages = sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if 'class="nnlab-player"' in p.read_text(errors="replace")
+    )
     lat = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
         for rel in pages:
             page = browser.new_page()
             page.goto(base + rel, wait_until="load")
-            page.wait_for_function("() => Array.from(document.querySelectorAll("
-                                   "'div.nnlab-player')).every(p => p.classList.contains("
-                                   "'nnlab-player-ready'))")
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll("
+                "'div.nnlab-player')).every(p => p.classList.contains("
+                "'nnlab-player-ready'))"
+            )
             page.evaluate(LATENCY_JS)
-            players = page.evaluate("""(only) => Array.from(document.querySelectorAll(
+            players = page.evaluate(
+                """(only) => Array.from(document.querySelectorAll(
                 'div.nnlab-player')).filter(p => !only || p.dataset.explorer.includes(only))
                 .map(p => [p.id, Array.from(p.querySelectorAll(
-                'input:not([disabled])')).map(i => [i.name, i.type, i.max || ''])])""", only)
+                'input:not([disabled])')).map(i => [i.name, i.type, i.max || ''])])""",
+                only,
+            )
             for pid, inputs in players:
                 for name, kind, mx in inputs:
                     loc = page.locator(f'[id="{pid}"] [name="{name}"]')
                     loc.focus()
-                    steps = [("Space", 1)] * 2 if kind == "checkbox" else \
-                        [("End", 0), ("Home", 0)] + [("ArrowRight", 1)] * int(mx or 0)
+                    steps = (
+                        [("Space", 1)] * 2
+                        if kind == "checkbox"
+                        else [("End", 0), ("Home", 0)] + [("ArrowRight", 1)] * int(mx or 0)
+                    )
                     for key, counted in steps:
                         page.evaluate("() => { window.__t0 = null; }")
                         n = page.evaluate("() => __lat.length")
@@ -374,19 +451,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--warm", action="store_true", help="keep widget caches between settings")
     parser.add_argument("--only", help="time only explorers whose name contains this")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time each widget setting this many times and keep the best")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time each widget setting this many times and keep the best",
+    )
     parser.add_argument("--skip-adam", action="store_true")
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-widgets", action="store_true")
-    parser.add_argument("--lab", action="store_true",
-                        help="also time key press to new image in a real JupyterLab")
-    parser.add_argument("--presses", type=int, default=3,
-                        help="--lab: key presses each way on every slider")
-    parser.add_argument("--players", action="store_true",
-                        help="static players: frames, bytes, cached plan time, latency")
-    parser.add_argument("--players-cold", action="store_true",
-                        help="also draw every frame into an empty cache (minutes)")
+    parser.add_argument(
+        "--lab", action="store_true", help="also time key press to new image in a real JupyterLab"
+    )
+    parser.add_argument(
+        "--presses", type=int, default=3, help="--lab: key presses each way on every slider"
+    )
+    parser.add_argument(
+        "--players",
+        action="store_true",
+        help="static players: frames, bytes, cached plan time, latency",
+    )
+    parser.add_argument(
+        "--players-cold",
+        action="store_true",
+        help="also draw every frame into an empty cache (minutes)",
+    )
     parser.add_argument("--site", help="built site for the latency (default _build/html)")
     args = parser.parse_args(argv)
     results = {}
@@ -395,13 +484,13 @@ def main(argv=None):
     if not args.skip_train:
         results["one epoch"] = bench_epoch()
     if not args.skip_widgets:
-        results["widgets"] = bench_widgets(warm=args.warm, only=args.only,
-                                           repeat=max(1, args.repeat))
+        results["widgets"] = bench_widgets(
+            warm=args.warm, only=args.only, repeat=max(1, args.repeat)
+        )
     if args.lab:
         results["JupyterLab latency"] = bench_lab(only=args.only, presses=args.presses)
     if args.players or args.players_cold:
-        results["players"] = bench_players(cold=args.players_cold, only=args.only,
-                                           site=args.site)
+        results["players"] = bench_players(cold=args.players_cold, only=args.only, site=args.site)
     missed = [k for k, v in results.items() if not v]
     print("\n" + ("All targets met." if not missed else "Targets MISSED: " + ", ".join(missed)))
     return 1 if missed else 0

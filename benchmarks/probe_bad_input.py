@@ -10,6 +10,7 @@ runs *every* case (the test draws a sample). Per module it counts the answers:
 ``changed`` how many refusals modified the other inputs first. Memory is capped at
 3 GB so a huge size fails instead of swapping.
 """
+
 from __future__ import annotations
 
 import collections
@@ -23,10 +24,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIB = sys.argv[sys.argv.index("--lib") + 1] if "--lib" in sys.argv else os.path.join(ROOT, "lib")
 ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else ""
 sys.path.insert(0, LIB)
-resource.setrlimit(resource.RLIMIT_AS, (3 * 2 ** 30, 3 * 2 ** 30))
+resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
 
 spec = importlib.util.spec_from_file_location(
-    "test_bad_input", os.path.join(ROOT, "tests", "test_bad_input.py"))
+    "test_bad_input", os.path.join(ROOT, "tests", "test_bad_input.py")
+)
 probe = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(probe)
 
@@ -43,6 +45,7 @@ def module_of(qualname: str) -> str:
 
 def main(details: bool = False) -> int:
     import matplotlib
+
     matplotlib.use("Agg")
     start = time.perf_counter()
     counts = collections.defaultdict(collections.Counter)
@@ -58,27 +61,43 @@ def main(details: bool = False) -> int:
         if not unchanged and outcome != "silent":
             counts[mod]["changed"] += 1
         if outcome != "named" or not unchanged:
-            bad_lines.append(f"{outcome:9s} {q}({param}={label}): {message}"
-                             + ("" if unchanged else "  [inputs changed]"))
+            bad_lines.append(
+                f"{outcome:9s} {q}({param}={label}): {message}"
+                + ("" if unchanged else "  [inputs changed]")
+            )
     total = collections.Counter()
     width = max(len(m) for m in counts)
-    head = f"{'module':<{width}}  " + "  ".join(f"{k:>8s}" for k in KINDS + ("changed",)) \
+    head = (
+        f"{'module':<{width}}  "
+        + "  ".join(f"{k:>8s}" for k in KINDS + ("changed",))
         + "   named %"
+    )
     print(head)
     for mod in sorted(counts):
         c = counts[mod]
         total.update(c)
         n = sum(c[k] for k in KINDS)
-        print(f"{mod:<{width}}  " + "  ".join(f"{c[k]:8d}" for k in KINDS + ("changed",))
-              + f"   {100 * c['named'] / n:6.1f}")
+        print(
+            f"{mod:<{width}}  "
+            + "  ".join(f"{c[k]:8d}" for k in KINDS + ("changed",))
+            + f"   {100 * c['named'] / n:6.1f}"
+        )
     n = sum(total[k] for k in KINDS)
-    print(f"{'TOTAL':<{width}}  " + "  ".join(f"{total[k]:8d}" for k in KINDS + ("changed",))
-          + f"   {100 * total['named'] / n:6.1f}")
-    print(f"\n{n} illegal inputs to {n_callables} public callables in "
-          f"{time.perf_counter() - start:.0f} s")
+    print(
+        f"{'TOTAL':<{width}}  "
+        + "  ".join(f"{total[k]:8d}" for k in KINDS + ("changed",))
+        + f"   {100 * total['named'] / n:6.1f}"
+    )
+    print(
+        f"\n{n} illegal inputs to {n_callables} public callables in "
+        f"{time.perf_counter() - start:.0f} s"
+    )
     if details:
-        print("\n".join(["", "Not answered by a ValueError naming the parameter:"]
-                        + sorted(bad_lines)))
+        print(
+            "\n".join(
+                ["", "Not answered by a ValueError naming the parameter:"] + sorted(bad_lines)
+            )
+        )
     return 0
 
 

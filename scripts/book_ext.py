@@ -22,6 +22,7 @@ widget state to every page whose notebook saved widget state. The book shows exp
 players (``nnlab_player``), not as widget views, so on a page without a widget view those
 scripts would load for nothing; they are dropped there.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,6 +38,7 @@ CITE_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\[\]\n]*\])+)\]\(cite:(?:(t):)?([A-
 @lru_cache(maxsize=1)
 def _bib_entries(bib: str = str(ROOT / "references.bib")):
     from pybtex.database import parse_file
+
     return parse_file(bib).entries
 
 
@@ -69,6 +71,7 @@ def _accents(name: str) -> str:
 def cite_links_to_roles(markdown: str, problems: list | None = None) -> str:
     """Replace every ``[label](cite:key)`` by the sphinxcontrib-bibtex role; record a
     label that does not match the key's author-year label in ``problems``."""
+
     def repl(m):
         text, kind, key = m.group(1), m.group(2), m.group(3)
         if problems is not None:
@@ -79,6 +82,7 @@ def cite_links_to_roles(markdown: str, problems: list | None = None) -> str:
             if want is not None and text != want:
                 problems.append(f"citation of {key} reads {text!r}; write {want!r}")
         return f"{{cite:{kind}}}`{key}`" if kind else f"{{cite}}`{key}`"
+
     return CITE_LINK.sub(repl, markdown)
 
 
@@ -86,6 +90,7 @@ def _cite_links(app, docname, source):
     """``source-read``: citation links back to roles, in a notebook's Markdown cells or a
     Markdown page."""
     from sphinx.util import logging
+
     logger = logging.getLogger(__name__)
     text = source[0]
     if "](cite:" not in text:
@@ -133,8 +138,7 @@ def _drop_unused_widget_scripts(app, pagename, templatename, context, doctree):
 
     def unused(js):
         attrs = getattr(js, "attributes", {}) or {}
-        return (attrs.get("type") == WIDGET_STATE
-                or (getattr(js, "filename", "") or "") in widget_js)
+        return attrs.get("type") == WIDGET_STATE or (getattr(js, "filename", "") or "") in widget_js
 
     scripts[:] = [js for js in scripts if not unused(js)]
 

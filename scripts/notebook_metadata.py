@@ -11,6 +11,7 @@ fails on such a machine with a message saying so).
 
     python scripts/notebook_metadata.py [NOTEBOOK ...]   # default: every chapter
 """
+
 from __future__ import annotations
 
 import json
@@ -47,7 +48,8 @@ def normalize(path: Path) -> bool:
 def main(paths: list[str]) -> None:
     root = Path(__file__).resolve().parents[1]
     files = [Path(p) for p in paths] or sorted(
-        p for p in (root / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        p for p in (root / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
     for f in files:
         if normalize(f):
             print(f"kernel metadata set in {f}")

@@ -5,6 +5,7 @@ chromium, waits until MathJax and the EWA player are ready, captures the window 
 to the player (docs/screenshot.png) and the player itself at desktop width
 (docs/player.png) and at 390 px (docs/player-phone.png, not committed).
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,8 +17,15 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -25,8 +33,10 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-READY = ("() => Array.from(document.querySelectorAll('div.nnlab-player')).every("
-         "p => p.classList.contains('nnlab-player-ready') && p.querySelector('img').naturalWidth > 0)")
+READY = (
+    "() => Array.from(document.querySelectorAll('div.nnlab-player')).every("
+    "p => p.classList.contains('nnlab-player-ready') && p.querySelector('img').naturalWidth > 0)"
+)
 
 
 def main(out: Path = ROOT / "docs" / "screenshot.png") -> None:

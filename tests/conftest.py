@@ -3,6 +3,7 @@
 ``fd_grad`` is a deliberately plain centered-difference gradient, written here apart
 from ``nnlab.gradcheck`` so tests of the library do not lean on the library itself.
 """
+
 import numpy as np
 import pytest
 

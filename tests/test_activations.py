@@ -55,8 +55,9 @@ def test_softmax_is_shift_invariant_per_column():
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)),
-              elements=st.floats(-1e4, 1e4)))
+@given(
+    arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=st.floats(-1e4, 1e4))
+)
 def test_softmax_columns_are_distributions(Z):
     S = softmax(Z)
     assert np.all(S >= 0) and np.all(np.isfinite(S))
@@ -64,8 +65,9 @@ def test_softmax_columns_are_distributions(Z):
 
 
 @settings(max_examples=40, deadline=None)
-@given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)),
-              elements=st.floats(-1e4, 1e4)))
+@given(
+    arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=st.floats(-1e4, 1e4))
+)
 def test_sigmoid_range_and_symmetry(Z):
     s = sigmoid(Z)
     assert np.all((s >= 0) & (s <= 1))
@@ -81,8 +83,12 @@ def test_unknown_activation_names_the_parameter():
 
 def test_mapping_pairs_forward_with_backward():
     # ACTIVATIONS holds the same maths unchecked (the network's own arrays need no checks)
-    public = {"sigmoid": (sigmoid, sigmoid_backward), "relu": (relu, relu_backward),
-              "tanh": (tanh, tanh_backward), "softmax": (softmax, softmax_backward)}
+    public = {
+        "sigmoid": (sigmoid, sigmoid_backward),
+        "relu": (relu, relu_backward),
+        "tanh": (tanh, tanh_backward),
+        "softmax": (softmax, softmax_backward),
+    }
     assert set(ACTIVATIONS) == set(public)
     Z = np.random.default_rng(0).standard_normal((3, 4))
     dA = np.random.default_rng(1).standard_normal((3, 4))

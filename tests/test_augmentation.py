@@ -1,4 +1,5 @@
 """Augmentation: label-keeping maps checked against hand-built images and invariants."""
+
 import numpy as np
 import pytest
 
@@ -46,7 +47,7 @@ def test_augment_makes_the_four_mirror_images():
         assert {(a, b), (-a, b), (a, -b), (-a, -b)} <= images
     # every image of example i carries label y_i
     for k in range(4):
-        np.testing.assert_array_equal(Ya[:, 3 * k:3 * k + 3], Y)
+        np.testing.assert_array_equal(Ya[:, 3 * k : 3 * k + 3], Y)
     Xj, Yj = augment(X, Y, sigma=0.1, copies=2)
     assert Xj.shape == (2, 36) and Yj.shape == (1, 36)
 
@@ -60,15 +61,18 @@ def test_augmentation_keeps_labels_of_symmetric_data():
     np.testing.assert_array_equal(Ya, label(Xa))
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: reflect(X, Y, axes=(2,)), "axes"),
-    (lambda: reflect(X, Y, axes=()), "axes"),
-    (lambda: jitter(X, Y, sigma=-1), "sigma"),
-    (lambda: jitter(X, Y, copies=0), "copies"),
-    (lambda: rotate(np.zeros((3, 2)), np.zeros((1, 2)), [0.1]), "X"),
-    (lambda: reflect(X, np.zeros((1, 2))), "Y"),
-    (lambda: augment(X, Y, sigma=-0.5), "sigma"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: reflect(X, Y, axes=(2,)), "axes"),
+        (lambda: reflect(X, Y, axes=()), "axes"),
+        (lambda: jitter(X, Y, sigma=-1), "sigma"),
+        (lambda: jitter(X, Y, copies=0), "copies"),
+        (lambda: rotate(np.zeros((3, 2)), np.zeros((1, 2)), [0.1]), "X"),
+        (lambda: reflect(X, np.zeros((1, 2))), "Y"),
+        (lambda: augment(X, Y, sigma=-0.5), "sigma"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()

@@ -17,6 +17,7 @@ the parameter as the learner typed it, raised before any work is done, so the in
 ``benchmarks/probe_bad_input.py`` runs every case and counts the outcomes per module;
 the tests here draw a sample with hypothesis (``max_examples`` keeps them short).
 """
+
 from __future__ import annotations
 
 import copy
@@ -86,10 +87,24 @@ EXEMPT = {
     "nnlab.exercises._grader.call_with_time_limit": "the grader's runner: calls the learner's "
     "function, whatever it is, and reports what happened",
 }
-for _name in ("check_range", "check_positive", "check_beta", "check_keep_prob", "check_int",
-              "check_matrix", "check_finite", "check_same_keys", "check_seed", "check_array",
-              "check_number", "check_option", "check_callable", "check_bool",
-              "check_same_shape", "check_labels"):
+for _name in (
+    "check_range",
+    "check_positive",
+    "check_beta",
+    "check_keep_prob",
+    "check_int",
+    "check_matrix",
+    "check_finite",
+    "check_same_keys",
+    "check_seed",
+    "check_array",
+    "check_number",
+    "check_option",
+    "check_callable",
+    "check_bool",
+    "check_same_shape",
+    "check_labels",
+):
     EXEMPT[f"nnlab.checks.{_name}"] = "a check itself: it is how the others refuse"
 _EXEMPT_PATTERNS = [
     (re.compile(r"_widget$"), "builds ipywidgets; takes no arguments"),
@@ -189,26 +204,68 @@ def _col(value=0.0):
 
 #: Arguments guessed from a parameter's name (each call makes new objects).
 GUESS: dict[str, Callable] = {
-    "X": _X, "Y": _Y, "Z": _Z, "A": _Z, "dA": _Z, "dout": _Z, "ZL": lambda: _Z()[:1] * 3,
+    "X": _X,
+    "Y": _Y,
+    "Z": _Z,
+    "A": _Z,
+    "dA": _Z,
+    "dout": _Z,
+    "ZL": lambda: _Z()[:1] * 3,
     "mask": lambda: (np.random.default_rng(3).random((3, 6)) < 0.5).astype(float),
-    "gamma": lambda: _col(1.0), "beta": lambda: 0.9, "mu": _col, "var": lambda: _col(1.0),
-    "running_mu": _col, "running_var": lambda: _col(1.0),
-    "params": _params, "grads": _grads, "net": _net, "W": lambda: _params()["W1"],
-    "lr": lambda: 0.1, "lr0": lambda: 0.1, "lambd": lambda: 0.1, "m": lambda: 10,
-    "keep_prob": lambda: 0.8, "epsilon": lambda: 1e-8, "beta1": lambda: 0.9,
-    "beta2": lambda: 0.999, "momentum": lambda: 0.9, "epoch": lambda: 3,
-    "decay_rate": lambda: 0.5, "total": lambda: 10, "rng": lambda: 0, "seed": lambda: 0,
-    "x": lambda: np.random.default_rng(4).standard_normal(20), "C": lambda: 2,
-    "layer_dims": lambda: [2, 3, 1], "low": lambda: 1e-4, "high": lambda: 1.0,
-    "n_trials": lambda: 4, "n_per_dim": lambda: 2, "mini_batch_size": lambda: 4,
-    "steps": lambda: 5, "days": lambda: 30, "patience": lambda: 3, "n": lambda: 3,
-    "samples": lambda: 50, "ratio": lambda: 10.0, "temperature": lambda: 1.0,
-    "difference": lambda: 1e-5, "values": lambda: np.array([0.1, 1.0, 10.0]),
-    "window": lambda: 3, "eigenvalues": lambda: np.array([1.0, 2.0]),
-    "train_error": lambda: 0.1, "dev_error": lambda: 0.2, "angles": lambda: [0.5],
+    "gamma": lambda: _col(1.0),
+    "beta": lambda: 0.9,
+    "mu": _col,
+    "var": lambda: _col(1.0),
+    "running_mu": _col,
+    "running_var": lambda: _col(1.0),
+    "params": _params,
+    "grads": _grads,
+    "net": _net,
+    "W": lambda: _params()["W1"],
+    "lr": lambda: 0.1,
+    "lr0": lambda: 0.1,
+    "lambd": lambda: 0.1,
+    "m": lambda: 10,
+    "keep_prob": lambda: 0.8,
+    "epsilon": lambda: 1e-8,
+    "beta1": lambda: 0.9,
+    "beta2": lambda: 0.999,
+    "momentum": lambda: 0.9,
+    "epoch": lambda: 3,
+    "decay_rate": lambda: 0.5,
+    "total": lambda: 10,
+    "rng": lambda: 0,
+    "seed": lambda: 0,
+    "x": lambda: np.random.default_rng(4).standard_normal(20),
+    "C": lambda: 2,
+    "layer_dims": lambda: [2, 3, 1],
+    "low": lambda: 1e-4,
+    "high": lambda: 1.0,
+    "n_trials": lambda: 4,
+    "n_per_dim": lambda: 2,
+    "mini_batch_size": lambda: 4,
+    "steps": lambda: 5,
+    "days": lambda: 30,
+    "patience": lambda: 3,
+    "n": lambda: 3,
+    "samples": lambda: 50,
+    "ratio": lambda: 10.0,
+    "temperature": lambda: 1.0,
+    "difference": lambda: 1e-5,
+    "values": lambda: np.array([0.1, 1.0, 10.0]),
+    "window": lambda: 3,
+    "eigenvalues": lambda: np.array([1.0, 2.0]),
+    "train_error": lambda: 0.1,
+    "dev_error": lambda: 0.2,
+    "angles": lambda: [0.5],
     "dev_costs": lambda: np.array([1.0, 0.8, 0.7, 0.75, 0.8, 0.9]),
-    "batchnorm": lambda: False, "hidden": lambda: "relu", "one_sided": lambda: False,
-    "l": lambda: 1, "w": lambda: 0.5, "L": lambda: 3, "y": lambda: 0.5,
+    "batchnorm": lambda: False,
+    "hidden": lambda: "relu",
+    "one_sided": lambda: False,
+    "l": lambda: 1,
+    "w": lambda: 0.5,
+    "L": lambda: 3,
+    "y": lambda: 0.5,
 }
 
 
@@ -248,6 +305,7 @@ def _ls(**extra):
     def make():
         X, y = _regression()
         return {"w": np.zeros((2, 1)), "X": X, "y": y, **extra}
+
     return make
 
 
@@ -276,69 +334,113 @@ def _batch_stats():
 #: Complete or partial baselines, ``qualname -> () -> kwargs`` (merged over the guesses).
 BASELINES: dict[str, Callable[[], dict]] = {
     "nnlab.activations.get_activation": lambda: {"name": "relu"},
-    "nnlab.model.cross_entropy_from_logits": lambda: {"ZL": np.array([[0.5, -1.0, 2.0]]),
-                                                      "Y": np.array([[1, 0, 1]])},
+    "nnlab.model.cross_entropy_from_logits": lambda: {
+        "ZL": np.array([[0.5, -1.0, 2.0]]),
+        "Y": np.array([[1, 0, 1]]),
+    },
     "nnlab.model.one_hot": lambda: {"Y": np.array([[0, 1, 1]]), "C": 2},
     "nnlab.model.Network": lambda: {"layer_dims": [2, 3, 1]},
     "nnlab.regularization.l2_grad": lambda: {"W": _params()["W1"], "lambd": 0.1, "m": 10},
     "nnlab.regularization.l1_grad": lambda: {"W": _params()["W1"], "lambd": 0.1, "m": 10},
     "nnlab.regularization.dropout_backward": lambda: {
-        "dA": _Z(), "mask": (np.random.default_rng(3).random((3, 6)) < 0.5).astype(float),
-        "keep_prob": 0.8},
+        "dA": _Z(),
+        "mask": (np.random.default_rng(3).random((3, 6)) < 0.5).astype(float),
+        "keep_prob": 0.8,
+    },
     "nnlab.regularization.weight_keys": lambda: {"params": _params()},
-    "nnlab.batchnorm.batchnorm_forward": lambda: {"Z": _Z(), "gamma": _col(1.0),
-                                                  "beta": _col(0.0)},
-    "nnlab.batchnorm.batchnorm_backward": lambda: (lambda out: {
-        "dout": np.ones_like(out[0]), "cache": out[1]})(
-        __import__("nnlab.batchnorm").batchnorm.batchnorm_forward(_Z(), _col(1.0), _col(0.0))),
-    "nnlab.batchnorm.batchnorm_inference": lambda: {"Z": _Z(), "gamma": _col(1.0),
-                                                    "beta": _col(0.0)},
-    "nnlab.batchnorm.update_running_stats": lambda: {"running_mu": _col(), "running_var":
-                                                     _col(1.0), "mu": _col(0.5),
-                                                     "var": _col(2.0)},
+    "nnlab.batchnorm.batchnorm_forward": lambda: {"Z": _Z(), "gamma": _col(1.0), "beta": _col(0.0)},
+    "nnlab.batchnorm.batchnorm_backward": lambda: (
+        lambda out: {"dout": np.ones_like(out[0]), "cache": out[1]}
+    )(__import__("nnlab.batchnorm").batchnorm.batchnorm_forward(_Z(), _col(1.0), _col(0.0))),
+    "nnlab.batchnorm.batchnorm_inference": lambda: {
+        "Z": _Z(),
+        "gamma": _col(1.0),
+        "beta": _col(0.0),
+    },
+    "nnlab.batchnorm.update_running_stats": lambda: {
+        "running_mu": _col(),
+        "running_var": _col(1.0),
+        "mu": _col(0.5),
+        "var": _col(2.0),
+    },
     "nnlab.optimizers.AdamW": lambda: {},
-    **{f"nnlab.optimizers.{rule}_update": (lambda extra: lambda: {
-        "W": _params()["W1"], "dW": _grads()["dW1"],
-        **{k: (np.full((3, 2), 0.01) if k in "vs" else v) for k, v in extra.items()}})(extra)
-       for rule, extra in (
-           ("sgd", {}), ("momentum", {"v": 0}), ("nesterov", {"v": 0}),
-           ("rmsprop", {"s": 0, "epsilon": 1e-8}),
-           ("adam", {"v": 0, "s": 0, "t": 2, "epsilon": 1e-8}),
-           ("adamw", {"v": 0, "s": 0, "t": 2, "epsilon": 1e-8, "weight_decay": 0.01}))},
+    **{
+        f"nnlab.optimizers.{rule}_update": (
+            lambda extra: lambda: {
+                "W": _params()["W1"],
+                "dW": _grads()["dW1"],
+                **{k: (np.full((3, 2), 0.01) if k in "vs" else v) for k, v in extra.items()},
+            }
+        )(extra)
+        for rule, extra in (
+            ("sgd", {}),
+            ("momentum", {"v": 0}),
+            ("nesterov", {"v": 0}),
+            ("rmsprop", {"s": 0, "epsilon": 1e-8}),
+            ("adam", {"v": 0, "s": 0, "t": 2, "epsilon": 1e-8}),
+            ("adamw", {"v": 0, "s": 0, "t": 2, "epsilon": 1e-8, "weight_decay": 0.01}),
+        )
+    },
     "nnlab.schedules.staircase_decay": lambda: {"lr0": 0.1},
     "nnlab.schedules.cosine_warmup": lambda: {"lr0": 0.1, "total": 10, "warmup": 2},
-    "nnlab.schedules.make_schedule": lambda: {"kind": "exponential", "lr0": 0.1,
-                                              "decay_rate": 0.9},
+    "nnlab.schedules.make_schedule": lambda: {"kind": "exponential", "lr0": 0.1, "decay_rate": 0.9},
     "nnlab.ewa.ewa": lambda: {"x": np.arange(10.0), "beta": 0.9},
-    "nnlab.minibatch.random_mini_batches": lambda: {"X": _X(), "Y": _Y(),
-                                                    "mini_batch_size": 4},
-    "nnlab.train.train": lambda: {"net": _net(), "X": _X(), "Y": _Y(),
-                                  "optimizer": __import__("nnlab.optimizers").optimizers.SGD(
-                                      0.1), "epochs": 2, "mini_batch_size": 4},
-    "nnlab.train.gradient_descent": lambda: {"net": _net(), "X": _X(), "Y": _Y(),
-                                             "steps": 3, "lr": 0.1},
+    "nnlab.minibatch.random_mini_batches": lambda: {"X": _X(), "Y": _Y(), "mini_batch_size": 4},
+    "nnlab.train.train": lambda: {
+        "net": _net(),
+        "X": _X(),
+        "Y": _Y(),
+        "optimizer": __import__("nnlab.optimizers").optimizers.SGD(0.1),
+        "epochs": 2,
+        "mini_batch_size": 4,
+    },
+    "nnlab.train.gradient_descent": lambda: {
+        "net": _net(),
+        "X": _X(),
+        "Y": _Y(),
+        "steps": 3,
+        "lr": 0.1,
+    },
     "nnlab.gradcheck.numerical_gradient": lambda: {
-        "f": lambda x: float(np.sum(x ** 2)), "x": np.array([1.0, 2.0])},
+        "f": lambda x: float(np.sum(x**2)),
+        "x": np.array([1.0, 2.0]),
+    },
     "nnlab.gradcheck.one_sided_gradient": lambda: {
-        "f": lambda x: float(np.sum(x ** 2)), "x": np.array([1.0, 2.0])},
+        "f": lambda x: float(np.sum(x**2)),
+        "x": np.array([1.0, 2.0]),
+    },
     "nnlab.gradcheck.dict_to_vector": lambda: {"d": _params()},
-    "nnlab.gradcheck.vector_to_dict": lambda: {"v": np.arange(13.0),
-                                               "layout": [("W1", (3, 2)), ("b1", (3, 1)),
-                                                          ("W2", (1, 3)), ("b2", (1, 1))]},
-    "nnlab.gradcheck.relative_difference": lambda: {"a": np.array([1.0, 2.0]),
-                                                    "b": np.array([1.0, 2.1])},
-    "nnlab.gradcheck.flatten_params_and_grads": lambda: {"params": _params(),
-                                                         "grads": _grads()},
+    "nnlab.gradcheck.vector_to_dict": lambda: {
+        "v": np.arange(13.0),
+        "layout": [("W1", (3, 2)), ("b1", (3, 1)), ("W2", (1, 3)), ("b2", (1, 1))],
+    },
+    "nnlab.gradcheck.relative_difference": lambda: {
+        "a": np.array([1.0, 2.0]),
+        "b": np.array([1.0, 2.1]),
+    },
+    "nnlab.gradcheck.flatten_params_and_grads": lambda: {"params": _params(), "grads": _grads()},
     "nnlab.gradcheck.gradient_check": lambda: dict(zip(("f", "params", "grads"), _f_params())),
     "nnlab.gradcheck.epsilon_sweep": lambda: {
-        **dict(zip(("f", "params", "grads"), _f_params())), "epsilons": [1e-6, 1e-4]},
+        **dict(zip(("f", "params", "grads"), _f_params())),
+        "epsilons": [1e-6, 1e-4],
+    },
     "nnlab.tuning.Param": lambda: {"low": 1e-4, "high": 1.0, "scale": "log"},
-    "nnlab.tuning.random_search": lambda: {"objective": _objective(), "space": _space(),
-                                           "n_trials": 3},
-    "nnlab.tuning.grid_search": lambda: {"objective": _objective(), "space": _space(),
-                                         "n_per_dim": 2},
-    "nnlab.tuning.coarse_to_fine": lambda: {"objective": _objective(), "space": _space(),
-                                            "n_trials": 3, "rounds": 2},
+    "nnlab.tuning.random_search": lambda: {
+        "objective": _objective(),
+        "space": _space(),
+        "n_trials": 3,
+    },
+    "nnlab.tuning.grid_search": lambda: {
+        "objective": _objective(),
+        "space": _space(),
+        "n_per_dim": 2,
+    },
+    "nnlab.tuning.coarse_to_fine": lambda: {
+        "objective": _objective(),
+        "space": _space(),
+        "n_trials": 3,
+        "rounds": 2,
+    },
     "nnlab.tuning.sample_beta": lambda: {"low": 0.9, "high": 0.999, "size": 3},
     "nnlab.tuning.log_uniform": lambda: {"low": 1e-4, "high": 1.0, "size": 3},
     "nnlab.augmentation.reflect": lambda: {"X": _X(), "Y": _Y()},
@@ -356,103 +458,164 @@ BASELINES: dict[str, Callable[[], dict]] = {
     "nnlab.surfaces.plateau": lambda: {"a": 1.5},
     "nnlab.surfaces.run_optimizer": lambda: {
         "surface": __import__("nnlab.surfaces").surfaces.SURFACES["saddle"],
-        "optimizer": __import__("nnlab.optimizers").optimizers.SGD(0.1), "steps": 5},
+        "optimizer": __import__("nnlab.optimizers").optimizers.SGD(0.1),
+        "steps": 5,
+    },
     "nnlab.race.make_optimizers": lambda: {},
     "nnlab.race.race_on_surface": lambda: {"surface": "saddle", "steps": 5},
-    "nnlab.race.race_on_data": lambda: {"X": _X(), "Y": _Y(), "layer_dims": [2, 3, 1],
-                                        "epochs": 2, "mini_batch_size": 6},
+    "nnlab.race.race_on_data": lambda: {
+        "X": _X(),
+        "Y": _Y(),
+        "layer_dims": [2, 3, 1],
+        "epochs": 2,
+        "mini_batch_size": 6,
+    },
     "nnlab.plots.grid_over": lambda: {"X": _X(), "resolution": 10},
     "nnlab.plots.smooth": lambda: {"values": np.arange(10.0), "window": 3},
     "nnlab.plots.new_figure": lambda: {},
     "nnlab.plots.message_figure": lambda: {"text": "hello"},
-    "nnlab.plots.figure_notes": lambda: {"fig": __import__("nnlab.plots").plots.message_figure(
-        "hi")},
-    "nnlab.plots.figure_to_png": lambda: {"fig": __import__("nnlab.plots").plots.message_figure(
-        "hi")},
+    "nnlab.plots.figure_notes": lambda: {
+        "fig": __import__("nnlab.plots").plots.message_figure("hi")
+    },
+    "nnlab.plots.figure_to_png": lambda: {
+        "fig": __import__("nnlab.plots").plots.message_figure("hi")
+    },
     # ---- chapter companions
-    "nnlab.chapters.practical.bias_variance.diagnose": lambda: {"train_error": 0.1,
-                                                                "dev_error": 0.2},
+    "nnlab.chapters.practical.bias_variance.diagnose": lambda: {
+        "train_error": 0.1,
+        "dev_error": 0.2,
+    },
     "nnlab.chapters.practical.bias_variance.errors": lambda: {"width": 4, "iterations": 20},
     "nnlab.chapters.practical.bias_variance.fit": lambda: {"width": 4, "iterations": 20},
     "nnlab.chapters.practical.regularization.weights_of": lambda: {"params": _params()},
     "nnlab.chapters.practical.augmentation_early_stopping.updates_per_epoch": lambda: {
-        "mini_batch_size": 20},
+        "mini_batch_size": 20
+    },
     "nnlab.chapters.practical.augmentation_early_stopping.stopping_point": lambda: {
-        "dev_costs": np.array([1.0, 0.8, 0.7, 0.75, 0.8, 0.9]), "patience": 2},
+        "dev_costs": np.array([1.0, 0.8, 0.7, 0.75, 0.8, 0.9]),
+        "patience": 2,
+    },
     "nnlab.chapters.practical.normalizing_inputs.least_squares_cost": _ls(),
     "nnlab.chapters.practical.normalizing_inputs.least_squares_grad": _ls(),
     "nnlab.chapters.practical.normalizing_inputs.hessian": lambda: {"X": _regression()[0]},
-    "nnlab.chapters.practical.normalizing_inputs.condition_number": lambda: {
-        "X": _regression()[0]},
+    "nnlab.chapters.practical.normalizing_inputs.condition_number": lambda: {"X": _regression()[0]},
     "nnlab.chapters.practical.normalizing_inputs.gd_path": _gd_path,
     "nnlab.chapters.practical.normalizing_inputs.steps_to_converge": _steps_to_converge,
     "nnlab.chapters.practical.normalizing_inputs.make_scaled_regression": lambda: {"m": 20},
     "nnlab.chapters.practical.initialization.layer_statistics": lambda: {
-        "net": _net(), "X": _X(), "Y": _Y()},
+        "net": _net(),
+        "X": _X(),
+        "Y": _Y(),
+    },
     "nnlab.chapters.practical.initialization.deep_linear_scale": lambda: {"w": 0.5, "L": 3},
     "nnlab.chapters.practical.initialization.max_variance_ratio": lambda: {
-        "act_std": np.array([1.0, 0.5, 0.25])},
+        "act_std": np.array([1.0, 0.5, 0.25])
+    },
     "nnlab.chapters.practical.initialization.init_run": lambda: {
-        "depth": 3, "activation": "relu", "scheme": "He √(2/n)"},
+        "depth": 3,
+        "activation": "relu",
+        "scheme": "He √(2/n)",
+    },
     "nnlab.chapters.practical.initialization.shown_layers": lambda: {"n": 10, "k": 3},
     "nnlab.chapters.practical.gradient_checking.buggy_backward": _cache_args,
     "nnlab.chapters.practical.gradient_checking.make_network": lambda: {},
-    "nnlab.chapters.practical.gradient_checking.trained_params": lambda: {"lambd": 0.1,
-                                                                          "init": "Xavier"},
+    "nnlab.chapters.practical.gradient_checking.trained_params": lambda: {
+        "lambd": 0.1,
+        "init": "Xavier",
+    },
     "nnlab.chapters.practical.gradient_checking.run_check": lambda: {},
-    "nnlab.chapters.practical.gradient_checking.sweep": lambda: {"hidden": "tanh",
-                                                                 "one_sided": False},
+    "nnlab.chapters.practical.gradient_checking.sweep": lambda: {
+        "hidden": "tanh",
+        "one_sided": False,
+    },
     "nnlab.chapters.practical.gradient_checking.difference_at": lambda: {
-        "epsilon": 1e-6, "hidden": "tanh", "one_sided": False},
-    "nnlab.chapters.optimization.minibatch.steps_per_epoch": lambda: {"m": 10,
-                                                                      "mini_batch_size": 4},
+        "epsilon": 1e-6,
+        "hidden": "tanh",
+        "one_sided": False,
+    },
+    "nnlab.chapters.optimization.minibatch.steps_per_epoch": lambda: {
+        "m": 10,
+        "mini_batch_size": 4,
+    },
     "nnlab.chapters.optimization.minibatch.gradient_noise": lambda: {
-        "net": _net(), "X": _X(), "Y": _Y(), "mini_batch_size": 4, "n_batches": 5},
+        "net": _net(),
+        "X": _X(),
+        "Y": _Y(),
+        "mini_batch_size": 4,
+        "n_batches": 5,
+    },
     "nnlab.chapters.optimization.ewa.window": lambda: {"beta": 0.9},
     "nnlab.chapters.optimization.ewa.ewa_weights": lambda: {"beta": 0.9, "t": 10},
     "nnlab.chapters.optimization.ewa.mean_lag": lambda: {"beta": 0.9},
     "nnlab.chapters.optimization.ewa.noise_factor": lambda: {"beta": 0.9},
     "nnlab.chapters.optimization.ewa.step_signal": lambda: {"days": 30},
     "nnlab.chapters.optimization.ewa.rms_error": lambda: {"beta": 0.9},
-    "nnlab.chapters.optimization.momentum_rmsprop.make_optimizers": lambda: {"lr": 0.1,
-                                                                             "beta": 0.9},
+    "nnlab.chapters.optimization.momentum_rmsprop.make_optimizers": lambda: {
+        "lr": 0.1,
+        "beta": 0.9,
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.trajectories": lambda: {},
     "nnlab.chapters.optimization.momentum_rmsprop.outcome": lambda: {
         "path": __import__("nnlab.surfaces").surfaces.run_optimizer(
             __import__("nnlab.surfaces").surfaces.SURFACES["saddle"],
-            __import__("nnlab.optimizers").optimizers.SGD(0.1), steps=3)},
+            __import__("nnlab.optimizers").optimizers.SGD(0.1),
+            steps=3,
+        )
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.iteration_matrices": lambda: {
-        "lr": 0.1, "beta": 0.9, "curvature": 20.0},
+        "lr": 0.1,
+        "beta": 0.9,
+        "curvature": 20.0,
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.steps_grid": lambda: {
-        "lrs": np.array([0.05, 0.1]), "betas": np.array([0.5, 0.9]), "steps": 50},
+        "lrs": np.array([0.05, 0.1]),
+        "betas": np.array([0.5, 0.9]),
+        "steps": 50,
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.best_settings": lambda: {
-        "lrs": np.array([0.05, 0.1]), "betas": np.array([0.5, 0.9])},
+        "lrs": np.array([0.05, 0.1]),
+        "betas": np.array([0.5, 0.9]),
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.best_rate_per_beta": lambda: {
-        "betas": np.array([0.5, 0.9]), "lrs": np.array([0.05, 0.1])},
+        "betas": np.array([0.5, 0.9]),
+        "lrs": np.array([0.05, 0.1]),
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.tuning_figure": lambda: {
-        "runs": {"GD": __import__("nnlab.optimizers").optimizers.SGD(0.05)}},
+        "runs": {"GD": __import__("nnlab.optimizers").optimizers.SGD(0.05)}
+    },
     "nnlab.chapters.capstone.digits.dev_error_of": lambda: {
-        "net": __import__("nnlab.chapters.capstone.digits").chapters.capstone.digits.network(
-            n_h=8)},
+        "net": __import__("nnlab.chapters.capstone.digits").chapters.capstone.digits.network(n_h=8)
+    },
     "nnlab.chapters.capstone.digits.test_accuracy": lambda: {
-        "net": __import__("nnlab.chapters.capstone.digits").chapters.capstone.digits.network(
-            n_h=8)},
+        "net": __import__("nnlab.chapters.capstone.digits").chapters.capstone.digits.network(n_h=8)
+    },
     "nnlab.chapters.tuning.frameworks.jax_adam_run": lambda: {
-        "params": _params(), "X": _X(), "Y": _Y(), "mini_batch_size": 4, "epochs": 2},
+        "params": _params(),
+        "X": _X(),
+        "Y": _Y(),
+        "mini_batch_size": 4,
+        "epochs": 2,
+    },
     "nnlab.chapters.capstone.digits.standard_error": lambda: {"error": 0.05, "m": 360},
     "nnlab.chapters.tuning.frameworks.padded_batches": lambda: {
-        "X": _X(), "Y": _Y(), "mini_batch_size": 4, "epochs": 2},
+        "X": _X(),
+        "Y": _Y(),
+        "mini_batch_size": 4,
+        "epochs": 2,
+    },
     "nnlab.exercises.exercise": lambda: {"name": "dropout_forward"},
     "nnlab.exercises.list_exercises": lambda: {"chapter": "practical/03_dropout"},
-    "nnlab.exercises.grade_function": lambda: {
-        "name": "diagnose", "fn": lambda *a, **k: None},
+    "nnlab.exercises.grade_function": lambda: {"name": "diagnose", "fn": lambda *a, **k: None},
     "nnlab.exercises.check": lambda: {"name": "diagnose", "fn": lambda *a, **k: None},
     "nnlab.exercises.optimizer_from": lambda: {
-        "rule": __import__("nnlab.optimizers").optimizers.adam_update},
+        "rule": __import__("nnlab.optimizers").optimizers.adam_update
+    },
     "nnlab.exercises.practical.normalize_inputs": lambda: {"X_train": _X(), "X_dev": _X()},
     "nnlab.exercises.tuning.zoom": lambda: {"low": 1e-4, "high": 1.0, "best": 1e-2},
     "nnlab.chapters.optimization.lr_decay.decay_schedule": lambda: {
-        "kind": "inverse time", "lr0": 1.0},
+        "kind": "inverse time",
+        "lr0": 1.0,
+    },
     "nnlab.chapters.optimization.lr_decay.run_schedule": lambda: {},
     "nnlab.chapters.optimization.lr_decay.constant_run": lambda: {},
     "nnlab.chapters.optimization.plateaus.random_hessians": lambda: {"n": 3, "samples": 5},
@@ -460,41 +623,68 @@ BASELINES: dict[str, Callable[[], dict]] = {
     "nnlab.chapters.optimization.plateaus.fraction_minima": lambda: {"n": 2, "samples": 50},
     "nnlab.chapters.optimization.plateaus.hessian_2d": lambda: {
         "grad": __import__("nnlab.surfaces").surfaces.SURFACES["saddle"].grad,
-        "x": 0.5, "y": 0.5},
+        "x": 0.5,
+        "y": 0.5,
+    },
     "nnlab.chapters.optimization.plateaus.milestones": lambda: {"result": _race()},
     "nnlab.chapters.optimization.plateaus.escape_race": lambda: {"steps": 20},
-    "nnlab.chapters.tuning.tuning_process.response_surface": lambda: {"lr": 0.01,
-                                                                      "epsilon": 1e-6},
+    "nnlab.chapters.tuning.tuning_process.response_surface": lambda: {"lr": 0.01, "epsilon": 1e-6},
     "nnlab.chapters.tuning.tuning_process.compare_grid_random": lambda: {"n_per_dim": 2},
     "nnlab.chapters.tuning.tuning_process.surface_grid": lambda: {
-        "matters": "α matters, ε does not", "resolution": 10},
+        "matters": "α matters, ε does not",
+        "resolution": 10,
+    },
     "nnlab.chapters.tuning.tuning_process.important_axis": lambda: {
-        "matters": "α matters, ε does not"},
+        "matters": "α matters, ε does not"
+    },
     "nnlab.chapters.tuning.scale_and_practice.draw": lambda: {
-        "low": 1e-4, "high": 1.0, "kind": "log", "on_scale": True, "n": 10},
+        "low": 1e-4,
+        "high": 1.0,
+        "kind": "log",
+        "on_scale": True,
+        "n": 10,
+    },
     "nnlab.chapters.tuning.scale_and_practice.decade_counts": lambda: {
-        "values": np.array([1e-3, 1e-2, 0.5]), "edges": np.array([1e-4, 1e-2, 1.0])},
+        "values": np.array([1e-3, 1e-2, 0.5]),
+        "edges": np.array([1e-4, 1e-2, 1.0]),
+    },
     "nnlab.chapters.tuning.scale_and_practice.alpha_decades": lambda: {"low": 1e-4},
     "nnlab.chapters.tuning.scale_and_practice.beta_decades": lambda: {"low": 0.9},
-    "nnlab.chapters.tuning.batch_norm.layer_input_stats": lambda: {"net": _net(),
-                                                                   "X": _X(), "l": 1},
+    "nnlab.chapters.tuning.batch_norm.layer_input_stats": lambda: {
+        "net": _net(),
+        "X": _X(),
+        "l": 1,
+    },
     "nnlab.chapters.tuning.batch_norm.batch_stat_noise": lambda: {
-        "Z": _Z(), "mini_batch_size": 3, "n_batches": 5},
-    "nnlab.chapters.tuning.batch_norm.bn_run": lambda: {"batchnorm": True, "lr": 0.5,
-                                                        "mini_batch_size": 64, "epochs": 2},
+        "Z": _Z(),
+        "mini_batch_size": 3,
+        "n_batches": 5,
+    },
+    "nnlab.chapters.tuning.batch_norm.bn_run": lambda: {
+        "batchnorm": True,
+        "lr": 0.5,
+        "mini_batch_size": 64,
+        "epochs": 2,
+    },
     "nnlab.chapters.tuning.batch_norm.hidden_inputs": lambda: {"net": _net()},
     "nnlab.chapters.tuning.batch_norm.noise_run": lambda: {"mini_batch_size": 64},
-    "nnlab.chapters.tuning.batch_norm.running_averages": lambda: {"stats": _batch_stats()[1],
-                                                                  "momentum": 0.9},
-    "nnlab.chapters.tuning.batch_norm.test_mode_output": lambda: (lambda r: {
-        "net": r[0], "stats": r[1], "momentum": 0.9})(_batch_stats()),
+    "nnlab.chapters.tuning.batch_norm.running_averages": lambda: {
+        "stats": _batch_stats()[1],
+        "momentum": 0.9,
+    },
+    "nnlab.chapters.tuning.batch_norm.test_mode_output": lambda: (
+        lambda r: {"net": r[0], "stats": r[1], "momentum": 0.9}
+    )(_batch_stats()),
     "nnlab.chapters.tuning.batch_norm.train_mode_output": lambda: {
-        "net": _batch_stats()[0], "mini_batch_size": 64},
+        "net": _batch_stats()[0],
+        "mini_batch_size": 64,
+    },
     "nnlab.chapters.tuning.softmax.spirals": lambda: {"C": 3},
     "nnlab.chapters.tuning.softmax.trained_classifier": lambda: {"C": 3},
     "nnlab.chapters.tuning.softmax.logits": lambda: {
         "net": __import__("nnlab.model").model.Network([2, 4, 3], output="softmax"),
-        "X": _X()},
+        "X": _X(),
+    },
     "nnlab.chapters.tuning.softmax.tempered_softmax": lambda: {"Z": _Z(), "temperature": 2.0},
 }
 
@@ -507,6 +697,7 @@ def _opt(name):
         params = _params()
         opt.step(params, _grads())  # some state, so a half-done update would show
         return opt.step, {"params": params, "grads": _grads()}
+
     return make
 
 
@@ -514,6 +705,7 @@ def _method(factory, method, kwargs):
     def make():
         obj = factory()
         return getattr(obj, method), kwargs()
+
     return make
 
 
@@ -522,6 +714,7 @@ def _explorer_figure(key):
         from nnlab.explorer import all_explorers
 
         return all_explorers()[key].figure, {}
+
     return make
 
 
@@ -539,33 +732,45 @@ def _early():
 
 #: Public methods probed: ``name -> () -> (bound method, kwargs)``.
 METHODS: dict[str, Callable] = {
-    **{f"nnlab.optimizers.{n}.step": _opt(n)
-       for n in ("SGD", "Momentum", "RMSprop", "Adam", "AdamW")},
+    **{
+        f"nnlab.optimizers.{n}.step": _opt(n)
+        for n in ("SGD", "Momentum", "RMSprop", "Adam", "AdamW")
+    },
     "nnlab.model.Network.forward": _method(_net, "forward", lambda: {"X": _X()}),
     "nnlab.model.Network.predict": _method(_net, "predict", lambda: {"X": _X()}),
     "nnlab.model.Network.predict_proba": _method(_net, "predict_proba", lambda: {"X": _X()}),
     "nnlab.model.Network.accuracy": _method(_net, "accuracy", lambda: {"X": _X(), "Y": _Y()}),
     "nnlab.model.Network.loss": _method(_net, "loss", lambda: {"X": _X(), "Y": _Y()}),
-    "nnlab.model.Network.loss_and_grads": _method(_net, "loss_and_grads",
-                                                  lambda: {"X": _X(), "Y": _Y()}),
-    "nnlab.model.Network.cost_function": _method(_net, "cost_function",
-                                                 lambda: {"X": _X(), "Y": _Y()}),
-    "nnlab.model.Network.draw_masks": _method(lambda: _net(keep_prob=0.5), "draw_masks",
-                                              lambda: {"m": 5}),
+    "nnlab.model.Network.loss_and_grads": _method(
+        _net, "loss_and_grads", lambda: {"X": _X(), "Y": _Y()}
+    ),
+    "nnlab.model.Network.cost_function": _method(
+        _net, "cost_function", lambda: {"X": _X(), "Y": _Y()}
+    ),
+    "nnlab.model.Network.draw_masks": _method(
+        lambda: _net(keep_prob=0.5), "draw_masks", lambda: {"m": 5}
+    ),
     "nnlab.model.Network.accuracy_of": _method(
-        _net, "accuracy_of", lambda: {"AL": np.full((1, M), 0.7), "T": _Y()}),
-    "nnlab.model.Network.penalty_cost": _method(lambda: _net(lambd=0.1), "penalty_cost",
-                                                lambda: {"m": 10}),
-    "nnlab.data.Normalizer.fit": _method(lambda: __import__("nnlab.data").data.Normalizer(),
-                                         "fit", lambda: {"X_train": _X()}),
-    "nnlab.data.Normalizer.transform": _method(_normalizer, "transform",
-                                               lambda: {"X": _X()}),
+        _net, "accuracy_of", lambda: {"AL": np.full((1, M), 0.7), "T": _Y()}
+    ),
+    "nnlab.model.Network.penalty_cost": _method(
+        lambda: _net(lambd=0.1), "penalty_cost", lambda: {"m": 10}
+    ),
+    "nnlab.data.Normalizer.fit": _method(
+        lambda: __import__("nnlab.data").data.Normalizer(), "fit", lambda: {"X_train": _X()}
+    ),
+    "nnlab.data.Normalizer.transform": _method(_normalizer, "transform", lambda: {"X": _X()}),
     "nnlab.regularization.EarlyStopping.update": _method(
-        _early, "update", lambda: {"epoch": 0, "dev_cost": 0.5, "params": _params()}),
-    "nnlab.tuning.Param.sample": _method(lambda: __import__("nnlab.tuning").tuning.Param(
-        1e-4, 1.0, "log"), "sample", lambda: {"size": 3, "rng": 0}),
-    "nnlab.tuning.Param.grid": _method(lambda: __import__("nnlab.tuning").tuning.Param(
-        1e-4, 1.0, "log"), "grid", lambda: {"n": 3}),
+        _early, "update", lambda: {"epoch": 0, "dev_cost": 0.5, "params": _params()}
+    ),
+    "nnlab.tuning.Param.sample": _method(
+        lambda: __import__("nnlab.tuning").tuning.Param(1e-4, 1.0, "log"),
+        "sample",
+        lambda: {"size": 3, "rng": 0},
+    ),
+    "nnlab.tuning.Param.grid": _method(
+        lambda: __import__("nnlab.tuning").tuning.Param(1e-4, 1.0, "log"), "grid", lambda: {"n": 3}
+    ),
 }
 
 
@@ -613,12 +818,36 @@ def probed_callables() -> dict[str, Callable | None]:
 
 
 # ---------------------------------------------------------------- illegal values
-POSITIVE = {"lr", "lr0", "epsilon", "eps", "bn_epsilon", "tol", "scale", "init_scale",
-            "temperature", "b", "max_cost", "ratio", "h", "lr_min_positive"}
+POSITIVE = {
+    "lr",
+    "lr0",
+    "epsilon",
+    "eps",
+    "bn_epsilon",
+    "tol",
+    "scale",
+    "init_scale",
+    "temperature",
+    "b",
+    "max_cost",
+    "ratio",
+    "h",
+    "lr_min_positive",
+}
 BETA = {"beta", "beta1", "beta2", "momentum", "bn_momentum", "beta_rms"}
 KEEP = {"keep_prob", "keep_prob1", "keep_prob2"}
-NONNEG = {"lambd", "noise", "sigma", "weight_decay", "min_delta", "decay_rate", "amplitude",
-          "train_error", "dev_error", "bayes_error"}
+NONNEG = {
+    "lambd",
+    "noise",
+    "sigma",
+    "weight_decay",
+    "min_delta",
+    "decay_rate",
+    "amplitude",
+    "train_error",
+    "dev_error",
+    "bayes_error",
+}
 SEEDS = {"seed", "rng"}
 
 
@@ -648,13 +877,18 @@ def illegal_values(name: str, value, default=inspect.Parameter.empty) -> list[tu
     if isinstance(value, bool):
         return out  # Python's truthiness: not probed
     if _is_int(value) or _is_float(value):
-        out += [("nan", math.nan), ("inf", math.inf), ("-inf", -math.inf),
-                ("numeric string", str(value)), ("complex", complex(value, 1.0)),
-                ("object", _Opaque())]
+        out += [
+            ("nan", math.nan),
+            ("inf", math.inf),
+            ("-inf", -math.inf),
+            ("numeric string", str(value)),
+            ("complex", complex(value, 1.0)),
+            ("object", _Opaque()),
+        ]
         if not none_ok:
             out.append(("None", None))
         if _is_int(value):
-            out += [("-1", -1), ("2.5", 2.5), ("huge 10**18", 10 ** 18)]
+            out += [("-1", -1), ("2.5", 2.5), ("huge 10**18", 10**18)]
         if name in POSITIVE:
             out += [("0", 0.0), ("negative", -1.0)]
         if name in BETA:
@@ -669,8 +903,7 @@ def illegal_values(name: str, value, default=inspect.Parameter.empty) -> list[tu
         if not none_ok:
             out.append(("None", None))
         return out
-    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating) \
-            and value.size:
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating) and value.size:
         for label, bad in (("NaN inside", math.nan), ("inf inside", math.inf)):
             a = value.copy()
             a.flat[0] = bad
@@ -688,8 +921,7 @@ def illegal_values(name: str, value, default=inspect.Parameter.empty) -> list[tu
             out.append(("empty", value[:0]))
             out.append(("2-D", np.atleast_2d(value).T.copy()))
         return out
-    if isinstance(value, dict) and value and all(isinstance(v, np.ndarray)
-                                                 for v in value.values()):
+    if isinstance(value, dict) and value and all(isinstance(v, np.ndarray) for v in value.values()):
         k0 = next(iter(value))
         bad = {k: v.copy() for k, v in value.items()}
         bad[k0].flat[0] = math.nan
@@ -697,8 +929,7 @@ def illegal_values(name: str, value, default=inspect.Parameter.empty) -> list[tu
         if not none_ok:
             out.append(("None", None))
         return out
-    if callable(value) or isinstance(value, (list, tuple, Mapping)) or hasattr(value,
-                                                                               "__dict__"):
+    if callable(value) or isinstance(value, (list, tuple, Mapping)) or hasattr(value, "__dict__"):
         out += [("number", 3), ("string", "abc")]
         if not none_ok:
             out.append(("None", None))
@@ -710,20 +941,30 @@ _NONE = {"None"}
 #: ``(qualname, parameter) -> labels`` of "illegal" values that are in fact legal (the
 #: qualname may be given by its tail after ``nnlab.``); each line says why.
 LEGAL = {
-    ("surfaces.rosenbrock", "a"): {"-1"},                      # any real a
+    ("surfaces.rosenbrock", "a"): {"-1"},  # any real a
     ("chapters.optimization.plateaus.hessian_2d", "x"): {"-1"},  # any point
     # element-wise activations take any shape and give the limit at ±inf
-    **{(f"activations.{f}", "Z"): _ANY_SHAPE for f in
-       ("sigmoid", "relu", "tanh", "sigmoid_backward", "relu_backward", "tanh_backward")},
-    ("activations.softmax", "Z"): {"transposed", "inf inside"},   # any (C, m); the limit
+    **{
+        (f"activations.{f}", "Z"): _ANY_SHAPE
+        for f in ("sigmoid", "relu", "tanh", "sigmoid_backward", "relu_backward", "tanh_backward")
+    },
+    ("activations.softmax", "Z"): {"transposed", "inf inside"},  # any (C, m); the limit
     ("activations.softmax_backward", "Z"): {"transposed", "inf inside"},
-    ("model.cross_entropy_from_logits", "ZL"): {"inf inside"},     # the limit: 0 or inf
+    ("model.cross_entropy_from_logits", "ZL"): {"inf inside"},  # the limit: 0 or inf
     # schedules are defined for any real epoch >= 0 (a fraction of an epoch, far ends)
-    **{(f"schedules.{f}", "epoch"): {"2.5", "huge 10**18"} for f in
-       ("constant", "inverse_time_decay", "exponential_decay", "staircase_decay",
-        "cosine_warmup")},
+    **{
+        (f"schedules.{f}", "epoch"): {"2.5", "huge 10**18"}
+        for f in (
+            "constant",
+            "inverse_time_decay",
+            "exponential_decay",
+            "staircase_decay",
+            "cosine_warmup",
+        )
+    },
     # None documented as "no limit", "the whole set" or "the default"
-    ("train.train", "max_cost"): _NONE, ("train.gradient_descent", "max_cost"): _NONE,
+    ("train.train", "max_cost"): _NONE,
+    ("train.gradient_descent", "max_cost"): _NONE,
     ("train.train", "mini_batch_size"): _NONE,
     ("chapters.tuning.batch_norm.bn_run", "mini_batch_size"): _NONE,
     ("chapters.optimization.momentum_rmsprop.trajectories", "tol"): _NONE,
@@ -735,32 +976,47 @@ LEGAL = {
     ("regularization.weight_keys", "params"): {"NaN inside"},  # reads the keys only
     ("chapters.practical.regularization.weights_of", "params"): {"NaN inside"},  # a read-out
     # any (n, m) is a legal matrix: the "transposed" one is another valid shape
-    **{(q, n): {"transposed"} for q, n in (
-        ("data.Normalizer.fit", "X_train"), ("chapters.practical.normalizing_inputs.hessian", "X"),
-        ("chapters.practical.normalizing_inputs.condition_number", "X"),
-        ("chapters.tuning.batch_norm.batch_stat_noise", "Z"),
-        ("chapters.tuning.softmax.tempered_softmax", "Z"),
-        ("regularization.dropout_forward", "A"), ("regularization.l1_grad", "W"),
-        ("regularization.l2_grad", "W"))},
+    **{
+        (q, n): {"transposed"}
+        for q, n in (
+            ("data.Normalizer.fit", "X_train"),
+            ("chapters.practical.normalizing_inputs.hessian", "X"),
+            ("chapters.practical.normalizing_inputs.condition_number", "X"),
+            ("chapters.tuning.batch_norm.batch_stat_noise", "Z"),
+            ("chapters.tuning.softmax.tempered_softmax", "Z"),
+            ("regularization.dropout_forward", "A"),
+            ("regularization.l1_grad", "W"),
+            ("regularization.l2_grad", "W"),
+        )
+    },
     # a weight vector may be given flat or as a column
-    **{(f"chapters.practical.normalizing_inputs.{q}", n): {"1-D", "transposed"} for q, n in (
-        ("least_squares_cost", "w"), ("least_squares_grad", "w"), ("gd_path", "w0"),
-        ("steps_to_converge", "w0"))},
+    **{
+        (f"chapters.practical.normalizing_inputs.{q}", n): {"1-D", "transposed"}
+        for q, n in (
+            ("least_squares_cost", "w"),
+            ("least_squares_grad", "w"),
+            ("gd_path", "w0"),
+            ("steps_to_converge", "w0"),
+        )
+    },
     ("minibatch.random_mini_batches", "mini_batch_size"): {"huge 10**18"},  # one batch
-    ("ewa.ewa", "x"): {"2-D"},                                  # averages each column
-    ("gradcheck.numerical_gradient", "x"): {"2-D", "empty"},    # any shape
+    ("ewa.ewa", "x"): {"2-D"},  # averages each column
+    ("gradcheck.numerical_gradient", "x"): {"2-D", "empty"},  # any shape
     ("gradcheck.one_sided_gradient", "x"): {"2-D", "empty"},
-    ("gradcheck.epsilon_sweep", "epsilons"): {"number"},        # one ε
+    ("gradcheck.epsilon_sweep", "epsilons"): {"number"},  # one ε
     ("chapters.optimization.plateaus.classify", "eigenvalues"): {"number"},
-    ("augmentation.rotate", "angles"): {"number"},              # one angle
+    ("augmentation.rotate", "angles"): {"number"},  # one angle
     ("chapters.tuning.scale_and_practice.decade_counts", "values"): {"2-D", "empty"},
     ("chapters.practical.initialization.max_variance_ratio", "act_std"): {"2-D"},
     ("chapters.practical.augmentation_early_stopping.stopping_point", "dev_costs"): {
-        "NaN inside", "inf inside", "empty"},                   # diverged checks, none yet
+        "NaN inside",
+        "inf inside",
+        "empty",
+    },  # diverged checks, none yet
     ("activations.get_activation", "param"): {"unknown option"},  # any label for messages
-    ("plots.message_figure", "text"): {"unknown option"},       # any text
+    ("plots.message_figure", "text"): {"unknown option"},  # any text
     ("plots.message_figure", "title"): {"unknown option"},
-    ("plots.smooth", "values"): {"empty"},                      # nothing to smooth
+    ("plots.smooth", "values"): {"empty"},  # nothing to smooth
     # check never raises because of the learner's function: whatever fn is, it is reported
     ("exercises.check", "fn"): {"number", "string", "None"},
     ("exercises.grade_function", "fn"): {"number", "string", "None"},
@@ -768,7 +1024,7 @@ LEGAL = {
 
 
 def is_legal(qualname: str, param: str, label: str) -> bool:
-    tail = qualname[len("nnlab."):]
+    tail = qualname[len("nnlab.") :]
     return label in LEGAL.get((tail, param), ())
 
 
@@ -794,14 +1050,17 @@ def cases_for(qualname: str):
 def _control_cases(qualname):
     from nnlab.explorer import Dropdown, FloatSlider, IntSlider, LogSlider, all_explorers
 
-    key = qualname[len("nnlab.chapters."):-len(".figure")]
+    key = qualname[len("nnlab.chapters.") : -len(".figure")]
     out = []
     for c in all_explorers()[key].controls:
         if isinstance(c, (FloatSlider, LogSlider, IntSlider)):
             span = c.max - c.min
-            out += [(c.name, "below range", c.min - span - 1),
-                    (c.name, "above range", c.max + span + 1),
-                    (c.name, "nan", math.nan), (c.name, "string", "abc")]
+            out += [
+                (c.name, "below range", c.min - span - 1),
+                (c.name, "above range", c.max + span + 1),
+                (c.name, "nan", math.nan),
+                (c.name, "string", "abc"),
+            ]
         elif isinstance(c, Dropdown):
             out += [(c.name, "not an option", "no such option")]
     return out
@@ -817,8 +1076,9 @@ def _alarm(signum, frame):
 
 
 def names_parameter(message: str, name: str) -> bool:
-    return re.search(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])",
-                     message) is not None
+    return (
+        re.search(r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])", message) is not None
+    )
 
 
 def snapshot(obj, depth=0):
@@ -836,15 +1096,18 @@ def snapshot(obj, depth=0):
     if hasattr(obj, "__self__") and not inspect.isbuiltin(obj):
         return snapshot(obj.__self__, depth + 1)
     if hasattr(obj, "__dict__") and not callable(obj) or hasattr(obj, "params"):
-        return {k: snapshot(v, depth + 1) for k, v in vars(obj).items()
-                if not k.startswith("__")}
+        return {k: snapshot(v, depth + 1) for k, v in vars(obj).items() if not k.startswith("__")}
     return None
 
 
 def same(a, b) -> bool:
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-                and a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and np.array_equal(a, b, equal_nan=True)
+        )
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):
@@ -858,8 +1121,7 @@ def run_case(qualname: str, param: str, bad, timeout: float = 10.0):
     """Feed ``bad`` as ``param``; returns ``(outcome, message, inputs_unchanged)`` with
     outcome ``"named"`` (ValueError naming the parameter), ``"misnamed"`` (a ValueError
     that does not name it), ``"other"`` (another exception), ``"silent"`` or ``"hang"``."""
-    fn, kwargs = baseline(qualname, None if qualname in METHODS else
-                          probed_callables()[qualname])
+    fn, kwargs = baseline(qualname, None if qualname in METHODS else probed_callables()[qualname])
     others = {k: v for k, v in kwargs.items() if k != param}
     before = snapshot([others, fn])
     kwargs = {**kwargs, param: bad}
@@ -871,8 +1133,10 @@ def run_case(qualname: str, param: str, bad, timeout: float = 10.0):
             result = fn(**kwargs)
         outcome, message = "silent", ""
         if qualname.endswith(".figure") and getattr(result, "bad_value_message", None):
-            outcome, message = ("named" if names_parameter(result.bad_value_message, param)
-                                else "misnamed"), result.bad_value_message
+            outcome, message = (
+                ("named" if names_parameter(result.bad_value_message, param) else "misnamed"),
+                result.bad_value_message,
+            )
         _close(result)
     except _Timeout:
         outcome, message = "hang", f"no answer within {timeout:g} s"
@@ -932,13 +1196,15 @@ def test_every_public_callable_has_a_baseline():
 #: Baselines that train for seconds, run by the tests of their own modules instead (every
 #: explorer at its defaults by tests/test_explorer.py; the companions' runs by
 #: tests/chapters); the probe script still feeds them illegal values.
-SLOW = {"nnlab.chapters.practical.bias_variance.errors",
-        "nnlab.chapters.optimization.lr_decay.run_schedule",
-        "nnlab.chapters.optimization.lr_decay.constant_run",
-        "nnlab.chapters.practical.gradient_checking.sweep",
-        "nnlab.chapters.practical.gradient_checking.trained_params",
-        "nnlab.chapters.tuning.softmax.trained_classifier",
-        "nnlab.chapters.practical.initialization.init_run"}
+SLOW = {
+    "nnlab.chapters.practical.bias_variance.errors",
+    "nnlab.chapters.optimization.lr_decay.run_schedule",
+    "nnlab.chapters.optimization.lr_decay.constant_run",
+    "nnlab.chapters.practical.gradient_checking.sweep",
+    "nnlab.chapters.practical.gradient_checking.trained_params",
+    "nnlab.chapters.tuning.softmax.trained_classifier",
+    "nnlab.chapters.practical.initialization.init_run",
+}
 
 
 def test_every_baseline_call_works():
@@ -959,13 +1225,18 @@ def test_every_baseline_call_works():
 
 
 def test_every_probed_callable_gets_illegal_values():
-    empty = [q for q in probed_callables() if not cases_for(q)
-             and _signature(baseline(q)[0]).parameters]
+    empty = [
+        q for q in probed_callables() if not cases_for(q) and _signature(baseline(q)[0]).parameters
+    ]
     assert not empty, f"no illegal value could be made for {empty}"
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.data())
 def test_illegal_value_is_refused_naming_the_parameter(data):
     q, param, label, bad = data.draw(st.sampled_from(_cases()), label="case")
@@ -987,14 +1258,17 @@ def test_numeric_string_is_not_a_number():
 
 def test_huge_epochs_refused_at_once():
     with pytest.raises(ValueError, match="epochs must be an integer"):
-        train(_net(), _X(), _Y(), SGD(0.1), epochs=10 ** 18)
+        train(_net(), _X(), _Y(), SGD(0.1), epochs=10**18)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: Adam(lr=math.inf), "lr"),
-    (lambda: make_moons(noise=math.inf), "noise"),
-    (lambda: inverse_time_decay(0.1, 3, decay_rate=math.inf), "decay_rate"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: Adam(lr=math.inf), "lr"),
+        (lambda: make_moons(noise=math.inf), "noise"),
+        (lambda: inverse_time_decay(0.1, 3, decay_rate=math.inf), "decay_rate"),
+    ],
+)
 def test_inf_is_not_in_range(call, name):
     with pytest.raises(ValueError, match=rf"^{name} must be in .*\(finite\)"):
         call()
@@ -1042,12 +1316,15 @@ def test_optimizer_step_is_all_or_nothing(rule):
     assert same(before, snapshot([params, opt])) and opt.t == 1
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: race_on_surface("saddle", beta2=1.0, steps=3), "beta2"),
-    (lambda: Network([2, 3, 1], init="random", init_scale=0), "init_scale"),
-    (lambda: random_search(_objective(), _space(), 3, seed=-1), "seed"),
-    (lambda: cross_entropy_from_logits(np.zeros((3, 1)), np.array([[1, 0, 1]])), "ZL"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: race_on_surface("saddle", beta2=1.0, steps=3), "beta2"),
+        (lambda: Network([2, 3, 1], init="random", init_scale=0), "init_scale"),
+        (lambda: random_search(_objective(), _space(), 3, seed=-1), "seed"),
+        (lambda: cross_entropy_from_logits(np.zeros((3, 1)), np.array([[1, 0, 1]])), "ZL"),
+    ],
+)
 def test_the_parameter_typed_is_the_one_named(call, name):
     with pytest.raises(ValueError, match=rf"^{name} "):
         call()
@@ -1113,8 +1390,9 @@ def test_infinite_logits_stay_finite():
     np.testing.assert_array_equal(S[:, 0], [1.0, 0.0, 0.0])
     assert np.all(np.isfinite(S))
     assert cross_entropy_from_logits(np.array([[np.inf, -np.inf]]), np.array([[1, 0]])) == 0.0
-    J = cross_entropy_from_logits(np.array([[np.inf, 0.0], [0.0, 0.0]]), np.array([[0, 1]]),
-                                  "softmax")
+    J = cross_entropy_from_logits(
+        np.array([[np.inf, 0.0], [0.0, 0.0]]), np.array([[0, 1]]), "softmax"
+    )
     assert J == 0.5 * math.log(2.0)
     assert cross_entropy_from_logits(np.array([[np.inf]]), np.array([[0]])) == math.inf
 

@@ -26,8 +26,13 @@ def test_hand_computed_small_case():
 
 
 @settings(max_examples=50, deadline=None)
-@given(n=st.integers(1, 6), m=st.integers(2, 30), seed=st.integers(0, 10_000),
-       scale=st.floats(0.1, 100), shift=st.floats(-100, 100))
+@given(
+    n=st.integers(1, 6),
+    m=st.integers(2, 30),
+    seed=st.integers(0, 10_000),
+    scale=st.floats(0.1, 100),
+    shift=st.floats(-100, 100),
+)
 def test_normalized_units_have_mean_0_and_variance_1(n, m, seed, scale, shift):
     Z = _Z(n, m, seed, scale, shift)
     var = Z.var(axis=1)
@@ -39,8 +44,7 @@ def test_normalized_units_have_mean_0_and_variance_1(n, m, seed, scale, shift):
 
 
 @settings(max_examples=40, deadline=None)
-@given(n=st.integers(1, 5), m=st.integers(2, 20), seed=st.integers(0, 10_000),
-       c=st.floats(-50, 50))
+@given(n=st.integers(1, 5), m=st.integers(2, 20), seed=st.integers(0, 10_000), c=st.floats(-50, 50))
 def test_gamma_beta_set_mean_and_std_and_shift_is_absorbed(n, m, seed, c):
     Z = _Z(n, m, seed)
     assume(np.all(Z.var(axis=1) > 1e-2))
@@ -84,8 +88,10 @@ def test_dZ_sums_to_zero_per_unit():
 
 def test_running_stats_are_a_hand_ewa():
     mu, var = np.zeros((2, 1)), np.ones((2, 1))
-    batches = [(np.array([[1.0], [2.0]]), np.array([[4.0], [0.5]])),
-               (np.array([[3.0], [-2.0]]), np.array([[2.0], [1.5]]))]
+    batches = [
+        (np.array([[1.0], [2.0]]), np.array([[4.0], [0.5]])),
+        (np.array([[3.0], [-2.0]]), np.array([[2.0], [1.5]])),
+    ]
     for bmu, bvar in batches:
         mu, var = update_running_stats(mu, var, bmu, bvar, momentum=0.9)
     # μ: 0.9·(0.9·0 + 0.1·1) + 0.1·3 = 0.39 ; 0.9·(0.1·2) + 0.1·(-2) = -0.02
@@ -96,13 +102,20 @@ def test_running_stats_are_a_hand_ewa():
 
 def test_inference_uses_running_statistics():
     Z = np.array([[2.0, 4.0, -1.0]])
-    out = batchnorm_inference(Z, np.array([[3.0]]), np.array([[1.0]]),
-                              np.array([[1.0]]), np.array([[4.0]]), epsilon=0.0 + 1e-300)
+    out = batchnorm_inference(
+        Z,
+        np.array([[3.0]]),
+        np.array([[1.0]]),
+        np.array([[1.0]]),
+        np.array([[4.0]]),
+        epsilon=0.0 + 1e-300,
+    )
     # 3 · (Z - 1)/2 + 1
     np.testing.assert_allclose(out, [[2.5, 5.5, -2.0]])
     # a single example works (no batch statistics needed)
-    assert batchnorm_inference(Z[:, :1], np.ones((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)),
-                               np.ones((1, 1))).shape == (1, 1)
+    assert batchnorm_inference(
+        Z[:, :1], np.ones((1, 1)), np.zeros((1, 1)), np.zeros((1, 1)), np.ones((1, 1))
+    ).shape == (1, 1)
 
 
 def test_inference_with_converged_stats_matches_training_forward():
@@ -113,16 +126,29 @@ def test_inference_with_converged_stats_matches_training_forward():
     np.testing.assert_allclose(out_test, out)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: batchnorm_forward(np.ones((2, 3)), np.ones((3, 1)), np.zeros((2, 1))), "gamma"),
-    (lambda: batchnorm_forward(np.ones((2, 3)), np.ones((2, 1)), np.zeros((2,))), "beta"),
-    (lambda: batchnorm_forward(np.ones(3), np.ones((1, 1)), np.zeros((1, 1))), "Z"),
-    (lambda: batchnorm_forward(np.ones((1, 3)), np.ones((1, 1)), np.zeros((1, 1)), 0.0),
-     "epsilon"),
-    (lambda: update_running_stats(0.0, 1.0, 0.0, 1.0, momentum=1.0), "momentum"),
-    (lambda: batchnorm_inference(np.ones((2, 3)), np.ones((2, 1)), np.zeros((2, 1)),
-                                 np.zeros((2, 1)), np.ones((3, 1))), "running_var"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: batchnorm_forward(np.ones((2, 3)), np.ones((3, 1)), np.zeros((2, 1))), "gamma"),
+        (lambda: batchnorm_forward(np.ones((2, 3)), np.ones((2, 1)), np.zeros((2,))), "beta"),
+        (lambda: batchnorm_forward(np.ones(3), np.ones((1, 1)), np.zeros((1, 1))), "Z"),
+        (
+            lambda: batchnorm_forward(np.ones((1, 3)), np.ones((1, 1)), np.zeros((1, 1)), 0.0),
+            "epsilon",
+        ),
+        (lambda: update_running_stats(0.0, 1.0, 0.0, 1.0, momentum=1.0), "momentum"),
+        (
+            lambda: batchnorm_inference(
+                np.ones((2, 3)),
+                np.ones((2, 1)),
+                np.zeros((2, 1)),
+                np.zeros((2, 1)),
+                np.ones((3, 1)),
+            ),
+            "running_var",
+        ),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         call()

@@ -79,8 +79,9 @@ def test_check_same_keys():
 
 def test_as_rng_is_the_one_seed_to_generator_rule():
     from nnlab.checks import as_rng
+
     g = np.random.default_rng(5)
-    assert as_rng(g) is g                      # a Generator goes on with its own stream
+    assert as_rng(g) is g  # a Generator goes on with its own stream
     assert as_rng(3).random() == np.random.default_rng(3).random()
     assert as_rng(None).random() == np.random.default_rng(0).random()
     for bad in (-1, 1.5, True, "0"):

@@ -92,10 +92,15 @@ def test_temperature_is_seasonal_in_celsius():
     np.testing.assert_allclose(np.std(noisy - theta), 3.0, rtol=0.15)
 
 
-@pytest.mark.parametrize("fractions, sizes", [((0.6, 0.2, 0.2), (600, 200, 200)),
-                                               ((98, 1, 1), (980, 10, 10)),
-                                               ((0.98, 0.01, 0.01), (980, 10, 10)),
-                                               ((0.8, 0.2, 0.0), (800, 200, 0))])
+@pytest.mark.parametrize(
+    "fractions, sizes",
+    [
+        ((0.6, 0.2, 0.2), (600, 200, 200)),
+        ((98, 1, 1), (980, 10, 10)),
+        ((0.98, 0.01, 0.01), (980, 10, 10)),
+        ((0.8, 0.2, 0.0), (800, 200, 0)),
+    ],
+)
 def test_split_sizes_and_partition(fractions, sizes):
     m = 1000
     X = np.vstack([np.arange(m), -np.arange(m)]).astype(float)
@@ -160,24 +165,30 @@ def test_normalizer_rejects_wrong_feature_count():
         norm.transform(np.ones((3, 5)))
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: make_moons(m=0), "m"),
-    (lambda: make_moons(m=2.5), "m"),
-    (lambda: make_circles(noise=-1), "noise"),
-    (lambda: make_circles(factor=1.5), "factor"),
-    (lambda: make_spirals(k=1), "k"),
-    (lambda: make_football(noise=0.6), "noise"),
-    (lambda: make_temperature(days=0), "days"),
-    (lambda: Normalizer(epsilon=0), "epsilon"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: make_moons(m=0), "m"),
+        (lambda: make_moons(m=2.5), "m"),
+        (lambda: make_circles(noise=-1), "noise"),
+        (lambda: make_circles(factor=1.5), "factor"),
+        (lambda: make_spirals(k=1), "k"),
+        (lambda: make_football(noise=0.6), "noise"),
+        (lambda: make_temperature(days=0), "days"),
+        (lambda: Normalizer(epsilon=0), "epsilon"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"^{name} "):
         call()
 
 
 @settings(max_examples=30, deadline=None)
-@given(m=st.integers(3, 200), seed=st.integers(0, 10_000),
-       f=st.tuples(st.floats(0.1, 1), st.floats(0, 1), st.floats(0, 1)))
+@given(
+    m=st.integers(3, 200),
+    seed=st.integers(0, 10_000),
+    f=st.tuples(st.floats(0.1, 1), st.floats(0, 1), st.floats(0, 1)),
+)
 def test_split_property_partition(m, seed, f):
     X = np.arange(2 * m, dtype=float).reshape(2, m)
     Y = np.arange(m).reshape(1, m)
@@ -198,4 +209,3 @@ def test_football_split_sizes_and_no_overlap():
     assert len({tuple(c) for c in both.T}) == 100
     with pytest.raises(ValueError, match="n_train"):
         football_split(m=10, n_train=9)
-

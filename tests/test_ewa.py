@@ -1,4 +1,5 @@
 """ewa: hand-computed values, bias correction, constant series, validation."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -14,8 +15,9 @@ def test_hand_values_without_correction():
 
 def test_hand_values_with_correction():
     # same v_t divided by 1 − 0.5^t = 0.5, 0.75, 0.875
-    np.testing.assert_allclose(ewa([4.0, 8.0, -2.0], 0.5, bias_correction=True),
-                               [4.0, 5.0 / 0.75, 1.5 / 0.875], rtol=1e-15)
+    np.testing.assert_allclose(
+        ewa([4.0, 8.0, -2.0], 0.5, bias_correction=True), [4.0, 5.0 / 0.75, 1.5 / 0.875], rtol=1e-15
+    )
 
 
 def test_first_value_without_correction_is_one_minus_beta_theta():
@@ -37,7 +39,7 @@ def test_corrected_first_value_is_theta1_and_weights_sum_to_one(beta, xs):
     assert v[0] == pytest.approx(xs[0], rel=1e-12, abs=1e-9)
     # v_t is a weighted mean of θ_1..θ_t: it lies between their min and max
     for t in range(len(xs)):
-        assert min(xs[:t + 1]) - 1e-6 <= v[t] <= max(xs[:t + 1]) + 1e-6
+        assert min(xs[: t + 1]) - 1e-6 <= v[t] <= max(xs[: t + 1]) + 1e-6
 
 
 def test_beta_zero_is_identity_and_shape_kept():

@@ -1,6 +1,7 @@
 """nnlab.exercises: the library passes every exercise, the chapters' worked solutions pass,
 every catalogued mistake fails with its own hint, and nothing a learner's function does
 makes ``check`` raise."""
+
 from __future__ import annotations
 
 import json
@@ -39,20 +40,39 @@ def test_exercise_describes_itself(name):
     assert info["description"] and (ROOT / "chapters" / f"{info['chapter']}.ipynb").exists()
 
 
-LIBRARY_NAMES = ["dropout_forward", "dropout_backward", "l2_cost", "batchnorm_forward",
-                 "batchnorm_backward", "ewa", "softmax", "relative_difference",
-                 "random_mini_batches", "log_uniform", "initialize_parameters",
-                 "numerical_gradient", "inverse_time_decay", "exponential_decay",
-                 "cross_entropy_from_logits", "momentum_update", "rmsprop_update", "adam_update"]
+LIBRARY_NAMES = [
+    "dropout_forward",
+    "dropout_backward",
+    "l2_cost",
+    "batchnorm_forward",
+    "batchnorm_backward",
+    "ewa",
+    "softmax",
+    "relative_difference",
+    "random_mini_batches",
+    "log_uniform",
+    "initialize_parameters",
+    "numerical_gradient",
+    "inverse_time_decay",
+    "exponential_decay",
+    "cross_entropy_from_logits",
+    "momentum_update",
+    "rmsprop_update",
+    "adam_update",
+]
 
 
 def test_the_course_functions_are_exercises():
     assert set(LIBRARY_NAMES) <= set(EXERCISES)
     assert EXERCISES["adam_update"]["signature"].startswith(
-        "adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)")
-    assert EXERCISES["momentum_update"]["signature"].startswith("momentum_update(W, dW, v, lr, beta)")
+        "adam_update(W, dW, v, s, t, lr, beta1, beta2, epsilon)"
+    )
+    assert EXERCISES["momentum_update"]["signature"].startswith(
+        "momentum_update(W, dW, v, lr, beta)"
+    )
     assert EXERCISES["rmsprop_update"]["signature"].startswith(
-        "rmsprop_update(W, dW, s, lr, beta, epsilon)")
+        "rmsprop_update(W, dW, s, lr, beta, epsilon)"
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -60,6 +80,7 @@ def test_signature_is_the_references(name):
     """The signature shown (and the skeleton's) has the reference's parameters, defaults
     included: the library's own function where the library has one."""
     import inspect
+
     reference = ex(name).reference
     shown = SIGNATURE.match(EXERCISES[name]["signature"].split(" -> ")[0]).group(2)
     namespace = {}
@@ -67,6 +88,7 @@ def test_signature_is_the_references(name):
 
     def params(f):
         return [(p.name, p.default) for p in inspect.signature(f).parameters.values()]
+
     assert params(namespace["shown"]) == params(reference)
     assert ex(name).skeleton.startswith(f"def my_{name}({shown}):")
     if name in LIBRARY_NAMES:
@@ -117,8 +139,13 @@ def chapter_solutions():
                 continue
             for _, label, name, body in SOLUTION.findall("".join(cell["source"])):
                 code = CODE.search(body)
-                out.append((str(path.relative_to(ROOT / "chapters").with_suffix("")), name,
-                            code.group(1) if code else ""))
+                out.append(
+                    (
+                        str(path.relative_to(ROOT / "chapters").with_suffix("")),
+                        name,
+                        code.group(1) if code else "",
+                    )
+                )
     return out
 
 
@@ -136,8 +163,11 @@ PARTS = ("practical", "optimization", "tuning")
 
 
 def test_every_chapter_has_a_your_turn():
-    chapters = {str(p.relative_to(ROOT / "chapters").with_suffix(""))
-                for part in PARTS for p in (ROOT / "chapters" / part).glob("*.ipynb")}
+    chapters = {
+        str(p.relative_to(ROOT / "chapters").with_suffix(""))
+        for part in PARTS
+        for p in (ROOT / "chapters" / part).glob("*.ipynb")
+    }
     assert chapters == {c for c, _, _ in SOLUTIONS}
 
 
@@ -153,15 +183,19 @@ def your_turn_cells(path):
     """The skeleton and check cells of each "Your turn" in a notebook."""
     cells = json.loads(path.read_text())["cells"]
     src = ["".join(c["source"]) for c in cells]
-    return [(src[i], src[i + 1]) for i in range(len(cells) - 1)
-            if cells[i]["cell_type"] == "code" and "raise NotImplementedError" in src[i]]
+    return [
+        (src[i], src[i + 1])
+        for i in range(len(cells) - 1)
+        if cells[i]["cell_type"] == "code" and "raise NotImplementedError" in src[i]
+    ]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_skeleton_in_the_chapter_reports_not_done(name, capsys):
     path = ROOT / "chapters" / f"{EXERCISES[name]['chapter']}.ipynb"
-    (skeleton, check_cell), = [pair for pair in your_turn_cells(path)
-                               if f"def my_{name}(" in pair[0]]
+    ((skeleton, check_cell),) = [
+        pair for pair in your_turn_cells(path) if f"def my_{name}(" in pair[0]
+    ]
     assert "# your code here" in skeleton
     assert f'check("{name}", my_{name})' in check_cell
     namespace = {"np": np}
@@ -190,6 +224,7 @@ def test_bad_submissions_are_reported_not_raised(name):
 
     def crashes(*args, **kwargs):
         raise ValueError("my bug")
+
     report = grade_function(name, crashes)
     assert report.kind == "raised" and "ValueError: my bug" in str(report)
 
@@ -198,6 +233,7 @@ def test_bad_submissions_are_reported_not_raised(name):
 
     def sleeps(*args, **kwargs):
         time.sleep(30)
+
     report = grade_function(name, sleeps, time_limit=0.1)
     assert report.kind == "timeout"
 
@@ -209,6 +245,7 @@ def test_bad_submissions_are_reported_not_raised(name):
         target = _first_array(args)
         target[...] = target + 1
         return out
+
     report = grade_function(name, mutates)
     assert report.kind == "mutated" and "changed its input" in str(report)
 
@@ -216,6 +253,7 @@ def test_bad_submissions_are_reported_not_raised(name):
 def test_crash_is_reported(capsys):
     def my_softmax(Z):
         return Z / undefined_name  # noqa: F821
+
     assert check("softmax", my_softmax) is False
     out = capsys.readouterr().out
     assert "NameError" in out and "undefined_name" in out and "case 1" in out
@@ -228,6 +266,7 @@ def test_wrong_parameters_are_named():
 
 def test_exit_is_reported():
     import sys
+
     report = grade_function("softmax", lambda Z: sys.exit(3))
     assert report.kind == "raised" and "SystemExit" in str(report)
 
@@ -243,6 +282,7 @@ def test_mutating_input_is_reported():
         v += (1 - beta) * dW
         W -= lr * v
         return W, v
+
     report = grade_function("momentum_update", my_momentum_update)
     assert report.kind == "mutated" and "changed its input" in str(report)
 
@@ -257,6 +297,7 @@ def test_wrong_shape_and_nan_are_reported():
 def test_too_slow_is_stopped():
     def my_ewa(x, beta, bias_correction=False):
         time.sleep(30)
+
     start = time.monotonic()
     report = grade_function("ewa", my_ewa, time_limit=0.2)
     assert time.monotonic() - start < 5
@@ -270,6 +311,7 @@ def test_endless_loop_swallowing_exceptions_is_stopped():
                 Z = Z + 0
             except Exception:
                 pass
+
     report = grade_function("softmax", my_softmax, time_limit=0.2)
     assert report.kind == "timeout"
 
@@ -281,6 +323,7 @@ def test_time_limit_without_alarm(monkeypatch):
     def spin():
         while True:
             pass
+
     with pytest.raises(TimeUp):
         call_with_time_limit(spin, seconds=0.2)
     assert call_with_time_limit(lambda x: x + 1, (1,), seconds=1) == 2
@@ -314,6 +357,7 @@ def test_optimizer_from_a_rule_matches_the_library():
     from nnlab.model import Network
     from nnlab.optimizers import Adam
     from nnlab.train import train
+
     X, Y = make_moons(m=64, noise=0.2, seed=0)
     runs = []
     for opt in (Adam(lr=0.01), optimizer_from(ex("adam_update").reference, "adam", lr=0.01)):
@@ -327,8 +371,11 @@ def test_optimizer_from_a_rule_matches_the_library():
 def follow_up_cells(path):
     """Cells that use a learner's function after its check (they read ``<name>_ok``)."""
     cells = json.loads(path.read_text())["cells"]
-    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
-            and re.search(r"^if \w+_ok:", "".join(c["source"]), re.M)]
+    return [
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and re.search(r"^if \w+_ok:", "".join(c["source"]), re.M)
+    ]
 
 
 def test_adam_chapter_trains_with_the_learners_rule(capsys):
@@ -338,13 +385,20 @@ def test_adam_chapter_trains_with_the_learners_rule(capsys):
     from nnlab.model import Network
     from nnlab.optimizers import Adam
     from nnlab.train import train
+
     path = ROOT / "chapters" / "optimization" / "04_adam.ipynb"
     (cell,) = follow_up_cells(path)
     X, Y = make_moons(m=300, noise=0.2, seed=2)
     net = Network([2, 16, 8, 1], seed=0)
     history = train(net, X, Y, Adam(lr=0.01), epochs=100, mini_batch_size=64, seed=0)
-    base = {"np": np, "Network": Network, "train": train, "X": X, "Y": Y,
-            "runs": {"Adam": (net, history)}}
+    base = {
+        "np": np,
+        "Network": Network,
+        "train": train,
+        "X": X,
+        "Y": Y,
+        "runs": {"Adam": (net, history)},
+    }
     exec(cell, {**base, "adam_update_ok": False, "my_adam_update": None})
     assert "When your adam_update passes" in capsys.readouterr().out
     code = next(c for _, n, c in SOLUTIONS if n == "adam_update")
@@ -354,13 +408,13 @@ def test_adam_chapter_trains_with_the_learners_rule(capsys):
     out = capsys.readouterr().out
     mine = re.search(r"your Adam: +final cost (\S+)", out).group(1)
     assert mine == f"{history.epoch_costs[-1]:.3f}"
-    np.testing.assert_allclose(namespace["my_history"].epoch_costs, history.epoch_costs,
-                               rtol=1e-9)
+    np.testing.assert_allclose(namespace["my_history"].epoch_costs, history.epoch_costs, rtol=1e-9)
 
 
 def test_momentum_chapter_walks_the_valley_with_the_learners_rule(capsys):
     from nnlab.chapters.optimization.momentum_rmsprop import outcome, trajectories
     from nnlab.surfaces import SURFACES
+
     path = ROOT / "chapters" / "optimization" / "03_momentum_rmsprop.ipynb"
     (cell,) = follow_up_cells(path)
     valley = {0.099: trajectories("elongated quadratic", 0.099, 0.9, 1e-8)}
@@ -373,8 +427,9 @@ def test_momentum_chapter_walks_the_valley_with_the_learners_rule(capsys):
     out = capsys.readouterr().out
     library = outcome(valley[0.099]["Momentum"])
     assert f"your momentum: {library};" in out
-    np.testing.assert_allclose(namespace["yours"].points, valley[0.099]["Momentum"].points,
-                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        namespace["yours"].points, valley[0.099]["Momentum"].points, rtol=1e-12, atol=1e-15
+    )
 
 
 def test_dropout_chapter_measures_the_learners_masks(capsys):

@@ -8,6 +8,7 @@ first, no explorer may show a warning or an error message instead of results (a 
 that diverged at every setting would still draw a PNG everywhere), and each explorer's
 default figure must pass one check of its numbers (``PROPERTIES``, one entry per explorer).
 """
+
 import re
 import warnings
 
@@ -57,8 +58,11 @@ def test_default_setting_shows_results_not_a_warning(name):
 # ---------------------------------------------------------------- one property per explorer
 def _lines(ax) -> dict:
     """``{label: (x, y)}`` of the labelled lines of ``ax``."""
-    return {ln.get_label(): (np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float))
-            for ln in ax.get_lines() if not ln.get_label().startswith("_")}
+    return {
+        ln.get_label(): (np.asarray(ln.get_xdata(), float), np.asarray(ln.get_ydata(), float))
+        for ln in ax.get_lines()
+        if not ln.get_label().startswith("_")
+    }
 
 
 def _y(ax, prefix: str) -> np.ndarray:
@@ -121,14 +125,14 @@ def _momentum(fig):
         if count:
             assert np.flatnonzero(gap < 0.01)[0] == int(count.group(1))
         else:
-            assert np.all(gap >= 0.01), label     # 'not within 500 steps' / 'diverged'
+            assert np.all(gap >= 0.01), label  # 'not within 500 steps' / 'diverged'
     assert any(re.search(r": \d+ steps$", label) for label in _lines(fig.axes[1]))
 
 
 def _escape(fig):
     # all four start at f(3.5, 0.01) on the plateau; Adam ends in a minimum (f = −1/4)
     f = {label: y for label, (_, y) in _lines(fig.axes[1]).items()}
-    start = 1 - np.exp(-3.5 ** 2 / 2) * (1 + 0.01 ** 2 / 2) + 0.01 ** 4 / 4
+    start = 1 - np.exp(-(3.5**2) / 2) * (1 + 0.01**2 / 2) + 0.01**4 / 4
     assert all(np.isclose(y[0], start) for y in f.values())
     assert abs(f["Adam"][-1] + 0.25) < 1e-3
 
@@ -316,6 +320,7 @@ def test_default_figure_numbers(name):
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
 def test_controls_match_update_signature_and_build(name):
     import inspect
+
     explorer = EXPLORERS[name]
     params = inspect.signature(explorer.update).parameters
     for control in explorer.controls:
@@ -335,10 +340,17 @@ def _toy(a, kind, flag, n, lr):
 
 
 def make_toy():
-    return Explorer(_toy, [FloatSlider("a", 1.0, min=0.0, max=2.0),
-                           Dropdown("kind", "x", options=["x", "y"]),
-                           Checkbox("flag", False), IntSlider("n", 5, min=2, max=9),
-                           LogSlider("lr", 0.1, min=1e-3, max=10.0)], title="toy")
+    return Explorer(
+        _toy,
+        [
+            FloatSlider("a", 1.0, min=0.0, max=2.0),
+            Dropdown("kind", "x", options=["x", "y"]),
+            Checkbox("flag", False),
+            IntSlider("n", 5, min=2, max=9),
+            LogSlider("lr", 0.1, min=1e-3, max=10.0),
+        ],
+        title="toy",
+    )
 
 
 def test_test_settings_cover_each_end_and_the_corners():
@@ -371,8 +383,13 @@ def test_build_wires_sliders_to_the_image():
     box = make_toy().build()
     image = next(c for c in box.children if type(c).__name__ == "Image")
     first = image.value
-    slider = next(c for row in box.children if hasattr(row, "children")
-                  for c in row.children if getattr(c, "description", "") == "a")
+    slider = next(
+        c
+        for row in box.children
+        if hasattr(row, "children")
+        for c in row.children
+        if getattr(c, "description", "") == "a"
+    )
     slider.value = 2.0
     assert image.value != first
     assert not any("snapshot" in str(getattr(c, "value", "")) for c in box.children)
@@ -420,15 +437,29 @@ def test_inactive_controls_are_greyed_out_and_choice_slider_steps_by_option():
     def update(kind, rate, beta):
         return _toy(1.0, kind, False, 3, 0.1)
 
-    ex = Explorer(update, [Dropdown("kind", "x", options=["x", "y"]),
-                           FloatSlider("rate", 0.5, active=lambda v: v["kind"] == "y"),
-                           ChoiceSlider("beta", 0.9, options=(0.5, 0.9, 0.99, 0.999))])
+    ex = Explorer(
+        update,
+        [
+            Dropdown("kind", "x", options=["x", "y"]),
+            FloatSlider("rate", 0.5, active=lambda v: v["kind"] == "y"),
+            ChoiceSlider("beta", 0.9, options=(0.5, 0.9, 0.99, 0.999)),
+        ],
+    )
     box = ex.build()
-    made = {c.description: c for row in box.children if hasattr(row, "children")
-            for c in row.children if hasattr(c, "description")}
+    made = {
+        c.description: c
+        for row in box.children
+        if hasattr(row, "children")
+        for c in row.children
+        if hasattr(c, "description")
+    }
     assert made["rate"].disabled
     made["kind"].value = "y"
     assert not made["rate"].disabled
-    assert list(made["beta"].options) == [("0.5", 0.5), ("0.9", 0.9), ("0.99", 0.99),
-                                          ("0.999", 0.999)]
+    assert list(made["beta"].options) == [
+        ("0.5", 0.5),
+        ("0.9", 0.9),
+        ("0.99", 0.99),
+        ("0.999", 0.999),
+    ]
     assert ex.controls[2].test_values() == [0.5, 0.9, 0.999]

@@ -19,8 +19,8 @@ from nnlab.model import Network
 def test_numerical_gradient_of_a_cubic_and_restores_x():
     x = np.array([[1.0, -2.0], [0.5, 3.0]])
     before = x.copy()
-    g = numerical_gradient(lambda v: np.sum(v ** 3), x, eps=1e-5)
-    np.testing.assert_allclose(g, 3 * before ** 2, rtol=1e-8)
+    g = numerical_gradient(lambda v: np.sum(v**3), x, eps=1e-5)
+    np.testing.assert_allclose(g, 3 * before**2, rtol=1e-8)
     np.testing.assert_array_equal(x, before)
 
 
@@ -53,8 +53,10 @@ def test_dict_to_vector_order_and_layout():
 
 
 @settings(max_examples=40, deadline=None)
-@given(shapes=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=1, max_size=4),
-       seed=st.integers(0, 1000))
+@given(
+    shapes=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 4)), min_size=1, max_size=4),
+    seed=st.integers(0, 1000),
+)
 def test_vector_round_trip_property(shapes, seed):
     rng = np.random.default_rng(seed)
     d = {f"W{i}": rng.normal(size=s) for i, s in enumerate(shapes)}
@@ -136,7 +138,7 @@ def test_truncation_error_orders():
     two = epsilon_sweep(f, params, grads, eps)
     # relative difference = err / (2‖g‖ + err) ≈ ε/4 (one-sided) and ε²/12 (two-sided)
     np.testing.assert_allclose(one, eps / 4, rtol=0.02)
-    np.testing.assert_allclose(two, eps ** 2 / 12, rtol=0.02)
+    np.testing.assert_allclose(two, eps**2 / 12, rtol=0.02)
     assert one[0] / one[1] == pytest.approx(10, rel=0.02)
     assert two[0] / two[1] == pytest.approx(100, rel=0.02)
 

@@ -27,10 +27,15 @@ def test_batchnorm_layers_get_gamma_beta_and_no_bias():
     np.testing.assert_array_equal(p["beta1"], np.zeros((5, 1)))
 
 
-@pytest.mark.parametrize("method, var", [("he", lambda i, o: 2 / i),
-                                         ("xavier", lambda i, o: 1 / i),
-                                         ("glorot", lambda i, o: 2 / (i + o)),
-                                         ("random", lambda i, o: 0.01 ** 2)])
+@pytest.mark.parametrize(
+    "method, var",
+    [
+        ("he", lambda i, o: 2 / i),
+        ("xavier", lambda i, o: 1 / i),
+        ("glorot", lambda i, o: 2 / (i + o)),
+        ("random", lambda i, o: 0.01**2),
+    ],
+)
 def test_weight_variance_matches_method(method, var):
     n_in, n_out = 400, 300
     p = initialize_parameters([n_in, n_out, 1], method=method, seed=5)
@@ -60,9 +65,9 @@ def test_he_keeps_relu_activation_variance_through_ten_layers():
         for l in range(1, 11):
             a = np.maximum(0.0, p[f"W{l}"] @ a)
             if method == "he":
-                second_moments.append(np.mean(a ** 2))
+                second_moments.append(np.mean(a**2))
         if method == "random":
-            vanished = np.mean(a ** 2)
+            vanished = np.mean(a**2)
     # E[a²] of the first ReLU layer is Var(z)/2 = 1; He keeps it near 1 at every depth
     assert all(0.5 < s < 2.0 for s in second_moments), second_moments
     assert vanished < 1e-10  # small random weights shrink it by (300·1e-4/2)^10
@@ -76,21 +81,27 @@ def test_seed_reproducible():
     assert not np.allclose(a["W1"], c["W1"])
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(layer_dims=[3]), "layer_dims"),
-    (dict(layer_dims=[3, 0, 1]), "layer_dims"),
-    (dict(layer_dims=[3, 2.5, 1]), "layer_dims"),
-    (dict(layer_dims=[3, 1], method="lecun"), "method"),
-    (dict(layer_dims=[3, 1], method="random", scale=0.0), "scale"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(layer_dims=[3]), "layer_dims"),
+        (dict(layer_dims=[3, 0, 1]), "layer_dims"),
+        (dict(layer_dims=[3, 2.5, 1]), "layer_dims"),
+        (dict(layer_dims=[3, 1], method="lecun"), "method"),
+        (dict(layer_dims=[3, 1], method="random", scale=0.0), "scale"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         initialize_parameters(**kwargs)
 
 
 @settings(max_examples=30, deadline=None)
-@given(dims=st.lists(st.integers(1, 8), min_size=2, max_size=5), bn=st.booleans(),
-       method=st.sampled_from(["zeros", "random", "xavier", "glorot", "he"]))
+@given(
+    dims=st.lists(st.integers(1, 8), min_size=2, max_size=5),
+    bn=st.booleans(),
+    method=st.sampled_from(["zeros", "random", "xavier", "glorot", "he"]),
+)
 def test_shapes_property(dims, bn, method):
     p = initialize_parameters(dims, method=method, batchnorm=bn)
     L = len(dims) - 1

@@ -1,4 +1,5 @@
 """random_mini_batches: sizes, a true partition of the columns, X/Y alignment, seeding."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -71,8 +72,12 @@ def test_mismatched_columns_raise():
 
 
 @settings(max_examples=60, deadline=None)
-@given(m=st.integers(1, 300), size=st.integers(1, 350), n_x=st.integers(1, 4),
-       seed=st.integers(0, 2**31 - 1))
+@given(
+    m=st.integers(1, 300),
+    size=st.integers(1, 350),
+    n_x=st.integers(1, 4),
+    seed=st.integers(0, 2**31 - 1),
+)
 def test_partition_properties(m, size, n_x, seed):
     X, Y = _labelled(m, n_x)
     batches = random_mini_batches(X, Y, size, seed=seed)

@@ -78,8 +78,15 @@ def test_dropout_backward_with_fixed_masks(keep_prob, fd_grad, rel_diff):
 
 
 def test_dropout_and_batchnorm_and_softmax_together(fd_grad, rel_diff):
-    net = Network([3, 6, 5, 4], hidden="tanh", output="softmax", keep_prob=0.8,
-                  batchnorm=True, lambd=0.1, seed=4)
+    net = Network(
+        [3, 6, 5, 4],
+        hidden="tanh",
+        output="softmax",
+        keep_prob=0.8,
+        batchnorm=True,
+        lambd=0.1,
+        seed=4,
+    )
     X, Y = _data(m=9, C=4)
     _check_gradients(net, X, Y, fd_grad, rel_diff, masks=net.draw_masks(9))
 
@@ -137,8 +144,9 @@ def test_cost_adds_the_penalty():
 
 
 def test_one_hot():
-    np.testing.assert_array_equal(one_hot(np.array([[2, 0, 1]]), 3),
-                                  [[0, 1, 0], [0, 0, 1], [1, 0, 0]])
+    np.testing.assert_array_equal(
+        one_hot(np.array([[2, 0, 1]]), 3), [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+    )
     with pytest.raises(ValueError, match="^Y must hold integer labels"):
         one_hot(np.array([[3]]), 3)
 
@@ -170,8 +178,9 @@ def test_batchnorm_test_mode_uses_running_statistics():
     x = np.array([[0.3], [-0.7]])  # a single example: no batch statistics possible
     _, cache = net.forward(x, training=False)
     z = net.params["W1"] @ x
-    expected = (np.array([[2.0], [1.0], [1.0]]) * (z - net.running["mu1"])
-                / np.sqrt(net.running["var1"] + 1e-5) + np.array([[0.0], [1.0], [0.0]]))
+    expected = np.array([[2.0], [1.0], [1.0]]) * (z - net.running["mu1"]) / np.sqrt(
+        net.running["var1"] + 1e-5
+    ) + np.array([[0.0], [1.0], [0.0]])
     np.testing.assert_allclose(cache["Zn1"], expected)
 
 
@@ -214,19 +223,22 @@ def test_cost_function_needs_fixed_masks_for_dropout():
         net.cost_function(X, Y)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(hidden="gelu"), "hidden"),
-    (dict(output="relu"), "output"),
-    (dict(init="orthogonal"), "init"),
-    (dict(penalty="l3"), "penalty"),
-    (dict(lambd=-0.1), "lambd"),
-    (dict(keep_prob=0.0), "keep_prob"),
-    (dict(keep_prob=1.2), "keep_prob"),
-    (dict(keep_prob=[0.5]), "keep_prob"),
-    (dict(keep_prob=[0.5, 1.5]), "keep_prob"),
-    (dict(bn_momentum=1.0), "bn_momentum"),
-    (dict(bn_epsilon=0.0), "bn_epsilon"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(hidden="gelu"), "hidden"),
+        (dict(output="relu"), "output"),
+        (dict(init="orthogonal"), "init"),
+        (dict(penalty="l3"), "penalty"),
+        (dict(lambd=-0.1), "lambd"),
+        (dict(keep_prob=0.0), "keep_prob"),
+        (dict(keep_prob=1.2), "keep_prob"),
+        (dict(keep_prob=[0.5]), "keep_prob"),
+        (dict(keep_prob=[0.5, 1.5]), "keep_prob"),
+        (dict(bn_momentum=1.0), "bn_momentum"),
+        (dict(bn_epsilon=0.0), "bn_epsilon"),
+    ],
+)
 def test_bad_hyperparameters_name_the_parameter(kwargs, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         Network([3, 4, 4, 1], **kwargs)
@@ -255,13 +267,25 @@ def test_bad_shapes_raise_clear_errors():
 
 
 @settings(max_examples=15, deadline=None)
-@given(dims=st.lists(st.integers(1, 5), min_size=1, max_size=3), m=st.integers(2, 6),
-       out=st.sampled_from(["sigmoid", "softmax"]), bn=st.booleans(),
-       hidden=st.sampled_from(["relu", "tanh", "sigmoid"]), seed=st.integers(0, 100))
+@given(
+    dims=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    m=st.integers(2, 6),
+    out=st.sampled_from(["sigmoid", "softmax"]),
+    bn=st.booleans(),
+    hidden=st.sampled_from(["relu", "tanh", "sigmoid"]),
+    seed=st.integers(0, 100),
+)
 def test_gradient_keys_and_shapes_property(dims, m, out, bn, hidden, seed):
     C = 3 if out == "softmax" else 1
-    net = Network([2] + dims + [C], hidden=hidden, output=out, batchnorm=bn, seed=seed,
-                  keep_prob=0.9, lambd=0.1)
+    net = Network(
+        [2] + dims + [C],
+        hidden=hidden,
+        output=out,
+        batchnorm=bn,
+        seed=seed,
+        keep_prob=0.9,
+        lambd=0.1,
+    )
     X, Y = _data(n_x=2, m=m, C=C, seed=seed)
     J, grads = net.loss_and_grads(X, Y)
     assert np.isfinite(J) and J >= 0
@@ -273,7 +297,7 @@ def test_gradient_keys_and_shapes_property(dims, m, out, bn, hidden, seed):
 def test_labels_and_accuracy_of_a_given_output_by_hand():
     sig = Network([2, 3, 1], seed=0)
     AL = np.array([[0.2, 0.7, 0.5, 0.9]])
-    assert sig.labels(AL).tolist() == [[0, 1, 0, 1]]          # 0.5 is not > 0.5
+    assert sig.labels(AL).tolist() == [[0, 1, 0, 1]]  # 0.5 is not > 0.5
     assert sig.accuracy_of(AL, np.array([[0, 1, 1, 0]])) == 0.5
     soft = Network([2, 3, 3], output="softmax", seed=0)
     AL3 = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])

@@ -5,6 +5,7 @@ Every expected value below is worked out by hand in the comments for the two-ele
 weight ``W = [1, -2]`` with gradients ``dW = [0.5, -1]`` (step 1) then ``[0.2, 0.4]``
 (step 2), never by calling the optimizer under test.
 """
+
 import math
 import tracemalloc
 
@@ -98,8 +99,9 @@ def test_nesterov_matches_pytorch_formula():
     for g in seq:
         buf = beta * buf + g
         p = p - alpha * (1 - beta) * (g + beta * buf)
-    np.testing.assert_allclose(_run(Nesterov(lr=alpha, beta=beta), seq, W0), p,
-                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        _run(Nesterov(lr=alpha, beta=beta), seq, W0), p, rtol=1e-12, atol=1e-14
+    )
 
 
 def test_rmsprop_by_hand():
@@ -112,8 +114,12 @@ def test_rmsprop_by_hand():
     np.testing.assert_allclose(a1, [[1 - step1, -2 + step1b]], rtol=0, atol=1e-12)
     # s2 = 0.9·s1 + 0.1·[0.04, 0.16] = [0.0265, 0.106]
     np.testing.assert_allclose(opt.s["W1"], [[0.0265, 0.106]], rtol=1e-12)
-    exp2 = [[1 - step1 - 0.01 * 0.2 / (math.sqrt(0.0265) + 1e-8),
-             -2 + step1b - 0.01 * 0.4 / (math.sqrt(0.106) + 1e-8)]]
+    exp2 = [
+        [
+            1 - step1 - 0.01 * 0.2 / (math.sqrt(0.0265) + 1e-8),
+            -2 + step1b - 0.01 * 0.4 / (math.sqrt(0.106) + 1e-8),
+        ]
+    ]
     np.testing.assert_allclose(a2, exp2, rtol=0, atol=1e-12)
 
 
@@ -128,7 +134,7 @@ def test_adam_by_hand():
     assert opt.t == 1
     # v̂1 = 0.1 dW / (1 − 0.9) = dW, ŝ1 = dW²: the first step is lr·sign(dW)
     np.testing.assert_allclose(opt.v["W1"] / (1 - 0.9), G1, rtol=1e-12)
-    np.testing.assert_allclose(opt.s["W1"] / (1 - 0.999), G1 ** 2, rtol=1e-12)
+    np.testing.assert_allclose(opt.s["W1"] / (1 - 0.999), G1**2, rtol=1e-12)
     np.testing.assert_allclose(params["W1"], [[0.99, -1.99]], rtol=0, atol=1e-9)
     opt.step(params, {"dW1": G2})
     assert opt.t == 2
@@ -139,8 +145,9 @@ def test_adam_by_hand():
     np.testing.assert_allclose(opt.s["W1"], [[0.00028975, 0.001159]], rtol=1e-12)
     d1 = (0.065 / 0.19) / (math.sqrt(0.00028975 / 0.001999) + 1e-8)
     d2 = (-0.05 / 0.19) / (math.sqrt(0.001159 / 0.001999) + 1e-8)
-    np.testing.assert_allclose(params["W1"], [[0.99 - 0.01 * d1, -1.99 - 0.01 * d2]],
-                               rtol=0, atol=1e-9)
+    np.testing.assert_allclose(
+        params["W1"], [[0.99 - 0.01 * d1, -1.99 - 0.01 * d2]], rtol=0, atol=1e-9
+    )
 
 
 def test_adamw_by_hand():
@@ -162,8 +169,9 @@ def test_adamw_with_zero_decay_is_adam():
     rng = np.random.default_rng(0)
     seq = [rng.normal(size=(3, 4)) for _ in range(6)]
     W0 = rng.normal(size=(3, 4))
-    np.testing.assert_array_equal(_run(AdamW(lr=0.05, weight_decay=0.0), seq, W0),
-                                  _run(Adam(lr=0.05), seq, W0))
+    np.testing.assert_array_equal(
+        _run(AdamW(lr=0.05, weight_decay=0.0), seq, W0), _run(Adam(lr=0.05), seq, W0)
+    )
 
 
 def test_adamw_differs_from_adam_plus_l2_as_documented():
@@ -200,43 +208,52 @@ def test_decay_effect_vs_gradient_scale():
 
 
 @settings(max_examples=40, deadline=None)
-@given(lr=st.floats(1e-4, 1.0), n=st.integers(1, 5), steps=st.integers(1, 4),
-       seed=st.integers(0, 1000))
+@given(
+    lr=st.floats(1e-4, 1.0), n=st.integers(1, 5), steps=st.integers(1, 4), seed=st.integers(0, 1000)
+)
 def test_momentum_with_zero_beta_is_sgd(lr, n, steps, seed):
     rng = np.random.default_rng(seed)
     seq = [rng.normal(size=(n, 2)) for _ in range(steps)]
     W0 = rng.normal(size=(n, 2))
-    np.testing.assert_allclose(_run(Momentum(lr=lr, beta=0.0), seq, W0),
-                               _run(SGD(lr=lr), seq, W0), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        _run(Momentum(lr=lr, beta=0.0), seq, W0), _run(SGD(lr=lr), seq, W0), rtol=1e-12, atol=1e-15
+    )
 
 
 def _adam_bound(beta1, beta2, t):
     # v̂ = Σ a_i g_i, ŝ = Σ b_i g_i² with a_i = (1−β1)β1^(t−i)/(1−β1^t), b_i likewise;
     # Cauchy–Schwarz gives |v̂| ≤ √(Σ a_i²/b_i) · √ŝ, so |ΔW| ≤ α √(Σ a_i²/b_i).
     k = np.arange(t)
-    a = (1 - beta1) * beta1 ** k / (1 - beta1 ** t)
-    b = (1 - beta2) * beta2 ** k / (1 - beta2 ** t)
+    a = (1 - beta1) * beta1**k / (1 - beta1**t)
+    b = (1 - beta2) * beta2**k / (1 - beta2**t)
     return math.sqrt(np.sum(a * a / b))
 
 
 @settings(max_examples=60, deadline=None)
-@given(shape=st.tuples(st.integers(1, 4), st.integers(1, 4)),
-       lr=st.floats(1e-4, 1.0), beta1=st.floats(0.0, 0.99), beta2=st.floats(0.9, 0.9999),
-       steps=st.integers(1, 5), log_scale=st.floats(-6, 3), seed=st.integers(0, 1000))
+@given(
+    shape=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    lr=st.floats(1e-4, 1.0),
+    beta1=st.floats(0.0, 0.99),
+    beta2=st.floats(0.9, 0.9999),
+    steps=st.integers(1, 5),
+    log_scale=st.floats(-6, 3),
+    seed=st.integers(0, 1000),
+)
 def test_adam_step_per_coordinate_bounded(shape, lr, beta1, beta2, steps, log_scale, seed):
     rng = np.random.default_rng(seed)
     opt = Adam(lr=lr, beta1=beta1, beta2=beta2)
     params = {"W1": rng.normal(size=shape)}
     for t in range(1, steps + 1):
         before = params["W1"].copy()
-        g = 10.0 ** log_scale * rng.normal(size=shape)
+        g = 10.0**log_scale * rng.normal(size=shape)
         opt.step(params, {"dW1": g})
         moved = np.abs(params["W1"] - before)
         assert np.all(moved <= lr * _adam_bound(beta1, beta2, t) * (1 + 1e-9) + 1e-15)
         if t == 1:
             # first step: v̂ = g, ŝ = g², so each weight moves by lr·|g|/(|g| + ε) ≈ lr
-            np.testing.assert_allclose(moved, lr * np.abs(g) / (np.abs(g) + 1e-8),
-                                       rtol=1e-9, atol=1e-15)
+            np.testing.assert_allclose(
+                moved, lr * np.abs(g) / (np.abs(g) + 1e-8), rtol=1e-9, atol=1e-15
+            )
 
 
 def test_every_optimizer_updates_in_place_and_descends():
@@ -245,9 +262,9 @@ def test_every_optimizer_updates_in_place_and_descends():
         ids = {k: id(v) for k, v in params.items()}
         for _ in range(3):
             # gradient of J = ½‖W‖² + ½ b²: every step should reduce J
-            J0 = 0.5 * sum(float(np.sum(p ** 2)) for p in params.values())
+            J0 = 0.5 * sum(float(np.sum(p**2)) for p in params.values())
             opt.step(params, {"dW1": params["W1"].copy(), "db1": params["b1"].copy()})
-            J1 = 0.5 * sum(float(np.sum(p ** 2)) for p in params.values())
+            J1 = 0.5 * sum(float(np.sum(p**2)) for p in params.values())
             assert J1 < J0, opt
         assert {k: id(v) for k, v in params.items()} == ids
 
@@ -266,14 +283,22 @@ def test_lr_settable_between_steps_and_reset():
         opt.lr = 0.0
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda: SGD(lr=0), "lr"), (lambda: SGD(lr=-1), "lr"),
-    (lambda: Momentum(lr=0.1, beta=1.0), "beta"), (lambda: Momentum(lr=0.1, beta=-0.1), "beta"),
-    (lambda: RMSprop(lr=0.1, beta=1.5), "beta"), (lambda: RMSprop(lr=0.1, epsilon=0), "epsilon"),
-    (lambda: Adam(beta1=1.0), "beta1"), (lambda: Adam(beta2=-0.5), "beta2"),
-    (lambda: Adam(epsilon=-1e-8), "epsilon"), (lambda: Adam(lr=float("nan")), "lr"),
-    (lambda: AdamW(weight_decay=-0.01), "weight_decay"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: SGD(lr=0), "lr"),
+        (lambda: SGD(lr=-1), "lr"),
+        (lambda: Momentum(lr=0.1, beta=1.0), "beta"),
+        (lambda: Momentum(lr=0.1, beta=-0.1), "beta"),
+        (lambda: RMSprop(lr=0.1, beta=1.5), "beta"),
+        (lambda: RMSprop(lr=0.1, epsilon=0), "epsilon"),
+        (lambda: Adam(beta1=1.0), "beta1"),
+        (lambda: Adam(beta2=-0.5), "beta2"),
+        (lambda: Adam(epsilon=-1e-8), "epsilon"),
+        (lambda: Adam(lr=float("nan")), "lr"),
+        (lambda: AdamW(weight_decay=-0.01), "weight_decay"),
+    ],
+)
 def test_bad_hyperparameters_name_the_parameter(make, name):
     with pytest.raises(ValueError, match=name):
         make()
@@ -363,13 +388,15 @@ def test_rmsprop_update_by_hand():
     # s1 = 0.1·dW² = [0.025, 0.1];  dW/√s1 = [√10, −√10] (ε aside)
     np.testing.assert_allclose(s, [[0.025, 0.1]], rtol=1e-15)
     # ε shortens the step by α·√10·ε/√0.025 ≈ 2e-9, hence the tolerance
-    np.testing.assert_allclose(W, [[1 - 0.01 * math.sqrt(10), -2 + 0.01 * math.sqrt(10)]],
-                               rtol=0, atol=1e-8)
+    np.testing.assert_allclose(
+        W, [[1 - 0.01 * math.sqrt(10), -2 + 0.01 * math.sqrt(10)]], rtol=0, atol=1e-8
+    )
 
 
 def test_adam_update_by_hand():
-    W, v, s = adam_update(np.array([[1.0, -2.0]]), G1, np.zeros((1, 2)), np.zeros((1, 2)),
-                          1, 0.01, 0.9, 0.999, 1e-8)
+    W, v, s = adam_update(
+        np.array([[1.0, -2.0]]), G1, np.zeros((1, 2)), np.zeros((1, 2)), 1, 0.01, 0.9, 0.999, 1e-8
+    )
     # t = 1: v̂ = dW, ŝ = dW², so W moves by α·sign(dW)
     np.testing.assert_allclose(W, [[0.99, -1.99]], rtol=0, atol=1e-9)
     W, v, s = adam_update(W, G2, v, s, 2, 0.01, 0.9, 0.999, 1e-8)
@@ -381,8 +408,18 @@ def test_adam_update_by_hand():
 
 
 def test_adamw_update_by_hand():
-    W, _, _ = adamw_update(np.array([[1.0, -2.0]]), G1, np.zeros((1, 2)), np.zeros((1, 2)),
-                           1, 0.01, 0.9, 0.999, 1e-8, 0.1)
+    W, _, _ = adamw_update(
+        np.array([[1.0, -2.0]]),
+        G1,
+        np.zeros((1, 2)),
+        np.zeros((1, 2)),
+        1,
+        0.01,
+        0.9,
+        0.999,
+        1e-8,
+        0.1,
+    )
     # W − 0.01·(sign(dW) + 0.1·W)
     np.testing.assert_allclose(W, [[0.989, -1.988]], rtol=0, atol=1e-9)
 
@@ -405,17 +442,31 @@ def test_update_functions_are_pure():
 # (optimizer, its function with the same hyperparameters, the state the class keeps)
 CASES = [
     (lambda: SGD(lr=0.1), lambda W, g, t: sgd_update(W, g, 0.1), ()),
-    (lambda: Momentum(lr=0.1, beta=0.8),
-     lambda W, g, t, v: momentum_update(W, g, v, 0.1, 0.8), ("v",)),
-    (lambda: Nesterov(lr=0.1, beta=0.8),
-     lambda W, g, t, v: nesterov_update(W, g, v, 0.1, 0.8), ("v",)),
-    (lambda: RMSprop(lr=0.01, beta=0.9),
-     lambda W, g, t, s: rmsprop_update(W, g, s, 0.01, 0.9, 1e-8), ("s",)),
-    (lambda: Adam(lr=0.01),
-     lambda W, g, t, v, s: adam_update(W, g, v, s, t, 0.01, 0.9, 0.999, 1e-8), ("v", "s")),
-    (lambda: AdamW(lr=0.01, weight_decay=0.1),
-     lambda W, g, t, v, s: adamw_update(W, g, v, s, t, 0.01, 0.9, 0.999, 1e-8, 0.1),
-     ("v", "s")),
+    (
+        lambda: Momentum(lr=0.1, beta=0.8),
+        lambda W, g, t, v: momentum_update(W, g, v, 0.1, 0.8),
+        ("v",),
+    ),
+    (
+        lambda: Nesterov(lr=0.1, beta=0.8),
+        lambda W, g, t, v: nesterov_update(W, g, v, 0.1, 0.8),
+        ("v",),
+    ),
+    (
+        lambda: RMSprop(lr=0.01, beta=0.9),
+        lambda W, g, t, s: rmsprop_update(W, g, s, 0.01, 0.9, 1e-8),
+        ("s",),
+    ),
+    (
+        lambda: Adam(lr=0.01),
+        lambda W, g, t, v, s: adam_update(W, g, v, s, t, 0.01, 0.9, 0.999, 1e-8),
+        ("v", "s"),
+    ),
+    (
+        lambda: AdamW(lr=0.01, weight_decay=0.1),
+        lambda W, g, t, v, s: adamw_update(W, g, v, s, t, 0.01, 0.9, 0.999, 1e-8, 0.1),
+        ("v", "s"),
+    ),
 ]
 
 

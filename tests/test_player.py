@@ -1,6 +1,7 @@
 """The static players' grids and frames (scripts/nnlab_player): every explorer's grid is
 within budget and holds each control's default and ends; a frame is the explorer's own
 figure, palette-quantized; the player markup names every control."""
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,9 @@ def test_static_grid_is_within_budget_and_holds_defaults_and_ends(name):
             continue
         if kind in ("FloatSlider", "IntSlider", "LogSlider"):
             assert static.values == sorted(static.values)
-            assert static.values[0] == plain(control.min) and static.values[-1] == plain(control.max)
+            assert static.values[0] == plain(control.min) and static.values[-1] == plain(
+                control.max
+            )
             assert len(static.values) >= 3 or control.value in (control.min, control.max)
         elif kind == "Checkbox":
             assert static.values == [False, True]
@@ -88,8 +91,10 @@ def test_float_slider_values_snap_to_the_step_grid():
 
 
 def test_automatic_grid_shrinks_sliders_then_pins_sliders_before_choices():
-    ex = _Ex(_Ctl("Dropdown", "kind", "a", options=("a", "b", "c", "d")),
-             *[_Ctl("FloatSlider", f"s{i}", 0.5, min=0.0, max=1.0, step=0.01) for i in range(5)])
+    ex = _Ex(
+        _Ctl("Dropdown", "kind", "a", options=("a", "b", "c", "d")),
+        *[_Ctl("FloatSlider", f"s{i}", 0.5, min=0.0, max=1.0, step=0.01) for i in range(5)],
+    )
     grid = static_grid(ex, target=TARGET_FRAMES)
     assert grid.size <= TARGET_FRAMES
     assert not grid.controls[0].pinned and len(grid.controls[0].values) == 4
@@ -97,9 +102,11 @@ def test_automatic_grid_shrinks_sliders_then_pins_sliders_before_choices():
 
 
 def test_explicit_choices_pin_and_list():
-    ex = _Ex(_Ctl("LogSlider", "lr", 0.1, min=1e-3, max=1.0, step=0.1, static=(1e-3, 0.1, 1.0)),
-             _Ctl("IntSlider", "steps", 100, min=10, max=400, step=10, static="pin"),
-             _Ctl("Checkbox", "flag", False))
+    ex = _Ex(
+        _Ctl("LogSlider", "lr", 0.1, min=1e-3, max=1.0, step=0.1, static=(1e-3, 0.1, 1.0)),
+        _Ctl("IntSlider", "steps", 100, min=10, max=400, step=10, static="pin"),
+        _Ctl("Checkbox", "flag", False),
+    )
     grid = static_grid(ex)
     assert [c.values for c in grid.controls] == [[1e-3, 0.1, 1.0], [100], [False, True]]
     assert grid.controls[1].pinned and grid.size == 6
@@ -150,14 +157,30 @@ def test_render_key_changes_with_setting_and_code_only():
 
 
 def test_player_markup_names_every_control_and_holds_its_manifest():
-    ex = _Ex(_Ctl("FloatSlider", "beta", 0.9, min=0.5, max=0.999, step=0.001, description="β",
-                  readout_format=".3f"),
-             _Ctl("Checkbox", "bias_correction", False, description="bias correction"),
-             _Ctl("Dropdown", "view", "whole year", options=("whole year", "first 60 days")),
-             _Ctl("IntSlider", "steps", 100, min=10, max=400, step=10, static="pin"))
+    ex = _Ex(
+        _Ctl(
+            "FloatSlider",
+            "beta",
+            0.9,
+            min=0.5,
+            max=0.999,
+            step=0.001,
+            description="β",
+            readout_format=".3f",
+        ),
+        _Ctl("Checkbox", "bias_correction", False, description="bias correction"),
+        _Ctl("Dropdown", "view", "whole year", options=("whole year", "first 60 days")),
+        _Ctl("IntSlider", "steps", 100, min=10, max=400, step=10, static="pin"),
+    )
     grid = static_grid(ex)
-    manifest = {"key": "t.ex", "title": "T <1>", "controls": grid.to_json(),
-                "frames": [f"{i}.png" for i in range(grid.size)], "width": 10, "height": 5}
+    manifest = {
+        "key": "t.ex",
+        "title": "T <1>",
+        "controls": grid.to_json(),
+        "frames": [f"{i}.png" for i in range(grid.size)],
+        "width": 10,
+        "height": 5,
+    }
     text = player_html(manifest, "../_static/player/t.ex/", "player-t-ex", "t.ex")
     for c in ex.controls:
         assert f'name="{c.name}"' in text

@@ -77,8 +77,11 @@ def test_plain_log_axis_labels_a_short_span_in_1_2_5_steps():
     def shown():
         fig.canvas.draw()
         lo, hi = ax.get_ylim()
-        return [t.get_text() for t in ax.get_yticklabels()
-                if lo <= t.get_position()[1] <= hi and t.get_text()]
+        return [
+            t.get_text()
+            for t in ax.get_yticklabels()
+            if lo <= t.get_position()[1] <= hi and t.get_text()
+        ]
 
     assert shown() == ["0.5", "1"]
     ax.set_ylim(1e-6, 1.0)  # wide spans keep decades

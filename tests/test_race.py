@@ -1,6 +1,7 @@
 """Tests for nnlab.race: the contestants are the library's optimizers, a race on a surface
 is run_optimizer per contestant, a race on data is one nnlab.train.train run on one
 nnlab.model.Network per contestant; divergence is reported as data, without warnings."""
+
 import warnings
 
 import numpy as np
@@ -23,8 +24,7 @@ VALLEY = elongated_quadratic(ratio=100, scale=0.1)  # J = (0.1 x² + 10 y²)/2
 
 
 def test_contestants_are_the_library_optimizers_with_the_shared_hyperparameters():
-    gd, mom, rms, adam = make_optimizers(CONTESTANTS, lr=0.05, beta1=0.8, beta2=0.99,
-                                         epsilon=1e-7)
+    gd, mom, rms, adam = make_optimizers(CONTESTANTS, lr=0.05, beta1=0.8, beta2=0.99, epsilon=1e-7)
     assert type(gd) is SGD and type(mom) is Momentum and type(rms) is RMSprop
     assert type(adam) is Adam
     assert all(o.lr == 0.05 for o in (gd, mom, rms, adam))
@@ -65,8 +65,7 @@ def test_surface_race_is_run_optimizer_per_contestant():
 
 
 def test_surface_race_takes_a_mapping_of_optimizer_objects():
-    r = race_on_surface("saddle", optimizers={"slow": SGD(lr=0.01), "fast": SGD(lr=0.1)},
-                        steps=20)
+    r = race_on_surface("saddle", optimizers={"slow": SGD(lr=0.01), "fast": SGD(lr=0.1)}, steps=20)
     assert r.names == ("slow", "fast")
     # on the saddle x ← (1 − 2α) x
     assert np.allclose(r.paths[:, -1, 0], 1.8 * np.array([0.98, 0.8]) ** 20)
@@ -103,8 +102,9 @@ def _toy(m=60, seed=0):
 def test_data_race_is_the_training_loop_of_nnlab_train():
     # one contestant = train() on the same Network with the same seed, step for step
     X, Y = _toy()
-    d = race_on_data(X, Y, (2, 5, 3, 1), optimizers=["Adam"], lr=0.02, epochs=7,
-                     mini_batch_size=16, seed=4)
+    d = race_on_data(
+        X, Y, (2, 5, 3, 1), optimizers=["Adam"], lr=0.02, epochs=7, mini_batch_size=16, seed=4
+    )
     net = Network((2, 5, 3, 1), seed=4)
     h = train(net, X, Y, Adam(lr=0.02), epochs=7, mini_batch_size=16, seed=4)
     for key, p in net.params.items():
@@ -119,8 +119,9 @@ def test_data_race_is_the_training_loop_of_nnlab_train():
 
 def test_data_race_copies_with_the_same_rule_stay_identical_and_learn():
     X, Y = _toy()
-    d = race_on_data(X, Y, (2, 5, 1), optimizers=["Adam", "Adam", "GD"], lr=0.02, epochs=20,
-                     mini_batch_size=16)
+    d = race_on_data(
+        X, Y, (2, 5, 1), optimizers=["Adam", "Adam", "GD"], lr=0.02, epochs=20, mini_batch_size=16
+    )
     assert np.allclose(d.epoch_costs[0], d.epoch_costs[1])
     assert d.epoch_costs[0, -1] < 0.5 * d.epoch_costs[0, 0]
     assert d.accuracy[0] > 0.9
@@ -134,11 +135,12 @@ def test_data_race_reports_divergence_as_data_not_warnings():
     Y = (X[0:1] > 0).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        d = race_on_data(X, Y, (2, 8, 1), optimizers=["GD", "Adam"], lr=50.0, epochs=5,
-                         mini_batch_size=40)
+        d = race_on_data(
+            X, Y, (2, 8, 1), optimizers=["GD", "Adam"], lr=50.0, epochs=5, mini_batch_size=40
+        )
         acc = [net.accuracy(X, Y) for net in d.nets]
     assert d.diverged_at[0] is not None
-    assert np.all(np.isnan(d.epoch_costs[0, d.diverged_at[0]:]))
+    assert np.all(np.isnan(d.epoch_costs[0, d.diverged_at[0] :]))
     assert all(np.all(np.isfinite(p)) for net in d.nets for p in net.params.values())
     assert np.allclose(acc, d.accuracy)
     # full batch, one step per epoch: GD's step 2 blew up (the cost before step 3 is huge);
@@ -155,29 +157,57 @@ def test_data_race_reports_divergence_as_data_not_warnings():
 
 def test_data_race_schedule_sets_each_step_rate():
     X, Y = _toy(30)
-    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
-                     schedule=lambda epoch: 0.1 / (1 + epoch))
+    d = race_on_data(
+        X,
+        Y,
+        (2, 3, 1),
+        optimizers=["GD"],
+        epochs=3,
+        mini_batch_size=10,
+        schedule=lambda epoch: 0.1 / (1 + epoch),
+    )
     assert np.allclose(d.lrs, np.repeat([0.1, 0.05, 0.1 / 3], 3)[None])
     # the same signature ticking once per mini-batch
-    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD"], epochs=3, mini_batch_size=10,
-                     schedule=lambda it: 0.1 / (1 + it), schedule_every="iteration")
+    d = race_on_data(
+        X,
+        Y,
+        (2, 3, 1),
+        optimizers=["GD"],
+        epochs=3,
+        mini_batch_size=10,
+        schedule=lambda it: 0.1 / (1 + it),
+        schedule_every="iteration",
+    )
     assert np.allclose(d.lrs, 0.1 / (1 + np.arange(9))[None])
 
 
 def test_data_race_schedule_may_give_each_copy_its_own_rate():
     X, Y = _toy(30)
     # copy 0 with α = 0 never moves; copy 1 with α = 0.1 does, from the same start
-    d = race_on_data(X, Y, (2, 3, 1), optimizers=["GD", "GD"], epochs=2, mini_batch_size=10,
-                     schedule=lambda epoch: np.array([0.0, 0.1]))
+    d = race_on_data(
+        X,
+        Y,
+        (2, 3, 1),
+        optimizers=["GD", "GD"],
+        epochs=2,
+        mini_batch_size=10,
+        schedule=lambda epoch: np.array([0.0, 0.1]),
+    )
     start = Network((2, 3, 1), seed=0).params
     assert np.array_equal(d.nets[0].params["W1"], start["W1"])
     assert not np.allclose(d.nets[1].params["W1"], start["W1"])
     assert d.lrs.shape == (2, 6) and np.all(d.lrs[0] == 0.0)
     # α = 0 skips the step: an Adam copy given 0 for the first epoch takes only 3 steps,
     # and its first step then is Adam's first step (same as a fresh Adam's)
-    d = race_on_data(X, Y, (2, 3, 1), optimizers=["Adam", "Adam"], epochs=2,
-                     mini_batch_size=10,
-                     schedule=lambda epoch: np.array([0.0 if epoch == 0 else 0.1, 0.1]))
+    d = race_on_data(
+        X,
+        Y,
+        (2, 3, 1),
+        optimizers=["Adam", "Adam"],
+        epochs=2,
+        mini_batch_size=10,
+        schedule=lambda epoch: np.array([0.0 if epoch == 0 else 0.1, 0.1]),
+    )
     assert d.optimizers[0].t == 3 and d.optimizers[1].t == 6
     assert np.all(d.epoch_costs[0, :2] == d.epoch_costs[0, 0])
     assert not np.allclose(d.epoch_costs[0], d.epoch_costs[1])
@@ -190,13 +220,30 @@ def test_the_step_that_blew_up_is_the_last_real_step_not_a_skipped_one():
     net, opt = Network((2, 3, 1), seed=0), SGD(lr=0.1)
     keep = _LastGoodStep(net, opt)
     rates = [0.1, 0.0, 0.1, 0.0, 0.0, 0.0]
-    train(net, X, Y, opt, epochs=2, mini_batch_size=10, schedule=rates.__getitem__,
-          schedule_every="iteration", step_callback=keep)
-    assert opt.t == 2 and keep.last_step == 3          # iterations 0 and 2 were steps
+    train(
+        net,
+        X,
+        Y,
+        opt,
+        epochs=2,
+        mini_batch_size=10,
+        schedule=rates.__getitem__,
+        schedule_every="iteration",
+        step_callback=keep,
+    )
+    assert opt.t == 2 and keep.last_step == 3  # iterations 0 and 2 were steps
     final = {key: p.copy() for key, p in net.params.items()}
-    first_step_only = Network((2, 3, 1), seed=0)        # before step 3 = after step 1
-    train(first_step_only, X, Y, SGD(lr=0.1), epochs=1, mini_batch_size=10,
-          schedule=[0.1, 0.0, 0.0].__getitem__, schedule_every="iteration")
+    first_step_only = Network((2, 3, 1), seed=0)  # before step 3 = after step 1
+    train(
+        first_step_only,
+        X,
+        Y,
+        SGD(lr=0.1),
+        epochs=1,
+        mini_batch_size=10,
+        schedule=[0.1, 0.0, 0.0].__getitem__,
+        schedule_every="iteration",
+    )
     keep.restore(net)
     start = Network((2, 3, 1), seed=0).params
     for key, p in net.params.items():
@@ -206,30 +253,40 @@ def test_the_step_that_blew_up_is_the_last_real_step_not_a_skipped_one():
 
 def test_data_race_takes_a_mapping_of_optimizer_objects_with_their_own_rates():
     X, Y = _toy(30)
-    d = race_on_data(X, Y, (2, 3, 1), optimizers={"slow": SGD(lr=0.01), "fast": SGD(lr=0.3)},
-                     epochs=2, mini_batch_size=10)
+    d = race_on_data(
+        X,
+        Y,
+        (2, 3, 1),
+        optimizers={"slow": SGD(lr=0.01), "fast": SGD(lr=0.3)},
+        epochs=2,
+        mini_batch_size=10,
+    )
     assert d.names == ("slow", "fast")
     assert np.all(d.lrs[0] == 0.01) and np.all(d.lrs[1] == 0.3)
     for opt, rate in zip(d.optimizers, (0.01, 0.3)):
         net = Network((2, 3, 1), seed=0)
         train(net, X, Y, SGD(lr=rate), epochs=2, mini_batch_size=10)
-        np.testing.assert_allclose(d.nets[d.optimizers.index(opt)].params["W1"],
-                                   net.params["W1"], rtol=1e-12)
+        np.testing.assert_allclose(
+            d.nets[d.optimizers.index(opt)].params["W1"], net.params["W1"], rtol=1e-12
+        )
 
 
 def test_joined_races_are_the_race_of_all_contestants():
     X, Y = _toy(40)
-    both = race_on_data(X, Y, (2, 4, 1), optimizers=["GD", "Adam"], lr=0.05, epochs=3,
-                        mini_batch_size=16)
-    gd = race_on_data(X, Y, (2, 4, 1), optimizers=["GD"], lr=0.05, epochs=3,
-                      mini_batch_size=16)
-    adam = race_on_data(X, Y, (2, 4, 1), optimizers=["Adam"], lr=0.05, epochs=3,
-                        mini_batch_size=16)
+    both = race_on_data(
+        X, Y, (2, 4, 1), optimizers=["GD", "Adam"], lr=0.05, epochs=3, mini_batch_size=16
+    )
+    gd = race_on_data(X, Y, (2, 4, 1), optimizers=["GD"], lr=0.05, epochs=3, mini_batch_size=16)
+    adam = race_on_data(X, Y, (2, 4, 1), optimizers=["Adam"], lr=0.05, epochs=3, mini_batch_size=16)
     joined = join_races(gd, adam)
     assert joined.names == both.names and joined.diverged_at == both.diverged_at
     assert [h.costs for h in joined.histories] == [h.costs for h in both.histories]
-    for a, b in [(joined.epoch_costs, both.epoch_costs), (joined.batch_costs, both.batch_costs),
-                 (joined.lrs, both.lrs), (joined.accuracy, both.accuracy)]:
+    for a, b in [
+        (joined.epoch_costs, both.epoch_costs),
+        (joined.batch_costs, both.batch_costs),
+        (joined.lrs, both.lrs),
+        (joined.accuracy, both.accuracy),
+    ]:
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="races"):
         join_races(gd, race_on_data(X, Y, (2, 4, 1), optimizers=["GD"], epochs=2))

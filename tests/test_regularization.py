@@ -16,9 +16,14 @@ from nnlab.regularization import (
 
 
 def _params():
-    return {"W1": np.array([[1.0, -2.0], [0.5, 0.0]]), "b1": np.array([[7.0], [7.0]]),
-            "gamma1": np.array([[3.0], [3.0]]), "beta1": np.array([[1.0], [1.0]]),
-            "W2": np.array([[3.0, -1.0]]), "b2": np.array([[9.0]])}
+    return {
+        "W1": np.array([[1.0, -2.0], [0.5, 0.0]]),
+        "b1": np.array([[7.0], [7.0]]),
+        "gamma1": np.array([[3.0], [3.0]]),
+        "beta1": np.array([[1.0], [1.0]]),
+        "W2": np.array([[3.0, -1.0]]),
+        "b2": np.array([[9.0]]),
+    }
 
 
 def test_l2_cost_hand_value_weights_only():
@@ -46,17 +51,20 @@ def test_l1_grad_matches_finite_differences_away_from_zero(fd_grad, rel_diff):
 
 
 def test_l1_subgradient_is_zero_at_zero():
-    np.testing.assert_array_equal(l1_grad(np.array([[0.0, -3.0, 2.0]]), 2.0, 1),
-                                  [[0.0, -2.0, 2.0]])
+    np.testing.assert_array_equal(l1_grad(np.array([[0.0, -3.0, 2.0]]), 2.0, 1), [[0.0, -2.0, 2.0]])
 
 
 @settings(max_examples=40, deadline=None)
-@given(W=arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 5)),
-                elements=st.floats(-10, 10)),
-       lambd=st.floats(0, 10), c=st.floats(0, 10), m=st.integers(1, 1000))
+@given(
+    W=arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=st.floats(-10, 10)),
+    lambd=st.floats(0, 10),
+    c=st.floats(0, 10),
+    m=st.integers(1, 1000),
+)
 def test_l2_grad_is_linear_in_lambd(W, lambd, c, m):
-    np.testing.assert_allclose(l2_grad(W, c * lambd, m), c * l2_grad(W, lambd, m),
-                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        l2_grad(W, c * lambd, m), c * l2_grad(W, lambd, m), rtol=1e-12, atol=1e-300
+    )
     np.testing.assert_allclose(l2_grad(W, lambd, m), lambd / m * W, rtol=1e-12)
 
 
@@ -72,8 +80,11 @@ def test_inverted_dropout_preserves_expectation(keep_prob):
 
 
 @settings(max_examples=40, deadline=None)
-@given(shape=st.tuples(st.integers(1, 6), st.integers(1, 6)),
-       keep_prob=st.floats(0.01, 1.0), seed=st.integers(0, 1000))
+@given(
+    shape=st.tuples(st.integers(1, 6), st.integers(1, 6)),
+    keep_prob=st.floats(0.01, 1.0),
+    seed=st.integers(0, 1000),
+)
 def test_dropout_mask_shape_values_and_scaling(shape, keep_prob, seed):
     A = np.random.default_rng(seed).normal(size=shape)
     out, D = dropout_forward(A, keep_prob, np.random.default_rng(seed))
@@ -123,7 +134,7 @@ def test_early_stopping_min_delta_and_nan():
     es = EarlyStopping(patience=3, min_delta=0.1)
     p = {"W1": np.zeros((1, 1))}
     assert not es.update(0, 1.0, p)
-    assert not es.update(1, 0.95, p)   # not better by more than min_delta
+    assert not es.update(1, 0.95, p)  # not better by more than min_delta
     assert not es.update(2, float("nan"), p)
     assert es.update(3, 0.99, p)
     assert es.best_epoch == 0
@@ -134,18 +145,21 @@ def test_restore_before_update_is_an_error():
         EarlyStopping().restore({})
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: l2_cost(_params(), -0.1, 10), "lambd"),
-    (lambda: l2_grad(np.ones((2, 2)), -1.0, 10), "lambd"),
-    (lambda: l1_cost(_params(), -0.1, 10), "lambd"),
-    (lambda: l1_grad(np.ones((2, 2)), 0.1, 0), "m"),
-    (lambda: dropout_forward(np.ones((2, 2)), 0.0, np.random.default_rng(0)), "keep_prob"),
-    (lambda: dropout_forward(np.ones((2, 2)), 1.5, np.random.default_rng(0)), "keep_prob"),
-    (lambda: dropout_forward(np.ones((2, 2)), 0.5, -1), "rng"),
-    (lambda: dropout_backward(np.ones((2, 2)), np.ones((2, 3)), 0.5), "mask"),
-    (lambda: EarlyStopping(patience=0), "patience"),
-    (lambda: EarlyStopping(min_delta=-1), "min_delta"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: l2_cost(_params(), -0.1, 10), "lambd"),
+        (lambda: l2_grad(np.ones((2, 2)), -1.0, 10), "lambd"),
+        (lambda: l1_cost(_params(), -0.1, 10), "lambd"),
+        (lambda: l1_grad(np.ones((2, 2)), 0.1, 0), "m"),
+        (lambda: dropout_forward(np.ones((2, 2)), 0.0, np.random.default_rng(0)), "keep_prob"),
+        (lambda: dropout_forward(np.ones((2, 2)), 1.5, np.random.default_rng(0)), "keep_prob"),
+        (lambda: dropout_forward(np.ones((2, 2)), 0.5, -1), "rng"),
+        (lambda: dropout_backward(np.ones((2, 2)), np.ones((2, 3)), 0.5), "mask"),
+        (lambda: EarlyStopping(patience=0), "patience"),
+        (lambda: EarlyStopping(min_delta=-1), "min_delta"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=rf"^{name}"):
         call()

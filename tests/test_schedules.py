@@ -1,5 +1,6 @@
 """Learning-rate schedules (callables t -> α): hand-computed values, warm-up shape,
 vectorization, checks."""
+
 import math
 
 import numpy as np
@@ -19,8 +20,9 @@ from nnlab.schedules import (
 def test_inverse_time_every_n_ticks():
     # 1 / (1 + 2·⌊t/10⌋): 1 for t < 10, 1/3 for 10 <= t < 20, 1/5 at 20
     schedule = inverse_time_decay(1.0, 2.0, every=10)
-    np.testing.assert_allclose(schedule(np.array([0, 9, 10, 19, 20])),
-                               [1, 1, 1 / 3, 1 / 3, 1 / 5], rtol=1e-15)
+    np.testing.assert_allclose(
+        schedule(np.array([0, 9, 10, 19, 20])), [1, 1, 1 / 3, 1 / 3, 1 / 5], rtol=1e-15
+    )
 
 
 def test_inverse_time_hand_values():
@@ -35,8 +37,9 @@ def test_inverse_time_hand_values():
 
 def test_exponential_hand_values():
     # 0.1 · 0.95^e: 0.1, 0.095, 0.09025
-    np.testing.assert_allclose(exponential_decay(0.1, 0.95)(np.array([0, 1, 2])),
-                               [0.1, 0.095, 0.09025], rtol=1e-12)
+    np.testing.assert_allclose(
+        exponential_decay(0.1, 0.95)(np.array([0, 1, 2])), [0.1, 0.095, 0.09025], rtol=1e-12
+    )
     # 0.5^10 = 1/1024
     assert exponential_decay(1.0, 0.5)(10) == pytest.approx(1 / 1024, rel=1e-12)
 
@@ -44,8 +47,9 @@ def test_exponential_hand_values():
 def test_staircase_hand_values():
     e = np.array([0, 9, 10, 19, 20, 35])
     np.testing.assert_allclose(staircase_decay(0.8)(e), [0.8, 0.8, 0.4, 0.4, 0.2, 0.1])
-    np.testing.assert_allclose(staircase_decay(1.0, drop=0.1, every=3)(np.array([0, 2, 3, 6])),
-                               [1.0, 1.0, 0.1, 0.01])
+    np.testing.assert_allclose(
+        staircase_decay(1.0, drop=0.1, every=3)(np.array([0, 2, 3, 6])), [1.0, 1.0, 0.1, 0.01]
+    )
 
 
 def test_cosine_without_warmup_hand_values():
@@ -72,9 +76,12 @@ def test_warmup_starts_small_and_peaks_at_lr0():
 @given(lr0=st.floats(1e-5, 10), rate=st.floats(0.5, 1.0), epochs=st.integers(1, 150))
 def test_vectorized_matches_scalar_and_decays(lr0, rate, epochs):
     e = np.arange(epochs)
-    for f in (inverse_time_decay(lr0, rate), exponential_decay(lr0, rate),
-              staircase_decay(lr0, drop=rate, every=3),
-              cosine_warmup(lr0, total=epochs + 1, warmup=min(3, epochs))):
+    for f in (
+        inverse_time_decay(lr0, rate),
+        exponential_decay(lr0, rate),
+        staircase_decay(lr0, drop=rate, every=3),
+        cosine_warmup(lr0, total=epochs + 1, warmup=min(3, epochs)),
+    ):
         arr = f(e)
         assert arr.shape == e.shape
         assert isinstance(f(0), float)
@@ -100,18 +107,21 @@ def test_make_schedule_matches_functions_and_checks_now():
         make_schedule("exponential", 0.1)  # decay_rate missing
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: inverse_time_decay(0.0, 1.0), "lr0"),
-    (lambda: inverse_time_decay(0.1, -1.0), "decay_rate"),
-    (lambda: inverse_time_decay(0.1, 1.0, every=0), "every"),
-    (lambda: exponential_decay(0.1, 0.0), "decay_rate"),
-    (lambda: exponential_decay(0.1, 0.9)(-1), "t"),
-    (lambda: staircase_decay(0.1, drop=2.0), "drop"),
-    (lambda: staircase_decay(0.1, every=0), "every"),
-    (lambda: cosine_warmup(0.1, total=5, warmup=5), "warmup"),
-    (lambda: cosine_warmup(0.1, total=0), "total"),
-    (lambda: cosine_warmup(0.1, total=5, lr_min=0.2), "lr_min"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: inverse_time_decay(0.0, 1.0), "lr0"),
+        (lambda: inverse_time_decay(0.1, -1.0), "decay_rate"),
+        (lambda: inverse_time_decay(0.1, 1.0, every=0), "every"),
+        (lambda: exponential_decay(0.1, 0.0), "decay_rate"),
+        (lambda: exponential_decay(0.1, 0.9)(-1), "t"),
+        (lambda: staircase_decay(0.1, drop=2.0), "drop"),
+        (lambda: staircase_decay(0.1, every=0), "every"),
+        (lambda: cosine_warmup(0.1, total=5, warmup=5), "warmup"),
+        (lambda: cosine_warmup(0.1, total=0), "total"),
+        (lambda: cosine_warmup(0.1, total=5, lr_min=0.2), "lr_min"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -119,6 +129,7 @@ def test_bad_arguments_name_the_parameter(call, name):
 
 def test_schedule_drives_an_optimizer():
     from nnlab.optimizers import SGD
+
     opt, s = SGD(lr=1.0), make_schedule("inverse_time", 1.0, decay_rate=1.0)
     rates = []
     for epoch in range(3):

@@ -1,5 +1,6 @@
 """Surfaces (gradients against finite differences, minima, saddles, plateau) and
 run_optimizer (convergence with a hand-derived step count, divergence without warnings)."""
+
 import math
 import warnings
 
@@ -26,8 +27,10 @@ NAMES = sorted(SURFACES)
 
 
 def _fd(surface, x, y, h=1e-6):
-    return ((surface.f(x + h, y) - surface.f(x - h, y)) / (2 * h),
-            (surface.f(x, y + h) - surface.f(x, y - h)) / (2 * h))
+    return (
+        (surface.f(x + h, y) - surface.f(x - h, y)) / (2 * h),
+        (surface.f(x, y + h) - surface.f(x, y - h)) / (2 * h),
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -59,11 +62,11 @@ def test_vectorized_and_minimum_is_lowest(name):
 
 def test_hand_values():
     q = elongated_quadratic(ratio=10)
-    assert q.f(2.0, 1.0) == pytest.approx(0.5 * (4 + 10))          # 7
+    assert q.f(2.0, 1.0) == pytest.approx(0.5 * (4 + 10))  # 7
     assert q.grad(2.0, 1.0) == pytest.approx((2.0, 10.0))
     r = rosenbrock(a=1, b=100)
-    assert r.f(0.0, 0.0) == pytest.approx(1.0)                        # (1 − 0)² + 0
-    assert r.f(-1.0, 2.0) == pytest.approx(4 + 100)                   # 2² + 100·1²
+    assert r.f(0.0, 0.0) == pytest.approx(1.0)  # (1 − 0)² + 0
+    assert r.f(-1.0, 2.0) == pytest.approx(4 + 100)  # 2² + 100·1²
     assert r.minimum == (1.0, 1.0)
     s = saddle()
     assert s.f(1.0, 1.0) == pytest.approx(1 - 0.5 + 0.25)
@@ -126,15 +129,17 @@ def test_gd_on_quadratic_converges_with_hand_derived_step_count():
     # k > ln(40500)/ln(1/0.9025), i.e. k = 104.
     k_expected = math.floor(math.log(40.5 / 1e-3) / math.log(1 / 0.9025)) + 1
     assert k_expected == 104
-    path = run_optimizer(elongated_quadratic(ratio=20), SGD(lr=0.05), start=(-9.0, 2.0),
-                         steps=300, tol=1e-3)
+    path = run_optimizer(
+        elongated_quadratic(ratio=20), SGD(lr=0.05), start=(-9.0, 2.0), steps=300, tol=1e-3
+    )
     assert isinstance(path, Path) and not path.diverged and path.diverged_at is None
     assert path.points.shape == (301, 2) and path.values.shape == (301,)
     assert path.steps_to_tol == k_expected
     np.testing.assert_allclose(path.points[1], [-9 * 0.95, 0.0], atol=1e-15)
     np.testing.assert_allclose(path.points[-1], [0.0, 0.0], atol=1e-5)
-    np.testing.assert_allclose(path.values, 0.5 * (path.points[:, 0] ** 2
-                                                   + 20 * path.points[:, 1] ** 2))
+    np.testing.assert_allclose(
+        path.values, 0.5 * (path.points[:, 0] ** 2 + 20 * path.points[:, 1] ** 2)
+    )
 
 
 def test_divergence_detected_without_warnings():
@@ -148,8 +153,15 @@ def test_divergence_detected_without_warnings():
 
 
 def test_nan_gradient_stops_the_run_without_warnings():
-    bad = Surface("bad", func=lambda x, y: x * x, gradient=lambda x, y: (np.nan, 0.0),
-                  bounds=((-1, 1), (-1, 1)), start=(0.5, 0.5), minimum=(0.0, 0.0), f_min=0.0)
+    bad = Surface(
+        "bad",
+        func=lambda x, y: x * x,
+        gradient=lambda x, y: (np.nan, 0.0),
+        bounds=((-1, 1), (-1, 1)),
+        start=(0.5, 0.5),
+        minimum=(0.0, 0.0),
+        f_min=0.0,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         path = run_optimizer(bad, Adam(lr=0.1), steps=10)
@@ -186,8 +198,9 @@ def test_adam_leaves_the_plateau_before_gd():
 
 
 @settings(max_examples=30, deadline=None)
-@given(lr=st.floats(1e-3, 0.099), ratio=st.floats(1.0, 20.0),
-       x=st.floats(-10, 10), y=st.floats(-3, 3))
+@given(
+    lr=st.floats(1e-3, 0.099), ratio=st.floats(1.0, 20.0), x=st.floats(-10, 10), y=st.floats(-3, 3)
+)
 def test_gd_on_stable_quadratic_never_increases_cost(lr, ratio, x, y):
     # lr < 2/ratio: each coordinate is multiplied by |1 − lr·c| < 1, so J decreases
     path = run_optimizer(elongated_quadratic(ratio=ratio), SGD(lr=lr), start=(x, y), steps=30)
@@ -195,15 +208,18 @@ def test_gd_on_stable_quadratic_never_increases_cost(lr, ratio, x, y):
     assert np.all(np.diff(path.values) <= 1e-12)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: run_optimizer(saddle(), SGD(lr=0.1), steps=-1), "steps"),
-    (lambda: run_optimizer(saddle(), SGD(lr=0.1), tol=0), "tol"),
-    (lambda: run_optimizer(saddle(), SGD(lr=0.1), start=(np.nan, 0)), "start"),
-    (lambda: elongated_quadratic(ratio=0.5), "ratio"),
-    (lambda: elongated_quadratic(scale=0), "scale"),
-    (lambda: rosenbrock(b=0), "b"),
-    (lambda: plateau(a=0.5), "a"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: run_optimizer(saddle(), SGD(lr=0.1), steps=-1), "steps"),
+        (lambda: run_optimizer(saddle(), SGD(lr=0.1), tol=0), "tol"),
+        (lambda: run_optimizer(saddle(), SGD(lr=0.1), start=(np.nan, 0)), "start"),
+        (lambda: elongated_quadratic(ratio=0.5), "ratio"),
+        (lambda: elongated_quadratic(scale=0), "scale"),
+        (lambda: rosenbrock(b=0), "b"),
+        (lambda: plateau(a=0.5), "a"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(call, name):
     with pytest.raises(ValueError, match=name):
         call()

@@ -81,8 +81,7 @@ def test_full_batch_matches_hand_gradient_descent(moons, size):
 def test_schedule_sets_lr_every_decay_every_epochs(moons):
     X, Y = moons
     net = Network([2, 4, 1], seed=0)
-    h = train(net, X, Y, SGD(lr=0.1), epochs=7, schedule=lambda e: 0.1 / (1 + e),
-              decay_every=3)
+    h = train(net, X, Y, SGD(lr=0.1), epochs=7, schedule=lambda e: 0.1 / (1 + e), decay_every=3)
     assert h.lrs == pytest.approx([0.1] * 3 + [0.1 / 4] * 3 + [0.1 / 7])
 
 
@@ -91,8 +90,16 @@ def test_schedule_every_iteration_sets_lr_before_each_update(moons):
     X, Y = moons
     net, ref = Network([2, 5, 1], seed=3), Network([2, 5, 1], seed=3)
     rate = lambda t: 0.5 / (1 + t)
-    h = train(net, X, Y, SGD(lr=0.5), epochs=4, mini_batch_size=None, schedule=rate,
-              schedule_every="iteration")
+    h = train(
+        net,
+        X,
+        Y,
+        SGD(lr=0.5),
+        epochs=4,
+        mini_batch_size=None,
+        schedule=rate,
+        schedule_every="iteration",
+    )
     assert h.lrs == pytest.approx([0.5, 0.25, 0.5 / 3, 0.125])
     for t in range(4):
         _, grads = ref.loss_and_grads(X, Y)
@@ -103,10 +110,19 @@ def test_schedule_every_iteration_sets_lr_before_each_update(moons):
     # mini-batches: one α per update, ticking every decay_every updates across epochs
     seen = []
     opt = SGD(lr=1.0)
-    h = train(Network([2, 4, 1], seed=0), X, Y, opt, epochs=2, mini_batch_size=100,
-              schedule=lambda t: 1.0 / (1 + t), schedule_every="iteration", decay_every=3,
-              step_callback=lambda t, n, hist: seen.append(opt.lr))
-    expected = [1.0] * 3 + [0.25] * 3 + [1 / 7] * 2      # 4 updates per epoch
+    h = train(
+        Network([2, 4, 1], seed=0),
+        X,
+        Y,
+        opt,
+        epochs=2,
+        mini_batch_size=100,
+        schedule=lambda t: 1.0 / (1 + t),
+        schedule_every="iteration",
+        decay_every=3,
+        step_callback=lambda t, n, hist: seen.append(opt.lr),
+    )
+    expected = [1.0] * 3 + [0.25] * 3 + [1 / 7] * 2  # 4 updates per epoch
     assert h.lrs == pytest.approx(expected) and seen == pytest.approx(expected)
     assert len(h.costs) == 8 and len(h.epoch_costs) == 2
 
@@ -119,19 +135,35 @@ def test_a_zero_scheduled_rate_skips_the_updates():
     adam = Adam(lr=0.01)
     calls = []
     net = Network([2, 4, 1], seed=0)
-    h = train(net, X, Y, adam, epochs=3, mini_batch_size=10, schedule=lambda t: 0.0,
-              schedule_every="iteration", step_callback=lambda t, n, hist: calls.append(t))
+    h = train(
+        net,
+        X,
+        Y,
+        adam,
+        epochs=3,
+        mini_batch_size=10,
+        schedule=lambda t: 0.0,
+        schedule_every="iteration",
+        step_callback=lambda t, n, hist: calls.append(t),
+    )
     assert adam.t == 0 and adam.lr == 0.01 and h.lrs == [0.0] * 12
     assert calls == list(range(12)) and len(h.costs) == 12 and np.all(np.isfinite(h.costs))
     for k, p in net.params.items():
         np.testing.assert_array_equal(p, start[k])
     # per epoch: updates in epochs 0 and 2 only; Adam takes 4 + 4 steps
     adam = Adam(lr=0.01)
-    h = train(Network([2, 4, 1], seed=0), X, Y, adam, epochs=3, mini_batch_size=10,
-              schedule=lambda e: 0.0 if e == 1 else 0.01)
+    h = train(
+        Network([2, 4, 1], seed=0),
+        X,
+        Y,
+        adam,
+        epochs=3,
+        mini_batch_size=10,
+        schedule=lambda e: 0.0 if e == 1 else 0.01,
+    )
     assert adam.t == 8 and h.lrs == [0.01, 0.0, 0.01]
     assert h.train_costs[0] == h.train_costs[1] != h.train_costs[2]
-    with pytest.raises(ValueError, match="^lr"):          # a negative α is still refused
+    with pytest.raises(ValueError, match="^lr"):  # a negative α is still refused
         train(Network([2, 4, 1]), X, Y, SGD(lr=0.1), epochs=1, schedule=lambda e: -0.1)
 
 
@@ -141,8 +173,17 @@ def test_early_stopping_restores_best_weights(moons):
     # a big network on little data with a high rate: the dev cost turns back up
     net = Network([2, 64, 64, 1], seed=0)
     es = EarlyStopping(patience=5)
-    h = train(net, s.X_train[:, :60], s.Y_train[:, :60], Adam(lr=0.03), epochs=300,
-              mini_batch_size=16, X_dev=s.X_dev, Y_dev=s.Y_dev, early_stopping=es)
+    h = train(
+        net,
+        s.X_train[:, :60],
+        s.Y_train[:, :60],
+        Adam(lr=0.03),
+        epochs=300,
+        mini_batch_size=16,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        early_stopping=es,
+    )
     assert h.stopped_epoch is not None and h.stopped_epoch < 299
     assert h.best_epoch == int(np.argmin(h.dev_costs))
     assert h.stopped_epoch == h.best_epoch + 5
@@ -160,28 +201,41 @@ def test_dev_metrics_recorded_and_seeded_runs_repeat(moons):
     runs = []
     for seed in (1, 1, 2):
         net = Network([2, 8, 1], keep_prob=0.8, seed=0)
-        runs.append(train(net, s.X_train, s.Y_train, Adam(lr=0.01), epochs=5, seed=seed,
-                          X_dev=s.X_dev, Y_dev=s.Y_dev))
+        runs.append(
+            train(
+                net,
+                s.X_train,
+                s.Y_train,
+                Adam(lr=0.01),
+                epochs=5,
+                seed=seed,
+                X_dev=s.X_dev,
+                Y_dev=s.Y_dev,
+            )
+        )
     assert len(runs[0].dev_acc) == len(runs[0].dev_costs) == 5
     assert all(0 <= a <= 1 for a in runs[0].dev_acc)
     assert runs[0].costs == runs[1].costs
     assert runs[0].costs != runs[2].costs
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(epochs=0), "epochs"),
-    (dict(mini_batch_size=0), "mini_batch_size"),
-    (dict(decay_every=0), "decay_every"),
-    (dict(max_cost=-1.0), "max_cost"),
-    (dict(schedule=0.1), "schedule"),
-    (dict(X_dev=np.zeros((2, 3))), "X_dev"),
-    (dict(early_stopping=EarlyStopping()), "early_stopping"),
-    (dict(callback=3), "callback"),
-    (dict(on_divergence="ignore"), "on_divergence"),
-    (dict(measure_every=0), "measure_every"),
-    (dict(step_callback=3), "step_callback"),
-    (dict(schedule_every="batch"), "schedule_every"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(epochs=0), "epochs"),
+        (dict(mini_batch_size=0), "mini_batch_size"),
+        (dict(decay_every=0), "decay_every"),
+        (dict(max_cost=-1.0), "max_cost"),
+        (dict(schedule=0.1), "schedule"),
+        (dict(X_dev=np.zeros((2, 3))), "X_dev"),
+        (dict(early_stopping=EarlyStopping()), "early_stopping"),
+        (dict(callback=3), "callback"),
+        (dict(on_divergence="ignore"), "on_divergence"),
+        (dict(measure_every=0), "measure_every"),
+        (dict(step_callback=3), "step_callback"),
+        (dict(schedule_every="batch"), "schedule_every"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(moons, kwargs, name):
     X, Y = moons
     with pytest.raises(ValueError, match=rf"^{name}"):
@@ -204,8 +258,7 @@ def _small_moons(m=40):
 def test_batch_gd_cost_before_each_update_is_the_full_cost_after_the_last_epoch():
     # with s = m the batch of epoch e is the whole set, so J^{e} = J after e epochs
     X, Y = _small_moons()
-    h = train(Network([2, 5, 1], seed=0), X, Y, SGD(lr=0.3), epochs=4,
-              mini_batch_size=X.shape[1])
+    h = train(Network([2, 5, 1], seed=0), X, Y, SGD(lr=0.3), epochs=4, mini_batch_size=X.shape[1])
     np.testing.assert_allclose(h.costs, [h.initial_cost] + h.train_costs[:-1], rtol=1e-10)
     # and the mean of one batch's cost is that batch's cost
     np.testing.assert_allclose(h.epoch_costs, h.costs, rtol=1e-12)
@@ -216,7 +269,7 @@ def test_counts_initial_and_final_full_costs_and_epoch_times():
     net = Network([2, 4, 1], seed=2)
     J0 = net.loss(X, Y)
     h = train(net, X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=8)
-    assert len(h.costs) == 3 * 6                   # ⌈45/8⌉ = 6 updates per epoch
+    assert len(h.costs) == 3 * 6  # ⌈45/8⌉ = 6 updates per epoch
     assert len(h.train_costs) == len(h.epoch_seconds) == len(h.epoch_costs) == 3
     assert h.initial_cost == pytest.approx(J0)
     assert h.train_costs[-1] == pytest.approx(net.loss(X, Y), rel=1e-12)
@@ -240,10 +293,8 @@ def test_sgd_takes_m_steps_per_epoch_and_train_costs_ignore_dropout():
 
 def test_small_batches_beat_batch_gd_per_epoch_on_moons():
     X, Y = make_moons(256, noise=0.2, seed=1)
-    small = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5,
-                  mini_batch_size=16)
-    batch = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5,
-                  mini_batch_size=256)
+    small = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5, mini_batch_size=16)
+    batch = train(Network([2, 16, 8, 1], seed=0), X, Y, SGD(lr=0.3), epochs=5, mini_batch_size=256)
     assert small.train_costs[-1] < batch.train_costs[-1] - 0.1
 
 
@@ -263,7 +314,7 @@ def test_divergence_raises_with_the_partial_history():
     with pytest.raises(DivergenceError, match=r"iteration 2 \(epoch 1\)") as info:
         train(_BlowsUp([2, 3, 1], seed=0), X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=5)
     h = info.value.history
-    assert info.value.iteration == 2                  # the third update, counting from 0
+    assert info.value.iteration == 2  # the third update, counting from 0
     assert len(h.costs) == 2 and np.all(np.isfinite(h.costs))
     # epoch 0 (two batches of 5) was complete, epoch 1 was not
     assert len(h.train_costs) == len(h.epoch_seconds) == len(h.epoch_costs) == 1
@@ -288,7 +339,7 @@ def test_a_nan_training_set_cost_after_an_epoch_is_divergence():
         train(_FullCostNaN([2, 3, 1], seed=0), X, Y, SGD(lr=0.1), epochs=3, mini_batch_size=5)
     h = info.value.history
     assert np.isfinite(h.initial_cost) and len(h.costs) == 2 and h.train_costs == []
-    assert info.value.iteration == 1                  # the last update of epoch 0
+    assert info.value.iteration == 1  # the last update of epoch 0
 
 
 # ---------------------------------------------------------------- callback, measure_every,
@@ -303,8 +354,18 @@ def test_full_batch_callback_keeps_snapshots_at_the_measured_epochs():
         if history.measured_epochs and history.measured_epochs[-1] == epoch:
             snapshots.append(copy.deepcopy(net.params))
 
-    h = train(net, s.X_train, s.Y_train, Adam(lr=0.02), epochs=50, mini_batch_size=None,
-              X_dev=s.X_dev, Y_dev=s.Y_dev, measure_every=10, callback=keep)
+    h = train(
+        net,
+        s.X_train,
+        s.Y_train,
+        Adam(lr=0.02),
+        epochs=50,
+        mini_batch_size=None,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        measure_every=10,
+        callback=keep,
+    )
     # full batch: one update per epoch; the callback runs after every epoch, after that
     # epoch's measurements are in the history
     assert len(h.costs) == 50 and [e for e, _, _ in seen] == list(range(50))
@@ -318,7 +379,7 @@ def test_full_batch_callback_keeps_snapshots_at_the_measured_epochs():
     np.testing.assert_array_equal(snapshots[0]["W1"], Network([2, 8, 1], seed=0).params["W1"])
     # a measurement's accuracy is the snapshot's accuracy, recomputed by hand
     probe = Network([2, 8, 1], seed=0)
-    probe.params = snapshots[2]                       # after 20 updates
+    probe.params = snapshots[2]  # after 20 updates
     pred = (probe.predict_proba(s.X_dev) > 0.5).astype(int)
     assert h.dev_acc[1] == pytest.approx(np.mean(pred == s.Y_dev))
 
@@ -326,9 +387,16 @@ def test_full_batch_callback_keeps_snapshots_at_the_measured_epochs():
 def test_measure_every_keeps_the_last_epoch_and_the_same_training():
     X, Y = _small_moons(40)
     every = train(Network([2, 4, 1], seed=0), X, Y, Adam(lr=0.01), epochs=7, mini_batch_size=16)
-    sparse = train(Network([2, 4, 1], seed=0), X, Y, Adam(lr=0.01), epochs=7, mini_batch_size=16,
-                   measure_every=3)
-    assert sparse.costs == every.costs                    # measuring does not change training
+    sparse = train(
+        Network([2, 4, 1], seed=0),
+        X,
+        Y,
+        Adam(lr=0.01),
+        epochs=7,
+        mini_batch_size=16,
+        measure_every=3,
+    )
+    assert sparse.costs == every.costs  # measuring does not change training
     assert sparse.measured_epochs == [2, 5, 6] and every.measured_epochs == list(range(7))
     assert sparse.train_costs == [every.train_costs[e] for e in (2, 5, 6)]
     assert sparse.train_acc == [every.train_acc[e] for e in (2, 5, 6)]
@@ -338,10 +406,18 @@ def test_callback_sees_the_epoch_early_stopping_fires():
     X, Y = _small_moons(60)
     s = train_dev_test_split(X, Y, (30, 30, 0), seed=0)
     epochs_seen = []
-    h = train(Network([2, 16, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.05), epochs=300,
-              mini_batch_size=None, X_dev=s.X_dev, Y_dev=s.Y_dev,
-              early_stopping=EarlyStopping(patience=2),
-              callback=lambda e, n, hist: epochs_seen.append(e))
+    h = train(
+        Network([2, 16, 1], seed=0),
+        s.X_train,
+        s.Y_train,
+        Adam(lr=0.05),
+        epochs=300,
+        mini_batch_size=None,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        early_stopping=EarlyStopping(patience=2),
+        callback=lambda e, n, hist: epochs_seen.append(e),
+    )
     assert h.stopped_epoch is not None and epochs_seen[-1] == h.stopped_epoch
     assert epochs_seen == list(range(h.stopped_epoch + 1))
 
@@ -351,32 +427,62 @@ def test_on_divergence_stop_returns_the_partial_history_without_warnings():
     kwargs = dict(epochs=20, mini_batch_size=None)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        h = train(Network([2, 8, 1], init="random", init_scale=1e6, seed=0), s.X_train,
-                  s.Y_train, Adam(lr=1e6), on_divergence="stop", **kwargs)
+        h = train(
+            Network([2, 8, 1], init="random", init_scale=1e6, seed=0),
+            s.X_train,
+            s.Y_train,
+            Adam(lr=1e6),
+            on_divergence="stop",
+            **kwargs,
+        )
         with pytest.raises(DivergenceError) as info:
-            train(Network([2, 8, 1], init="random", init_scale=1e6, seed=0), s.X_train,
-                  s.Y_train, Adam(lr=1e6), **kwargs)
+            train(
+                Network([2, 8, 1], init="random", init_scale=1e6, seed=0),
+                s.X_train,
+                s.Y_train,
+                Adam(lr=1e6),
+                **kwargs,
+            )
     assert h.diverged and h.message == str(info.value)
     assert "Training diverged" in h.message and "lr = 1e+06" in h.message
     assert len(h.costs) == len(info.value.history.costs) < 20
     assert all(np.isfinite(h.costs))
-    ok = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.01),
-               on_divergence="stop", **kwargs)
+    ok = train(
+        Network([2, 8, 1], seed=0),
+        s.X_train,
+        s.Y_train,
+        Adam(lr=0.01),
+        on_divergence="stop",
+        **kwargs,
+    )
     assert not ok.diverged and ok.message == ""
 
 
 def test_mini_batches_make_a_noisier_cost_with_the_same_number_of_updates():
     s = football_split(m=120, n_train=60)
-    full = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=40,
-                 mini_batch_size=None)
-    small = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=4,
-                  mini_batch_size=6)                  # 10 updates per epoch
+    full = train(
+        Network([2, 8, 1], seed=0),
+        s.X_train,
+        s.Y_train,
+        Adam(lr=0.02),
+        epochs=40,
+        mini_batch_size=None,
+    )
+    small = train(
+        Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=4, mini_batch_size=6
+    )  # 10 updates per epoch
     assert len(full.costs) == len(small.costs) == 40
     tv = lambda c: np.abs(np.diff(c)).sum()
     assert tv(small.costs) > 2 * tv(full.costs)
     # a mini-batch at least as large as the set is batch gradient descent, step for step
-    same = train(Network([2, 8, 1], seed=0), s.X_train, s.Y_train, Adam(lr=0.02), epochs=40,
-                 mini_batch_size=500)
+    same = train(
+        Network([2, 8, 1], seed=0),
+        s.X_train,
+        s.Y_train,
+        Adam(lr=0.02),
+        epochs=40,
+        mini_batch_size=500,
+    )
     np.testing.assert_allclose(same.costs, full.costs)
 
 
@@ -411,8 +517,16 @@ def test_stop_on_divergence_even_under_errstate_raise():
     X = rng.normal(size=(2, 32)) * 100
     Y = (X[0:1] > 0).astype(float)
     with np.errstate(all="raise"):
-        h = train(Network([2, 8, 8, 1], seed=0), X, Y, SGD(lr=1e4), epochs=5,
-                  mini_batch_size=32, max_cost=1e6, on_divergence="stop")
+        h = train(
+            Network([2, 8, 8, 1], seed=0),
+            X,
+            Y,
+            SGD(lr=1e4),
+            epochs=5,
+            mini_batch_size=32,
+            max_cost=1e6,
+            on_divergence="stop",
+        )
     assert h.diverged and "lr = 10000" in h.message
     assert all(np.isfinite(h.costs)) and len(h.costs) < 5
 
@@ -421,8 +535,15 @@ def test_callback_once_per_epoch_with_mini_batches():
     X = np.random.default_rng(0).normal(size=(2, 20))
     Y = (X[:1] > 0).astype(float)
     seen = []
-    h = train(Network([2, 3, 1]), X, Y, SGD(lr=0.1), epochs=4, mini_batch_size=8,
-              callback=lambda epoch, net, history: seen.append((epoch, len(history.costs))))
+    h = train(
+        Network([2, 3, 1]),
+        X,
+        Y,
+        SGD(lr=0.1),
+        epochs=4,
+        mini_batch_size=8,
+        callback=lambda epoch, net, history: seen.append((epoch, len(history.costs))),
+    )
     assert seen == [(0, 3), (1, 6), (2, 9), (3, 12)] and len(h.costs) == 12
 
 

@@ -1,5 +1,6 @@
 """Tuning: sampling scales (decade counts within CLT bounds), Param, random vs grid
 search on a function where one of two hyperparameters matters, coarse-to-fine."""
+
 import math
 
 import numpy as np
@@ -40,7 +41,7 @@ def test_sample_beta_in_range_and_one_minus_beta_log_uniform():
     n = 10_000
     b = sample_beta(0.9, 0.999, size=n, rng=np.random.default_rng(2))
     assert b.min() >= 0.9 and b.max() <= 0.999
-    counts = _decade_counts(1 - b, -3, 2)   # 1 − β in [1e-3, 1e-2) and [1e-2, 1e-1]
+    counts = _decade_counts(1 - b, -3, 2)  # 1 − β in [1e-3, 1e-2) and [1e-2, 1e-1]
     sd = math.sqrt(n * 0.25)
     assert np.all(np.abs(counts - n / 2) < 5 * sd), counts
     # as many β in [0.99, 0.999] as in [0.9, 0.99]: a linear draw would give 10 %
@@ -50,7 +51,7 @@ def test_sample_beta_in_range_and_one_minus_beta_log_uniform():
 @settings(max_examples=50, deadline=None)
 @given(lo=st.floats(-8, 3), span=st.floats(0.01, 6), seed=st.integers(0, 10_000))
 def test_log_uniform_stays_in_range(lo, span, seed):
-    low, high = 10.0 ** lo, 10.0 ** (lo + span)
+    low, high = 10.0**lo, 10.0 ** (lo + span)
     v = log_uniform(low, high, size=50, rng=seed)
     assert np.all(v >= low * (1 - 1e-12)) and np.all(v <= high * (1 + 1e-12))
 
@@ -69,22 +70,25 @@ def test_param_scales():
     assert set(s) == {2, 3, 4, 5}
 
 
-@pytest.mark.parametrize("make, name", [
-    (lambda: Param(0, 1, "log"), "low"),
-    (lambda: Param(1, 0.5), "high"),
-    (lambda: Param(0.9, 1.0, "beta"), "high"),
-    (lambda: Param(1, 2, "cubic"), "scale"),
-    (lambda: Param(1.5, 4, "int"), "low"),
-    (lambda: log_uniform(0, 1, 3), "low"),
-    (lambda: log_uniform(1, 0.1, 3), "high"),
-    (lambda: sample_beta(0.9, 1.0, 3), "high"),
-    (lambda: log_uniform(1e-3, 1, -1), "size"),
-    (lambda: random_search(lambda a: a, {"a": Param(0, 1)}, 0), "n_trials"),
-    (lambda: random_search(lambda a: a, {"a": (0, 1)}, 3), "space"),
-    (lambda: grid_search(lambda a: a, {"a": Param(0, 1)}, 0), "n_per_dim"),
-    (lambda: coarse_to_fine(lambda a: a, {"a": Param(0, 1)}, 3, shrink=0), "shrink"),
-    (lambda: coarse_to_fine(lambda a: a, {"a": Param(0, 1)}, 3, rounds=0), "rounds"),
-])
+@pytest.mark.parametrize(
+    "make, name",
+    [
+        (lambda: Param(0, 1, "log"), "low"),
+        (lambda: Param(1, 0.5), "high"),
+        (lambda: Param(0.9, 1.0, "beta"), "high"),
+        (lambda: Param(1, 2, "cubic"), "scale"),
+        (lambda: Param(1.5, 4, "int"), "low"),
+        (lambda: log_uniform(0, 1, 3), "low"),
+        (lambda: log_uniform(1, 0.1, 3), "high"),
+        (lambda: sample_beta(0.9, 1.0, 3), "high"),
+        (lambda: log_uniform(1e-3, 1, -1), "size"),
+        (lambda: random_search(lambda a: a, {"a": Param(0, 1)}, 0), "n_trials"),
+        (lambda: random_search(lambda a: a, {"a": (0, 1)}, 3), "space"),
+        (lambda: grid_search(lambda a: a, {"a": Param(0, 1)}, 0), "n_per_dim"),
+        (lambda: coarse_to_fine(lambda a: a, {"a": Param(0, 1)}, 3, shrink=0), "shrink"),
+        (lambda: coarse_to_fine(lambda a: a, {"a": Param(0, 1)}, 3, rounds=0), "rounds"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(make, name):
     with pytest.raises(ValueError, match=name):
         make()
@@ -131,8 +135,9 @@ def test_random_beats_grid_when_one_parameter_matters():
     assert rand.best["score"] < grid.best["score"]
     # Not by luck of one seed: P(no random a within 0.13 of 0.37) = 0.74^9 ≈ 0.07, so
     # about 93 % of seeds win; demand 80 % of 50 seeds (≈ 3.6 sd of margin).
-    bests = np.array([random_search(_one_matters, SPACE, 9, seed=s).best["score"]
-                      for s in range(50)])
+    bests = np.array(
+        [random_search(_one_matters, SPACE, 9, seed=s).best["score"] for s in range(50)]
+    )
     assert np.sum(bests < 0.13) >= 40, bests
     # Margin: the typical random search is at least twice as close as the grid
     # (the expected best distance of 9 uniform draws here is about 0.04).
@@ -168,8 +173,9 @@ def test_coarse_to_fine_narrows_around_the_best():
 
 
 @settings(max_examples=40, deadline=None)
-@given(lo=st.floats(0, 10), width=st.floats(0.1, 10), center=st.floats(0, 1),
-       shrink=st.floats(0.05, 1))
+@given(
+    lo=st.floats(0, 10), width=st.floats(0.1, 10), center=st.floats(0, 1), shrink=st.floats(0.05, 1)
+)
 def test_narrowed_stays_inside_and_contains_center(lo, width, center, shrink):
     p = Param(lo, lo + width)
     c = lo + center * width

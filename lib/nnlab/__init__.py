@@ -4,4 +4,5 @@ Everything the course's chapters run lives here, in small modules named for what
 hold (see CONTRIBUTING.md for the list). ``X`` has shape ``(n_x, m)``: one column per
 example.
 """
+
 __version__ = "0.1.0"

@@ -8,14 +8,25 @@ functions check their arguments (a real array, ``(n, m)`` for softmax, no NaN, `
 of ``Z``'s shape); :data:`ACTIVATIONS` holds the same maths unchecked, which the network
 calls on its own arrays (a diverging run must reach the training loop's NaN check).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from nnlab.checks import check_array, check_matrix, check_same_shape
 
-__all__ = ["sigmoid", "relu", "tanh", "softmax", "sigmoid_backward", "relu_backward",
-           "tanh_backward", "softmax_backward", "ACTIVATIONS", "get_activation"]
+__all__ = [
+    "sigmoid",
+    "relu",
+    "tanh",
+    "softmax",
+    "sigmoid_backward",
+    "relu_backward",
+    "tanh_backward",
+    "softmax_backward",
+    "ACTIVATIONS",
+    "get_activation",
+]
 
 
 def _check_Z(Z, name="Z", matrix=False) -> np.ndarray:

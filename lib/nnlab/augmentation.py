@@ -7,6 +7,7 @@ cat, a mirror image of a "b" is a "d". Every function here returns the original
 examples *followed by* the new ones, with ``X`` ``(n_x, m)`` and ``Y`` ``(1, m)``.
 Apply them to the training set only: dev and test must stay real data.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,10 @@ def _check_XY(X, Y):
     X = check_matrix("X", X)
     Y = np.asarray(check_array("Y", Y, allow_empty=True), dtype=np.asarray(Y).dtype)
     if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y must have shape (k, {X.shape[1]}) (one column per example, "
-                         f"like X), got shape {Y.shape}")
+        raise ValueError(
+            f"Y must have shape (k, {X.shape[1]}) (one column per example, "
+            f"like X), got shape {Y.shape}"
+        )
     return X, Y
 
 

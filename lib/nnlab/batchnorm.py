@@ -5,26 +5,29 @@ scaled and shifted by the learned ``γ`` and ``β`` (shape ``(n[l], 1)``). At te
 there may be a single example, so the batch statistics are replaced by running
 averages collected during training.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from nnlab.checks import check_array, check_beta, check_matrix, check_positive, check_same_shape
 
-__all__ = ["batchnorm_forward", "batchnorm_backward", "update_running_stats",
-           "batchnorm_inference"]
+__all__ = ["batchnorm_forward", "batchnorm_backward", "update_running_stats", "batchnorm_inference"]
 
 #: What a one-column batch does to batch norm (the network warns with it, the function refuses).
-ONE_COLUMN = ("a mini-batch of one example: its variance is 0, so Ẑ = 0 and the output is "
-              "β whatever Z is (nothing upstream learns) and the running variance collapses "
-              "towards 0")
+ONE_COLUMN = (
+    "a mini-batch of one example: its variance is 0, so Ẑ = 0 and the output is "
+    "β whatever Z is (nothing upstream learns) and the running variance collapses "
+    "towards 0"
+)
 
 
 def _check_column(name, v, n):
     v = check_array(name, v)
     if v.shape != (n, 1):
-        raise ValueError(f"{name} must have shape ({n}, 1), one entry per row of Z, "
-                         f"got shape {v.shape}")
+        raise ValueError(
+            f"{name} must have shape ({n}, 1), one entry per row of Z, got shape {v.shape}"
+        )
     return v
 
 
@@ -38,8 +41,9 @@ def batchnorm_forward(Z, gamma, beta, epsilon: float = 1e-5):
     """
     Z = check_matrix("Z", Z)
     if Z.shape[1] < 2:
-        raise ValueError(f"Z must have at least 2 columns in training mode, got shape "
-                         f"{Z.shape}: {ONE_COLUMN}")
+        raise ValueError(
+            f"Z must have at least 2 columns in training mode, got shape {Z.shape}: {ONE_COLUMN}"
+        )
     n = Z.shape[0]
     gamma, beta = _check_column("gamma", gamma, n), _check_column("beta", beta, n)
     epsilon = check_positive("epsilon", epsilon)
@@ -64,8 +68,10 @@ def batchnorm_backward(dout, cache):
     """
     keys = ("Z_hat", "mu", "var", "gamma", "epsilon")
     if not isinstance(cache, dict) or any(k not in cache for k in keys):
-        raise ValueError("cache must be the dict batchnorm_forward returned (keys "
-                         f"{', '.join(keys)}), got {type(cache).__name__}")
+        raise ValueError(
+            "cache must be the dict batchnorm_forward returned (keys "
+            f"{', '.join(keys)}), got {type(cache).__name__}"
+        )
     dout = check_array("dout", dout, shape=np.shape(cache["Z_hat"]))
     return _backward(dout, cache)
 
@@ -76,8 +82,11 @@ def _backward(dout, cache):
     dbeta = dout.sum(axis=1, keepdims=True)
     dgamma = (dout * Z_hat).sum(axis=1, keepdims=True)
     dZ_hat = gamma * dout
-    dZ = (m * dZ_hat - dZ_hat.sum(axis=1, keepdims=True)
-          - Z_hat * (dZ_hat * Z_hat).sum(axis=1, keepdims=True)) / (m * np.sqrt(var + eps))
+    dZ = (
+        m * dZ_hat
+        - dZ_hat.sum(axis=1, keepdims=True)
+        - Z_hat * (dZ_hat * Z_hat).sum(axis=1, keepdims=True)
+    ) / (m * np.sqrt(var + eps))
     return dZ, dgamma, dbeta
 
 
@@ -100,8 +109,10 @@ def update_running_stats(running_mu, running_var, mu, var, momentum: float = 0.9
 
 
 def _update_running(running_mu, running_var, mu, var, momentum):
-    return (momentum * running_mu + (1 - momentum) * mu,
-            momentum * running_var + (1 - momentum) * var)
+    return (
+        momentum * running_mu + (1 - momentum) * mu,
+        momentum * running_var + (1 - momentum) * var,
+    )
 
 
 def batchnorm_inference(Z, gamma, beta, running_mu, running_var, epsilon: float = 1e-5):

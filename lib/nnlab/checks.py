@@ -4,6 +4,7 @@ Each check raises ``ValueError`` with a message that names the parameter and the
 allowed range, so a learner who mistypes ``keep_prob=1.5`` reads what went wrong
 instead of a NumPy traceback three calls deeper.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,9 +27,9 @@ class DivergenceError(FloatingPointError):
 
 #: Default upper bound of :func:`check_int`: sizes, epochs and step counts above a
 #: million are a typo in a course whose runs take seconds (``epochs=10**18`` would hang).
-MAX_INT = 10 ** 6
+MAX_INT = 10**6
 #: Seeds are non-negative integers below ``2**63`` (what ``np.random.default_rng`` takes).
-MAX_SEED = 2 ** 63 - 1
+MAX_SEED = 2**63 - 1
 
 
 def _what(value) -> str:
@@ -64,8 +65,9 @@ def check_number(name: str, value, *, allow_inf: bool = False, _allow_nan: bool 
     return v
 
 
-def check_range(name: str, value, low=None, high=None, *, low_open=False, high_open=False,
-                allow_inf=False) -> float:
+def check_range(
+    name: str, value, low=None, high=None, *, low_open=False, high_open=False, allow_inf=False
+) -> float:
     """Raise ``ValueError`` unless ``low (<|<=) value (<|<=) high``; return ``float(value)``.
 
     ``None`` bounds are not checked. NaN, strings, ``None``, bools and complex numbers are
@@ -80,8 +82,11 @@ def check_range(name: str, value, low=None, high=None, *, low_open=False, high_o
     if not ok or (math.isinf(v) and not allow_inf):
         lo = "-inf" if low is None else repr(low)
         hi = "inf" if high is None else repr(high)
-        interval = ("(" if low_open or low is None else "[") + f"{lo}, {hi}" + (
-            ")" if high_open or high is None else "]")
+        interval = (
+            ("(" if low_open or low is None else "[")
+            + f"{lo}, {hi}"
+            + (")" if high_open or high is None else "]")
+        )
         finite = "" if allow_inf or not ok else " (finite)"
         raise ValueError(f"{name} must be in {interval}{finite}, got {value!r}")
     return v
@@ -132,8 +137,9 @@ def check_option(name: str, value, options):
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, "
-                         f"got {_what(value)}")
+        raise ValueError(
+            f"{name} must be one of {', '.join(map(repr, options))}, got {_what(value)}"
+        )
     return value
 
 
@@ -151,8 +157,15 @@ def check_callable(name: str, value, what: str = "a function"):
     return value
 
 
-def check_array(name: str, A, *, ndim: int | None = None, shape: tuple | None = None,
-                finite: bool = True, allow_empty: bool = False) -> np.ndarray:
+def check_array(
+    name: str,
+    A,
+    *,
+    ndim: int | None = None,
+    shape: tuple | None = None,
+    finite: bool = True,
+    allow_empty: bool = False,
+) -> np.ndarray:
     """A real float array (a copy when ``A`` was not one already): integers and bools
     are converted, strings, objects and complex numbers refused; optionally of ``ndim``
     dimensions or exactly ``shape`` (``None`` entries are free); finite unless
@@ -170,10 +183,15 @@ def check_array(name: str, A, *, ndim: int | None = None, shape: tuple | None = 
     A = raw.astype(float)
     if ndim is not None and A.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array, got shape {A.shape}")
-    if shape is not None and (A.ndim != len(shape) or any(
-            s is not None and a != s for a, s in zip(A.shape, shape))):
-        want = "(" + ", ".join("·" if s is None else str(s) for s in shape) + \
-            ("," if len(shape) == 1 else "") + ")"
+    if shape is not None and (
+        A.ndim != len(shape) or any(s is not None and a != s for a, s in zip(A.shape, shape))
+    ):
+        want = (
+            "("
+            + ", ".join("·" if s is None else str(s) for s in shape)
+            + ("," if len(shape) == 1 else "")
+            + ")"
+        )
         raise ValueError(f"{name} must have shape {want}, got shape {A.shape}")
     if not allow_empty and A.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {A.shape}")
@@ -183,9 +201,16 @@ def check_array(name: str, A, *, ndim: int | None = None, shape: tuple | None = 
     return A
 
 
-def check_matrix(name: str, A, rows: int | None = None, cols: int | None = None, *,
-                 finite: bool = True, allow_empty: bool = False,
-                 like: str | None = None) -> np.ndarray:
+def check_matrix(
+    name: str,
+    A,
+    rows: int | None = None,
+    cols: int | None = None,
+    *,
+    finite: bool = True,
+    allow_empty: bool = False,
+    like: str | None = None,
+) -> np.ndarray:
     """A 2-D real float array ``(n, m)`` of finite numbers with ``m >= 1`` columns (unless
     ``allow_empty``), optionally with a given number of rows/columns; ``like`` names the
     array ``cols`` comes from (``Y`` needs one column per example, like ``X``)."""
@@ -198,8 +223,9 @@ def check_matrix(name: str, A, rows: int | None = None, cols: int | None = None,
         of = f" (one per example, like {like})" if like else ""
         raise ValueError(f"{name} must have {cols} columns{of}, got shape {A.shape}")
     if not allow_empty and (A.shape[1] < 1 or A.shape[0] < 1):
-        raise ValueError(f"{name} must have at least one row and one column (m >= 1), "
-                         f"got shape {A.shape}")
+        raise ValueError(
+            f"{name} must have at least one row and one column (m >= 1), got shape {A.shape}"
+        )
     if finite and not np.all(np.isfinite(A)):
         bad = "NaN" if np.any(np.isnan(A)) else "inf"
         raise ValueError(f"{name} must hold finite numbers, got {bad} in it")
@@ -210,8 +236,7 @@ def check_same_shape(name: str, A, shape, other: str) -> np.ndarray:
     """``A`` (checked by :func:`check_array`) must have ``shape``, the shape of ``other``."""
     A = check_array(name, A, allow_empty=True)
     if A.shape != tuple(shape):
-        raise ValueError(f"{name} must have the shape of {other} {tuple(shape)}, "
-                         f"got {A.shape}")
+        raise ValueError(f"{name} must have the shape of {other} {tuple(shape)}, got {A.shape}")
     return A
 
 
@@ -222,7 +247,9 @@ def check_finite(name: str, value, iteration: int | None = None, history=None):
         raise DivergenceError(
             f"{name} became {'NaN' if np.any(np.isnan(value)) else 'infinite'}{where}: "
             "the run diverged. Try a smaller learning rate.",
-            iteration=iteration, history=history)
+            iteration=iteration,
+            history=history,
+        )
     return value
 
 
@@ -238,11 +265,13 @@ def check_same_keys(params: dict, grads: dict):
         missing = sorted(expected - set(grads))
         extra = sorted(set(grads) - expected)
         raise ValueError(
-            f"grads must have one key 'd<name>' per parameter; missing {missing}, unexpected {extra}")
+            f"grads must have one key 'd<name>' per parameter; missing {missing}, unexpected {extra}"
+        )
     for k, p in params.items():
         if np.shape(grads["d" + k]) != np.shape(p):
             raise ValueError(
-                f"grads['d{k}'] has shape {np.shape(grads['d' + k])}, params['{k}'] has {np.shape(p)}")
+                f"grads['d{k}'] has shape {np.shape(grads['d' + k])}, params['{k}'] has {np.shape(p)}"
+            )
         check_array(f"grads['d{k}']", grads["d" + k], allow_empty=True)
 
 
@@ -255,6 +284,7 @@ def as_rng(rng, name: str = "rng") -> np.random.Generator:
     if rng is None:
         rng = 0
     if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)) or rng < 0:
-        raise ValueError(f"{name} must be a np.random.Generator or an integer seed >= 0, "
-                         f"got {rng!r}")
+        raise ValueError(
+            f"{name} must be a np.random.Generator or an integer seed >= 0, got {rng!r}"
+        )
     return np.random.default_rng(int(rng))

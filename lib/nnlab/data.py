@@ -4,6 +4,7 @@ Every 2-D generator returns ``X`` of shape ``(2, m)`` (float, one column per exa
 and ``Y`` of shape ``(1, m)`` (integer labels), and takes ``seed=`` so a chapter's
 figures are the same on every build.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -20,9 +21,19 @@ from nnlab.checks import (
     check_seed,
 )
 
-__all__ = ["make_moons", "make_circles", "make_flower", "make_spirals", "make_football",
-           "make_temperature", "football_split", "load_digits", "train_dev_test_split", "Split",
-           "Normalizer"]
+__all__ = [
+    "make_moons",
+    "make_circles",
+    "make_flower",
+    "make_spirals",
+    "make_football",
+    "make_temperature",
+    "football_split",
+    "load_digits",
+    "train_dev_test_split",
+    "Split",
+    "Normalizer",
+]
 
 
 # ---------------------------------------------------------------- helpers
@@ -121,10 +132,28 @@ def make_spirals(m: int = 300, k: int = 3, noise: float = 0.2, seed: int = 0):
 
 # Where each side's players stand when the goalkeeper kicks (field coordinates: x across
 # the pitch, y along it, both in [-1, 1]); hand-placed so the Voronoi boundary wiggles.
-_HOME_PLAYERS = np.array([[-0.75, -0.45], [-0.2, -0.6], [0.35, -0.35], [0.8, -0.55],
-                          [-0.5, 0.25], [0.15, 0.1], [0.6, 0.45]]).T
-_AWAY_PLAYERS = np.array([[-0.8, 0.6], [-0.3, 0.7], [-0.05, -0.15], [0.3, 0.75],
-                          [0.85, 0.05], [-0.6, -0.05], [0.5, -0.05]]).T
+_HOME_PLAYERS = np.array(
+    [
+        [-0.75, -0.45],
+        [-0.2, -0.6],
+        [0.35, -0.35],
+        [0.8, -0.55],
+        [-0.5, 0.25],
+        [0.15, 0.1],
+        [0.6, 0.45],
+    ]
+).T
+_AWAY_PLAYERS = np.array(
+    [
+        [-0.8, 0.6],
+        [-0.3, 0.7],
+        [-0.05, -0.15],
+        [0.3, 0.75],
+        [0.85, 0.05],
+        [-0.6, -0.05],
+        [0.5, -0.05],
+    ]
+).T
 
 
 def make_football(m: int = 300, noise: float = 0.15, seed: int = 0):
@@ -150,8 +179,14 @@ def make_football(m: int = 300, noise: float = 0.15, seed: int = 0):
 
 
 # ---------------------------------------------------------------- a time series
-def make_temperature(days: int = 365, noise: float = 3.0, seed: int = 0, mean: float = 11.0,
-                     amplitude: float = 9.0, coldest_day: int = 15):
+def make_temperature(
+    days: int = 365,
+    noise: float = 3.0,
+    seed: int = 0,
+    mean: float = 11.0,
+    amplitude: float = 9.0,
+    coldest_day: int = 15,
+):
     """A noisy daily temperature series, in °C, for exponentially weighted averages.
 
     ``θ_t = mean - amplitude · cos(2π (t - coldest_day) / 365) + noise · N(0, 1)`` for
@@ -195,12 +230,15 @@ def train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed: int = 0) -> Spli
     X = check_matrix("X", X)
     Y = np.asarray(check_array("Y", Y, allow_empty=True), dtype=np.asarray(Y).dtype)
     if Y.ndim != 2 or Y.shape[1] != X.shape[1]:
-        raise ValueError(f"Y must have shape (k, m) with m = {X.shape[1]} columns like X, "
-                         f"got shape {Y.shape}")
+        raise ValueError(
+            f"Y must have shape (k, m) with m = {X.shape[1]} columns like X, got shape {Y.shape}"
+        )
     f = check_array("fractions", fractions, finite=False)
     if f.shape != (3,) or np.any(~np.isfinite(f)) or np.any(f < 0) or f[0] <= 0:
-        raise ValueError("fractions must be three non-negative numbers (train, dev, test) "
-                         f"with a positive train share, got {fractions!r}")
+        raise ValueError(
+            "fractions must be three non-negative numbers (train, dev, test) "
+            f"with a positive train share, got {fractions!r}"
+        )
     f = f / f.sum()
     m = X.shape[1]
     n_dev, n_test = (max(int(round(fi * m)), 1 if fi > 0 else 0) for fi in f[1:])
@@ -297,8 +335,11 @@ def _digits_table() -> np.ndarray:
 
     spec = importlib.util.find_spec("sklearn")
     if spec is None or not spec.submodule_search_locations:
-        raise ImportError("load_digits needs scikit-learn (pip install scikit-learn): the "
-                          "images ship inside its package")
-    path = os.path.join(list(spec.submodule_search_locations)[0], "datasets", "data",
-                        "digits.csv.gz")
+        raise ImportError(
+            "load_digits needs scikit-learn (pip install scikit-learn): the "
+            "images ship inside its package"
+        )
+    path = os.path.join(
+        list(spec.submodule_search_locations)[0], "datasets", "data", "digits.csv.gz"
+    )
     return np.loadtxt(path, delimiter=",")

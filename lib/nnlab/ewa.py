@@ -1,4 +1,5 @@
 """Exponentially weighted averages, the idea under Momentum, RMSprop and Adam."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,5 +40,5 @@ def ewa(x, beta: float, bias_correction: bool = False) -> np.ndarray:
         out[t] = v
     if bias_correction and x.shape[0]:
         t = np.arange(1, x.shape[0] + 1).reshape((-1,) + (1,) * (x.ndim - 1))
-        out /= 1.0 - beta ** t
+        out /= 1.0 - beta**t
     return out

@@ -20,6 +20,7 @@ per control (``scripts/nnlab_player``). A control's ``static`` chooses those val
 ``None`` (automatic), ``n`` (n values of a slider), a list of values, or ``"pin"``
 (held at the default, greyed with "launch to change this").
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,7 +43,8 @@ from nnlab.plots import figure_to_png, message_figure
 # widget view and replaces it with the player (scripts/nnlab_player).
 PLAYER_PLACEHOLDER = (
     '<div class="nnlab-player" data-explorer="{key}"><p><i>{title}: an interactive '
-    "explorer. Run this notebook with a Python kernel to move its controls.</i></p></div>")
+    "explorer. Run this notebook with a Python kernel to move its controls.</i></p></div>"
+)
 
 # Control layout. ipywidgets gives a control 300 px in all, description included, so a
 # long description left a slider a 16 px track. A slider takes at least 420 px and grows
@@ -90,10 +92,18 @@ class FloatSlider(Control):
 
     def make(self):
         import ipywidgets as w
-        return w.FloatSlider(value=self.value, min=self.min, max=self.max, step=self.step,
-                             description=self.label, readout_format=self.readout_format,
-                             continuous_update=False, style=DESCRIPTION,
-                             layout=w.Layout(**SLIDER_LAYOUT))
+
+        return w.FloatSlider(
+            value=self.value,
+            min=self.min,
+            max=self.max,
+            step=self.step,
+            description=self.label,
+            readout_format=self.readout_format,
+            continuous_update=False,
+            style=DESCRIPTION,
+            layout=w.Layout(**SLIDER_LAYOUT),
+        )
 
 
 @dataclass
@@ -110,10 +120,19 @@ class LogSlider(Control):
 
     def make(self):
         import ipywidgets as w
-        return w.FloatLogSlider(value=self.value, base=10, min=np.log10(self.min),
-                                max=np.log10(self.max), step=self.step, description=self.label,
-                                readout_format=self.readout_format, continuous_update=False,
-                                style=DESCRIPTION, layout=w.Layout(**SLIDER_LAYOUT))
+
+        return w.FloatLogSlider(
+            value=self.value,
+            base=10,
+            min=np.log10(self.min),
+            max=np.log10(self.max),
+            step=self.step,
+            description=self.label,
+            readout_format=self.readout_format,
+            continuous_update=False,
+            style=DESCRIPTION,
+            layout=w.Layout(**SLIDER_LAYOUT),
+        )
 
 
 @dataclass
@@ -127,9 +146,17 @@ class IntSlider(Control):
 
     def make(self):
         import ipywidgets as w
-        return w.IntSlider(value=self.value, min=self.min, max=self.max, step=self.step,
-                           description=self.label, continuous_update=False,
-                           style=DESCRIPTION, layout=w.Layout(**SLIDER_LAYOUT))
+
+        return w.IntSlider(
+            value=self.value,
+            min=self.min,
+            max=self.max,
+            step=self.step,
+            description=self.label,
+            continuous_update=False,
+            style=DESCRIPTION,
+            layout=w.Layout(**SLIDER_LAYOUT),
+        )
 
 
 @dataclass
@@ -141,8 +168,14 @@ class Dropdown(Control):
 
     def make(self):
         import ipywidgets as w
-        return w.Dropdown(options=list(self.options), value=self.value, description=self.label,
-                          style=DESCRIPTION, layout=w.Layout(width="auto"))
+
+        return w.Dropdown(
+            options=list(self.options),
+            value=self.value,
+            description=self.label,
+            style=DESCRIPTION,
+            layout=w.Layout(width="auto"),
+        )
 
 
 @dataclass
@@ -152,6 +185,7 @@ class Checkbox(Control):
 
     def make(self):
         import ipywidgets as w
+
         return w.Checkbox(value=self.value, description=self.label, indent=False)
 
 
@@ -169,11 +203,15 @@ class ChoiceSlider(Control):
 
     def make(self):
         import ipywidgets as w
-        return w.SelectionSlider(options=[(format(v, self.readout_format), v)
-                                          for v in self.options],
-                                 value=self.value, description=self.label,
-                                 continuous_update=False, style=DESCRIPTION,
-                                 layout=w.Layout(**SLIDER_LAYOUT))
+
+        return w.SelectionSlider(
+            options=[(format(v, self.readout_format), v) for v in self.options],
+            value=self.value,
+            description=self.label,
+            continuous_update=False,
+            style=DESCRIPTION,
+            layout=w.Layout(**SLIDER_LAYOUT),
+        )
 
 
 class Refresher:
@@ -214,6 +252,7 @@ class Refresher:
                 self.show(values)
             except Exception:  # a bug in an update must not kill the worker silently
                 import traceback
+
                 traceback.print_exc()
 
 
@@ -265,6 +304,7 @@ class Explorer:
     def snapshot(self, **values):
         """A static image for a given setting (for figures in the text)."""
         from IPython.display import Image
+
         return Image(data=self.png(**values), format="png")
 
     def test_settings(self, n_random: int = 3, seed: int = 0) -> list[dict]:
@@ -279,8 +319,9 @@ class Explorer:
         settings.append({c.name: c.test_values()[-1] for c in self.controls})
         rng = np.random.default_rng(seed)
         for _ in range(n_random):
-            settings.append({c.name: c.test_values()[rng.integers(len(c.test_values()))]
-                             for c in self.controls})
+            settings.append(
+                {c.name: c.test_values()[rng.integers(len(c.test_values()))] for c in self.controls}
+            )
         unique = []
         for s in settings:
             if s not in unique:
@@ -293,13 +334,14 @@ class Explorer:
         module = sys.modules.get(getattr(self.update, "__module__", ""), None)
         for attr, obj in vars(module).items() if module else ():
             if obj is self and module.__name__.startswith(_CHAPTERS):
-                return f"{module.__name__[len(_CHAPTERS):]}.{attr}"
+                return f"{module.__name__[len(_CHAPTERS) :]}.{attr}"
         return next((k for k, e in all_explorers().items() if e is self), "")
 
     def build(self):
         """The ipywidgets box: controls and the figure as an image. Its mime bundle also
         holds a ``text/html`` placeholder that the static site turns into a player."""
         import ipywidgets as w
+
         made = {c.name: c.make() for c in self.controls}
         image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
 
@@ -319,12 +361,15 @@ class Explorer:
         show({n: m.value for n, m in made.items()})  # the first image, before the cell ends
         boxes = list(made.values())
         wrap = w.Layout(flex_flow="row wrap")  # a narrow notebook wraps, never scrolls
-        rows = [w.HBox(boxes[i:i + self.columns], layout=wrap)
-                for i in range(0, len(boxes), self.columns)]
+        rows = [
+            w.HBox(boxes[i : i + self.columns], layout=wrap)
+            for i in range(0, len(boxes), self.columns)
+        ]
         header = [w.HTML(f"<b>{self.title}</b>")] if self.title else []
         box = _explorer_box()(header + rows + [image])
         box.player_html = PLAYER_PLACEHOLDER.format(
-            key=html.escape(self.key, quote=True), title=html.escape(self.title or "Explorer"))
+            key=html.escape(self.key, quote=True), title=html.escape(self.title or "Explorer")
+        )
         return box
 
 
@@ -366,9 +411,9 @@ def _bad_value(controls: Sequence[Control], values: dict) -> str:
             return f"{name} is not a control of this explorer (controls: {', '.join(by_name)})"
         if isinstance(c, (FloatSlider, LogSlider, IntSlider)):
             integer = isinstance(c, IntSlider)
-            ok_type = isinstance(v, (int, np.integer) if integer else
-                                 (int, float, np.integer, np.floating)) \
-                and not isinstance(v, (bool, np.bool_))
+            ok_type = isinstance(
+                v, (int, np.integer) if integer else (int, float, np.integer, np.floating)
+            ) and not isinstance(v, (bool, np.bool_))
             if not ok_type or not np.isfinite(v):
                 kind = "an integer" if integer else "a finite number"
                 return f"{name} must be {kind} in [{c.min:g}, {c.max:g}], got {v!r}"
@@ -377,8 +422,7 @@ def _bad_value(controls: Sequence[Control], values: dict) -> str:
                 return f"{name} must be in [{c.min:g}, {c.max:g}] (the control's range), got {v!r}"
         elif isinstance(c, Dropdown):
             if not any(_same_option(v, o) for o in c.options):
-                return (f"{name} must be one of {', '.join(map(repr, c.options))}, "
-                        f"got {v!r}")
+                return f"{name} must be one of {', '.join(map(repr, c.options))}, got {v!r}"
         elif isinstance(c, Checkbox) and not isinstance(v, (bool, np.bool_)):
             return f"{name} must be True or False, got {v!r}"
     return ""
@@ -396,5 +440,5 @@ def all_explorers() -> dict[str, Explorer]:
         module = importlib.import_module(info.name)
         for attr, obj in vars(module).items():
             if isinstance(obj, Explorer):
-                found[f"{info.name[len(prefix):]}.{attr}"] = obj
+                found[f"{info.name[len(prefix) :]}.{attr}"] = obj
     return found

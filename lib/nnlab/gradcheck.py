@@ -9,6 +9,7 @@ about ``1e-7`` or less is good, around ``1e-5`` deserves a closer look, ``1e-3``
 is very likely a bug. Use it to debug, not while training (it costs two forward passes
 per parameter), and turn dropout off or freeze its masks first.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,11 +24,20 @@ from nnlab.checks import (
     check_range,
 )
 
-__all__ = ["numerical_gradient", "dict_to_vector", "vector_to_dict", "relative_difference",
-           "flatten_params_and_grads",
-           "gradient_check", "GradCheckReport", "verdict", "GOOD", "LOOK_CLOSER"]
+__all__ = [
+    "numerical_gradient",
+    "dict_to_vector",
+    "vector_to_dict",
+    "relative_difference",
+    "flatten_params_and_grads",
+    "gradient_check",
+    "GradCheckReport",
+    "verdict",
+    "GOOD",
+    "LOOK_CLOSER",
+]
 
-GOOD = 1e-7         #: at or below: the gradient is right
+GOOD = 1e-7  #: at or below: the gradient is right
 LOOK_CLOSER = 1e-3  #: at or above: very likely a bug; in between, check more closely
 #: Below float64, a step must be this many times the spacing of the floats at ``x``:
 #: below, ``x ± ε`` keeps fewer than three digits of ``ε`` (float32 has a spacing of
@@ -52,15 +62,17 @@ def _check_eps(eps, x, name="x"):
                 f"eps = {eps:g} is below the resolution of {name} ({x.dtype}, spacing "
                 f"{spacing:.2g} near its largest entry {top:.3g}): x ± eps rounds away most "
                 f"of eps and the numerical gradient is wrong. Use eps >= "
-                f"{RESOLUTION * spacing:.2g} or convert {name} to float64")
+                f"{RESOLUTION * spacing:.2g} or convert {name} to float64"
+            )
     return eps
 
 
 def _check_x(x):
     if not (isinstance(x, np.ndarray) and np.issubdtype(x.dtype, np.floating)):
-        raise ValueError("x must be a float NumPy array (it is perturbed in place), got "
-                         f"{type(x).__name__}" + (f" of dtype {x.dtype}"
-                                                  if isinstance(x, np.ndarray) else ""))
+        raise ValueError(
+            "x must be a float NumPy array (it is perturbed in place), got "
+            f"{type(x).__name__}" + (f" of dtype {x.dtype}" if isinstance(x, np.ndarray) else "")
+        )
     if not np.all(np.isfinite(x)):
         raise ValueError("x must hold finite numbers")
     return x
@@ -137,8 +149,10 @@ def vector_to_dict(v, layout) -> dict:
     try:
         layout = [(k, tuple(int(n) for n in shape)) for k, shape in layout]
     except (TypeError, ValueError):
-        raise ValueError("layout must be a list of (key, shape) pairs, as dict_to_vector "
-                         f"returns it, got {layout!r}") from None
+        raise ValueError(
+            "layout must be a list of (key, shape) pairs, as dict_to_vector "
+            f"returns it, got {layout!r}"
+        ) from None
     if any(n < 0 for _, shape in layout for n in shape):
         raise ValueError(f"layout shapes must be non-negative, got {layout!r}")
     sizes = [int(np.prod(shape)) for _, shape in layout]
@@ -146,7 +160,7 @@ def vector_to_dict(v, layout) -> dict:
         raise ValueError(f"v must be a vector of {sum(sizes)} entries, got shape {v.shape}")
     out, start = {}, 0
     for (k, shape), n in zip(layout, sizes):
-        out[k] = v[start:start + n].reshape(shape).copy()
+        out[k] = v[start : start + n].reshape(shape).copy()
         start += n
     return out
 
@@ -200,9 +214,11 @@ class GradCheckReport:
 
     def __str__(self) -> str:
         width = max([len("parameter")] + [len(k) for k in self.per_parameter])
-        lines = [f"Gradient check (eps = {self.eps:g}): relative difference "
-                 f"{self.difference:.2e} -> {verdict(self.difference)}",
-                 f"  {'parameter':<{width}}  difference  verdict"]
+        lines = [
+            f"Gradient check (eps = {self.eps:g}): relative difference "
+            f"{self.difference:.2e} -> {verdict(self.difference)}",
+            f"  {'parameter':<{width}}  difference  verdict",
+        ]
         for k, d in self.per_parameter.items():
             mark = "  <- worst" if k == self.worst and d > GOOD else ""
             lines.append(f"  {k:<{width}}  {d:10.2e}  {verdict(d)}{mark}")
@@ -214,7 +230,8 @@ class GradCheckReport:
                 f"sit within eps of a kink of J (e.g. a ReLU pre-activation within eps of 0): "
                 f"there the two one-sided slopes differ and the centered difference is no "
                 f"derivative, so a large difference is not evidence of a bug. Without those "
-                f"entries: {off:.2e} -> {verdict(off)}.")
+                f"entries: {off:.2e} -> {verdict(off)}."
+            )
         return "\n".join(lines)
 
 
@@ -227,15 +244,18 @@ def flatten_params_and_grads(params: dict, grads: dict):
         raise ValueError(f"grads must be a dict of arrays {{'dW1': …}}, got {grads!r}")
     missing = [k for k in params if "d" + k not in grads]
     if missing:
-        raise ValueError(f"grads must hold 'd<name>' for every parameter; missing "
-                         f"{['d' + k for k in missing]}")
+        raise ValueError(
+            f"grads must hold 'd<name>' for every parameter; missing {['d' + k for k in missing]}"
+        )
     for k in params:
         check_array(f"params[{k!r}]", params[k], allow_empty=True)
         g = check_array(f"grads['d{k}']", grads["d" + k], allow_empty=True)
         if g.shape != np.shape(params[k]):
             hint = " (transposed?)" if g.shape == np.shape(params[k])[::-1] else ""
-            raise ValueError(f"grads['d{k}'] has shape {g.shape}, params[{k!r}] has "
-                             f"{np.shape(params[k])}: a gradient has its parameter's shape{hint}")
+            raise ValueError(
+                f"grads['d{k}'] has shape {g.shape}, params[{k!r}] has "
+                f"{np.shape(params[k])}: a gradient has its parameter's shape{hint}"
+            )
     theta, layout = dict_to_vector(params)
     analytic, _ = dict_to_vector({k: grads["d" + k] for k in params})
     return theta, analytic, layout
@@ -264,17 +284,23 @@ def gradient_check(f, params: dict, grads: dict, eps: float = 1e-7) -> GradCheck
     for k, _ in layout:
         _check_eps(eps, params[k], name=f"params[{k!r}]")
     eps = check_positive("eps", eps)
-    approx, at_kink = _centered(lambda t: f(vector_to_dict(t, layout)), theta.copy(), eps,
-                                kinks=True)
+    approx, at_kink = _centered(
+        lambda t: f(vector_to_dict(t, layout)), theta.copy(), eps, kinks=True
+    )
     num_d, ana_d = vector_to_dict(approx, layout), vector_to_dict(analytic, layout)
     kink_d = vector_to_dict(at_kink.astype(float), layout)
     per = {k: relative_difference(ana_d[k], num_d[k]) for k, _ in layout}
     kinks = {k: int(v.sum()) for k, v in kink_d.items() if v.sum()}
     off = relative_difference(analytic[~at_kink], approx[~at_kink]) if kinks else None
-    return GradCheckReport(difference=relative_difference(analytic, approx), per_parameter=per,
-                           numerical={"d" + k: v for k, v in num_d.items()},
-                           analytic={"d" + k: v for k, v in ana_d.items()}, eps=eps,
-                           kinks=kinks, difference_off_kinks=off)
+    return GradCheckReport(
+        difference=relative_difference(analytic, approx),
+        per_parameter=per,
+        numerical={"d" + k: v for k, v in num_d.items()},
+        analytic={"d" + k: v for k, v in ana_d.items()},
+        eps=eps,
+        kinks=kinks,
+        difference_off_kinks=off,
+    )
 
 
 # ---------------------------------------------------------------- finite differences

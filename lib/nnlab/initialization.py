@@ -5,6 +5,7 @@ through the layers. With ``n[l-1]`` inputs per unit, ``Var(z) ≈ n[l-1] · Var(
 so ``Var(W) = 2/n[l-1]`` (He) keeps ReLU activations steady and ``1/n[l-1]``
 (Xavier) suits tanh.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,15 +20,16 @@ MAX_UNITS = 10_000
 #: method -> variance of each entry of ``W[l]`` as a function of (n_in, n_out, scale)
 METHODS = {
     "zeros": lambda n_in, n_out, scale: 0.0,
-    "random": lambda n_in, n_out, scale: scale ** 2,
+    "random": lambda n_in, n_out, scale: scale**2,
     "xavier": lambda n_in, n_out, scale: 1.0 / n_in,
     "glorot": lambda n_in, n_out, scale: 2.0 / (n_in + n_out),
     "he": lambda n_in, n_out, scale: 2.0 / n_in,
 }
 
 
-def initialize_parameters(layer_dims, method: str = "he", seed: int = 0, scale: float = 0.01,
-                          batchnorm: bool = False) -> dict:
+def initialize_parameters(
+    layer_dims, method: str = "he", seed: int = 0, scale: float = 0.01, batchnorm: bool = False
+) -> dict:
     """Parameters ``{"W1", "b1", …, "WL", "bL"}`` for ``layer_dims = [n[0], n[1], …, n[L]]``.
 
     ``W[l]`` has shape ``(n[l], n[l-1])`` with entries ``N(0, 1) · s``:
@@ -46,8 +48,9 @@ def initialize_parameters(layer_dims, method: str = "he", seed: int = 0, scale: 
     iterable = hasattr(layer_dims, "__iter__") and not isinstance(layer_dims, (str, bytes))
     dims = list(layer_dims) if iterable else None
     if dims is None or len(dims) < 2:
-        raise ValueError(f"layer_dims must list at least two layer sizes [n_x, …, n_y], "
-                         f"got {layer_dims!r}")
+        raise ValueError(
+            f"layer_dims must list at least two layer sizes [n_x, …, n_y], got {layer_dims!r}"
+        )
     for n in dims:
         check_int("layer_dims entries", n, low=1, high=MAX_UNITS)
     check_option("method", method, METHODS)

@@ -4,6 +4,7 @@ One epoch of mini-batch gradient descent visits every example exactly once, in t
 order of a fresh shuffle. ``mini_batch_size = m`` is batch gradient descent (one step
 per epoch); ``mini_batch_size = 1`` is stochastic gradient descent (``m`` steps).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,5 +40,7 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):
     order = np.random.default_rng(seed).permutation(m)
     X_shuffled, Y_shuffled = X[:, order], Y[:, order]
     # Slicing the shuffled copies gives views, so the batches cost no extra memory.
-    return [(X_shuffled[:, k:k + mini_batch_size], Y_shuffled[:, k:k + mini_batch_size])
-            for k in range(0, m, mini_batch_size)]
+    return [
+        (X_shuffled[:, k : k + mini_batch_size], Y_shuffled[:, k : k + mini_batch_size])
+        for k in range(0, m, mini_batch_size)
+    ]

@@ -6,6 +6,7 @@ sigmoid); the output layer uses ``sigmoid`` (binary) or ``softmax`` (multi-class
 batch norm, a hidden layer computes ``Z[l] = W[l] A[l-1]``, normalizes it to
 ``Z̃[l] = γ[l] Ẑ[l] + β[l]`` and applies ``g`` to ``Z̃[l]``.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -53,10 +54,14 @@ def one_hot(Y, C: int) -> np.ndarray:
     if Y.ndim != 2 or Y.shape[0] != 1:
         raise ValueError(f"Y must be labels of shape (1, m), got shape {Y.shape}")
     labels = Y[0]
-    if not np.all(np.equal(np.mod(labels, 1), 0)) or labels.min(initial=0) < 0 \
-            or labels.max(initial=0) >= C:
-        raise ValueError(f"Y must hold integer labels in 0 … {C - 1}, got values "
-                         f"{np.unique(labels)[:10]}")
+    if (
+        not np.all(np.equal(np.mod(labels, 1), 0))
+        or labels.min(initial=0) < 0
+        or labels.max(initial=0) >= C
+    ):
+        raise ValueError(
+            f"Y must hold integer labels in 0 … {C - 1}, got values {np.unique(labels)[:10]}"
+        )
     out = np.zeros((C, Y.shape[1]))
     out[labels.astype(int), np.arange(Y.shape[1])] = 1.0
     return out
@@ -79,14 +84,16 @@ def _cross_entropy(ZL, Y, output):
     with np.errstate(invalid="ignore"):
         if output == "sigmoid":
             # y log(1 + e^{-z}) + (1 - y) log(1 + e^z): each term 0 where its weight is 0
-            loss = (np.where(Y > 0, Y * np.logaddexp(0.0, -ZL), 0.0)
-                    + np.where(Y < 1, (1 - Y) * np.logaddexp(0.0, ZL), 0.0))
+            loss = np.where(Y > 0, Y * np.logaddexp(0.0, -ZL), 0.0) + np.where(
+                Y < 1, (1 - Y) * np.logaddexp(0.0, ZL), 0.0
+            )
         else:
             top = ZL.max(axis=0, keepdims=True)
             n_top = np.sum(ZL == top, axis=0, keepdims=True)
             shifted = np.where(np.isposinf(top), np.where(ZL == top, 0.0, -np.inf), ZL - top)
-            lse = np.where(np.isposinf(top), np.log(n_top),
-                           np.log(np.exp(shifted).sum(axis=0, keepdims=True)))
+            lse = np.where(
+                np.isposinf(top), np.log(n_top), np.log(np.exp(shifted).sum(axis=0, keepdims=True))
+            )
             loss = np.where(Y > 0, Y * (lse - shifted), 0.0)
     return float(np.sum(loss) / m)
 
@@ -109,10 +116,16 @@ def cross_entropy_from_logits(ZL, Y, output: str = "sigmoid") -> float:
     if output == "softmax" and np.any(np.all(np.isneginf(ZL), axis=0)):
         raise ValueError("ZL must not have a column of -inf only (softmax is undefined there)")
     Y_arr = np.asarray(Y) if not isinstance(Y, (str, bytes)) and Y is not None else None
-    if Y_arr is not None and Y_arr.ndim == 2 and Y_arr.shape[1] != ZL.shape[1] \
-            and ZL.shape[0] == Y_arr.shape[1]:
-        raise ValueError(f"ZL has shape {ZL.shape} but Y has {Y_arr.shape[1]} columns: ZL "
-                         "must be (n_L, m), one column per example like Y (is ZL transposed?)")
+    if (
+        Y_arr is not None
+        and Y_arr.ndim == 2
+        and Y_arr.shape[1] != ZL.shape[1]
+        and ZL.shape[0] == Y_arr.shape[1]
+    ):
+        raise ValueError(
+            f"ZL has shape {ZL.shape} but Y has {Y_arr.shape[1]} columns: ZL "
+            "must be (n_L, m), one column per example like Y (is ZL transposed?)"
+        )
     Y = _targets(Y, ZL.shape[0], ZL.shape[1], output)
     return _cross_entropy(ZL, Y, output)
 
@@ -121,16 +134,20 @@ def _targets(Y, n_L: int, m: int, output: str) -> np.ndarray:
     """``Y`` as a float ``(n_L, m)`` target: one-hot for softmax labels, checked shapes."""
     Y = check_array("Y", Y, allow_empty=True)
     if Y.ndim != 2 or Y.shape[1] != m:
-        raise ValueError(f"Y must have shape (1, {m}) or ({n_L}, {m}) (one column per "
-                         f"example, like X), got shape {Y.shape}")
+        raise ValueError(
+            f"Y must have shape (1, {m}) or ({n_L}, {m}) (one column per "
+            f"example, like X), got shape {Y.shape}"
+        )
     if output == "softmax" and Y.shape[0] == 1 and n_L > 1:
         return one_hot(Y, n_L)
     if Y.shape[0] != n_L:
         raise ValueError(f"Y must have shape (1, {m}) or ({n_L}, {m}), got shape {Y.shape}")
     Y = Y.astype(float)
     if Y.size and (Y.min() < 0 or Y.max() > 1):
-        raise ValueError(f"Y must hold 0/1 labels (or one-hot columns) for a {output} output, "
-                         f"got values in [{Y.min():g}, {Y.max():g}]")
+        raise ValueError(
+            f"Y must hold 0/1 labels (or one-hot columns) for a {output} output, "
+            f"got values in [{Y.min():g}, {Y.max():g}]"
+        )
     return Y
 
 
@@ -152,10 +169,21 @@ class Network:
     ``params`` is the parameter dict; ``rng`` the generator that draws dropout masks.
     """
 
-    def __init__(self, layer_dims, hidden: str = "relu", output: str = "sigmoid",
-                 init: str = "he", seed: int = 0, init_scale: float = 0.01,
-                 lambd: float = 0.0, penalty: str = "l2", keep_prob=1.0,
-                 batchnorm: bool = False, bn_momentum: float = 0.9, bn_epsilon: float = 1e-5):
+    def __init__(
+        self,
+        layer_dims,
+        hidden: str = "relu",
+        output: str = "sigmoid",
+        init: str = "he",
+        seed: int = 0,
+        init_scale: float = 0.01,
+        lambd: float = 0.0,
+        penalty: str = "l2",
+        keep_prob=1.0,
+        batchnorm: bool = False,
+        bn_momentum: float = 0.9,
+        bn_epsilon: float = 1e-5,
+    ):
         self.g_hidden = get_activation(hidden, "hidden", HIDDEN)
         self.g_output = get_activation(output, "output", OUTPUT)
         check_option("init", init, METHODS)
@@ -167,13 +195,16 @@ class Network:
         self.bn_epsilon = float(check_positive("bn_epsilon", bn_epsilon))
         seed = check_seed("seed", seed)
         init_scale = check_positive("init_scale", init_scale)
-        self.params = initialize_parameters(layer_dims, init, seed=seed, scale=init_scale,
-                                            batchnorm=self.batchnorm)
+        self.params = initialize_parameters(
+            layer_dims, init, seed=seed, scale=init_scale, batchnorm=self.batchnorm
+        )
         self.layer_dims = [int(n) for n in layer_dims]
         self.L = len(self.layer_dims) - 1
         if output == "softmax" and self.layer_dims[-1] < 2:
-            raise ValueError("layer_dims must end with C >= 2 units for a softmax output, "
-                             f"got {self.layer_dims[-1]}")
+            raise ValueError(
+                "layer_dims must end with C >= 2 units for a softmax output, "
+                f"got {self.layer_dims[-1]}"
+            )
         self.keep_prob = keep_prob
         self.keep_probs = self._keep_probs(keep_prob)
         self.running = {}
@@ -188,14 +219,18 @@ class Network:
             return [float(check_keep_prob("keep_prob", keep_prob))] * n_hidden
         values = list(keep_prob)
         if len(values) != n_hidden:
-            raise ValueError(f"keep_prob must be a float or a list of {n_hidden} values (one "
-                             f"per hidden layer), got {len(values)} values")
+            raise ValueError(
+                f"keep_prob must be a float or a list of {n_hidden} values (one "
+                f"per hidden layer), got {len(values)} values"
+            )
         return [float(check_keep_prob("keep_prob", v)) for v in values]
 
     def __repr__(self):
-        return (f"Network({self.layer_dims}, hidden={self.hidden!r}, output={self.output!r}, "
-                f"lambd={self.lambd}, penalty={self.penalty!r}, keep_prob={self.keep_prob}, "
-                f"batchnorm={self.batchnorm})")
+        return (
+            f"Network({self.layer_dims}, hidden={self.hidden!r}, output={self.output!r}, "
+            f"lambd={self.lambd}, penalty={self.penalty!r}, keep_prob={self.keep_prob}, "
+            f"batchnorm={self.batchnorm})"
+        )
 
     # ------------------------------------------------------------ forward
     def check_X(self, X) -> np.ndarray:
@@ -203,12 +238,15 @@ class Network:
         (``n_x = layer_dims[0]``); ``ValueError`` naming the expected shape otherwise."""
         X = check_array("X", X, finite=False, allow_empty=True)
         if X.ndim != 2 or X.shape[0] != self.layer_dims[0] or X.shape[1] < 1:
-            raise ValueError(f"X must have shape ({self.layer_dims[0]}, m) with m >= 1: one "
-                             f"column per example with layer_dims[0] = {self.layer_dims[0]} "
-                             f"features, got shape {X.shape}")
+            raise ValueError(
+                f"X must have shape ({self.layer_dims[0]}, m) with m >= 1: one "
+                f"column per example with layer_dims[0] = {self.layer_dims[0]} "
+                f"features, got shape {X.shape}"
+            )
         if not np.all(np.isfinite(X)):
-            raise ValueError(f"X must hold finite numbers, got "
-                             f"{'NaN' if np.any(np.isnan(X)) else 'inf'} in it")
+            raise ValueError(
+                f"X must hold finite numbers, got {'NaN' if np.any(np.isnan(X)) else 'inf'} in it"
+            )
         return X
 
     def _check_rng(self, rng):
@@ -221,16 +259,20 @@ class Network:
         """User-given ``params`` (e.g. a gradient check's perturbed copy): the keys and
         shapes of ``self.params``, finite real arrays."""
         if not isinstance(params, dict) or set(params) != set(self.params):
-            raise ValueError(f"params must be a dict with the keys {sorted(self.params)}, "
-                             f"got {sorted(params) if isinstance(params, dict) else params!r}")
+            raise ValueError(
+                f"params must be a dict with the keys {sorted(self.params)}, "
+                f"got {sorted(params) if isinstance(params, dict) else params!r}"
+            )
         for k, v in self.params.items():
             check_array(f"params[{k!r}]", params[k], shape=v.shape)
         return params
 
     def _check_cache(self, cache) -> dict:
         if not isinstance(cache, dict) or f"Z{self.L}" not in cache or "m" not in cache:
-            raise ValueError("cache must be the dict that forward returned (with Z1 … "
-                             f"Z{self.L}, A0 … A{self.L} and m), got {type(cache).__name__}")
+            raise ValueError(
+                "cache must be the dict that forward returned (with Z1 … "
+                f"Z{self.L}, A0 … A{self.L} and m), got {type(cache).__name__}"
+            )
         return cache
 
     def draw_masks(self, m: int, rng=None) -> dict:
@@ -238,11 +280,15 @@ class Network:
         ``masks=`` so that several forwards (e.g. a gradient check) drop the same units."""
         m = check_int("m", m, low=1)
         rng = self._check_rng(rng)
-        return {f"D{l}": (rng.random((self.layer_dims[l], m)) < kp).astype(float)
-                for l, kp in enumerate(self.keep_probs, start=1) if kp < 1.0}
+        return {
+            f"D{l}": (rng.random((self.layer_dims[l], m)) < kp).astype(float)
+            for l, kp in enumerate(self.keep_probs, start=1)
+            if kp < 1.0
+        }
 
-    def forward(self, X, training: bool = True, rng=None, masks=None, params=None,
-                update_running=None):
+    def forward(
+        self, X, training: bool = True, rng=None, masks=None, params=None, update_running=None
+    ):
         """``A[L]`` and a cache of every layer, for ``X`` ``(n_x, m)``.
 
         ``training=True``: dropout on hidden layers (masks drawn from ``rng``, else
@@ -286,17 +332,26 @@ class Network:
     def _bn_forward(self, Z, l, P, training, update_running, cache):
         gamma, beta = P[f"gamma{l}"], P[f"beta{l}"]
         if not training:
-            return batchnorm_inference(Z, gamma, beta, self.running[f"mu{l}"],
-                                       self.running[f"var{l}"], self.bn_epsilon)
+            return batchnorm_inference(
+                Z, gamma, beta, self.running[f"mu{l}"], self.running[f"var{l}"], self.bn_epsilon
+            )
         if Z.shape[1] < 2:
-            warnings.warn(f"batch norm in training mode on {ONE_COLUMN}; use mini-batches "
-                          "of 2 or more examples", RuntimeWarning, stacklevel=4)
+            warnings.warn(
+                f"batch norm in training mode on {ONE_COLUMN}; use mini-batches "
+                "of 2 or more examples",
+                RuntimeWarning,
+                stacklevel=4,
+            )
         Zn, bn = batchnorm_forward(Z, gamma, beta, self.bn_epsilon)
         cache[f"bn{l}"] = bn
         if update_running:
             self.running[f"mu{l}"], self.running[f"var{l}"] = update_running_stats(
-                self.running[f"mu{l}"], self.running[f"var{l}"], bn["mu"], bn["var"],
-                self.bn_momentum)
+                self.running[f"mu{l}"],
+                self.running[f"var{l}"],
+                bn["mu"],
+                bn["var"],
+                self.bn_momentum,
+            )
         return Zn
 
     def _dropout(self, A, l, rng, masks, cache):
@@ -324,8 +379,7 @@ class Network:
         params = None if params is None else self._check_params(params)
         if self.lambd == 0:
             return 0.0
-        return PENALTIES[self.penalty][0](self.params if params is None else params,
-                                          self.lambd, m)
+        return PENALTIES[self.penalty][0](self.params if params is None else params, self.lambd, m)
 
     def cost(self, Y, cache) -> float:
         """``J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + penalty``, the cross-entropy taken from the logits
@@ -333,8 +387,7 @@ class Network:
         ZL = self._check_cache(cache)[f"Z{self.L}"]
         Y = self.targets(Y, ZL.shape[1])
         P = cache.get("params", self.params)
-        penalty = 0.0 if self.lambd == 0 else PENALTIES[self.penalty][0](P, self.lambd,
-                                                                          cache["m"])
+        penalty = 0.0 if self.lambd == 0 else PENALTIES[self.penalty][0](P, self.lambd, cache["m"])
         return _cross_entropy(ZL, Y, self.output) + penalty
 
     def loss(self, X, Y, training: bool = False) -> float:
@@ -359,8 +412,10 @@ class Network:
         P, m, L = cache.get("params", self.params), cache["m"], self.L
         Y = self.targets(Y, m)
         if not cache.get("training", True) and self.batchnorm:
-            raise ValueError("cache must come from a training forward (batch norm's test-mode "
-                             "path has no batch statistics to differentiate)")
+            raise ValueError(
+                "cache must come from a training forward (batch norm's test-mode "
+                "path has no batch statistics to differentiate)"
+            )
         grads = {}
         dZ = cache[f"A{L}"] - Y
         for l in range(L, 0, -1):
@@ -412,12 +467,15 @@ class Network:
         if masks is not None and not isinstance(masks, dict):
             raise ValueError(f"masks must be a dict {{'D1': …}} from draw_masks, got {masks!r}")
         if training and masks is None and any(kp < 1.0 for kp in self.keep_probs):
-            raise ValueError("masks must be given when keep_prob < 1 (use net.draw_masks(m)): "
-                             "with fresh masks at every call the cost is not a function")
+            raise ValueError(
+                "masks must be given when keep_prob < 1 (use net.draw_masks(m)): "
+                "with fresh masks at every call the cost is not a function"
+            )
 
         def f(params):
-            _, cache = self.forward(X, training=training, masks=masks, params=params,
-                                    update_running=False)
+            _, cache = self.forward(
+                X, training=training, masks=masks, params=params, update_running=False
+            )
             return self.cost(Y, cache)
 
         return f
@@ -447,8 +505,10 @@ class Network:
         AL = self._check_AL(AL)
         T = check_array("T", T, ndim=2, allow_empty=True)
         if T.shape != AL.shape:
-            raise ValueError(f"T must have the shape of AL {AL.shape} (targets as _targets "
-                             f"gives them: 0/1 or one-hot, one column per example), got {T.shape}")
+            raise ValueError(
+                f"T must have the shape of AL {AL.shape} (targets as _targets "
+                f"gives them: 0/1 or one-hot, one column per example), got {T.shape}"
+            )
         return self._accuracy(AL, T)
 
     def _accuracy(self, AL, T) -> float:
@@ -458,8 +518,10 @@ class Network:
     def _check_AL(self, AL) -> np.ndarray:
         AL = check_matrix("AL", AL, rows=self.layer_dims[-1])
         if np.any(AL < 0) or np.any(AL > 1):
-            raise ValueError("AL must hold probabilities in [0, 1] (the output A[L]), got "
-                             f"values in [{AL.min():g}, {AL.max():g}]")
+            raise ValueError(
+                "AL must hold probabilities in [0, 1] (the output A[L]), got "
+                f"values in [{AL.min():g}, {AL.max():g}]"
+            )
         return AL
 
     def accuracy(self, X, Y) -> float:

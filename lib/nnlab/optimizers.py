@@ -36,6 +36,7 @@ for the rules that square ``dW`` below ``1e150``; ``lr > 0`` and ``epsilon > 0``
 ``weight_decay >= 0``. The classes check the whole step once in ``step`` and then call
 the same rules unchecked (``_sgd``, ``_momentum`` …), so the numbers are the functions'.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -65,14 +66,18 @@ def _check_arrays(W, dW, squared: bool = False, **state):
     check_same_shape("dW", dW, W.shape, "W")
     dW = np.asarray(dW)
     if squared and dW.size and np.max(np.abs(dW)) > _MAX_SQUARED_GRAD:
-        raise ValueError(f"dW has entries up to {np.max(np.abs(dW)):.3g}: the rule squares "
-                         f"it, and above {_MAX_SQUARED_GRAD:g} the square overflows")
+        raise ValueError(
+            f"dW has entries up to {np.max(np.abs(dW)):.3g}: the rule squares "
+            f"it, and above {_MAX_SQUARED_GRAD:g} the square overflows"
+        )
     out = [W, dW]
     for name, value in state.items():
         checked = check_array(name, value, allow_empty=True)
         if checked.ndim and checked.shape != W.shape:
-            raise ValueError(f"{name} must be 0 (its start) or have the shape of W "
-                             f"{W.shape}, got {checked.shape}")
+            raise ValueError(
+                f"{name} must be 0 (its start) or have the shape of W "
+                f"{W.shape}, got {checked.shape}"
+            )
         out.append(value if isinstance(value, (np.ndarray, float, int)) else checked)
     return out
 
@@ -288,19 +293,26 @@ class Optimizer:
                 raise ValueError(
                     f"params['{key}'] must be a float NumPy array (it is updated in place), "
                     f"got {type(W).__name__}"
-                    + (f" of dtype {W.dtype}" if isinstance(W, np.ndarray) else ""))
+                    + (f" of dtype {W.dtype}" if isinstance(W, np.ndarray) else "")
+                )
             if not np.all(np.isfinite(W)):
-                raise ValueError(f"params['{key}'] must hold finite numbers (a run that "
-                                 "diverged? start again from finite parameters)")
+                raise ValueError(
+                    f"params['{key}'] must hold finite numbers (a run that "
+                    "diverged? start again from finite parameters)"
+                )
             if not W.flags.writeable:
                 raise ValueError(f"params['{key}'] must be writeable (it is updated in place)")
-            if self._max_grad is not None and np.size(grads["d" + key]) and \
-                    np.max(np.abs(grads["d" + key])) > self._max_grad:
+            if (
+                self._max_grad is not None
+                and np.size(grads["d" + key])
+                and np.max(np.abs(grads["d" + key])) > self._max_grad
+            ):
                 raise ValueError(
                     f"grads['d{key}'] has entries up to {np.max(np.abs(grads['d' + key])):.3g}: "
                     f"{type(self).__name__} squares gradients, and above "
                     f"{self._max_grad:g} the square overflows. The run has diverged: try a "
-                    "smaller learning rate")
+                    "smaller learning rate"
+                )
         self.t += 1
         for key, W in params.items():
             # a model holds these very arrays, so the new values are copied into them
@@ -430,8 +442,9 @@ class Adam(Optimizer):
     _hyper = ("lr", "beta1", "beta2", "epsilon")
     _max_grad = _MAX_SQUARED_GRAD
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8):
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8
+    ):
         super().__init__(lr)
         self.beta1 = float(check_beta("beta1", beta1))
         self.beta2 = float(check_beta("beta2", beta2))
@@ -440,7 +453,8 @@ class Adam(Optimizer):
     def _update(self, key, W, dW):
         v, s = self._state(self.v, key), self._state(self.s, key)
         W, self.v[key], self.s[key] = _adam(
-            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon)
+            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon
+        )
         return W
 
 
@@ -463,20 +477,32 @@ class AdamW(Adam):
 
     _hyper = ("lr", "beta1", "beta2", "epsilon", "weight_decay")
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8, weight_decay: float = 0.01):
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.01,
+    ):
         super().__init__(lr, beta1, beta2, epsilon)
         self.weight_decay = float(check_range("weight_decay", weight_decay, 0, None))
 
     def _update(self, key, W, dW):
         v, s = self._state(self.v, key), self._state(self.s, key)
         W, self.v[key], self.s[key] = _adamw(
-            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon,
-            self.weight_decay)
+            W, dW, v, s, self.t, self.lr, self.beta1, self.beta2, self.epsilon, self.weight_decay
+        )
         return W
 
 
-OPTIMIZERS = {"GD": SGD, "Momentum": Momentum, "Nesterov": Nesterov, "RMSprop": RMSprop,
-              "Adam": Adam, "AdamW": AdamW}
+OPTIMIZERS = {
+    "GD": SGD,
+    "Momentum": Momentum,
+    "Nesterov": Nesterov,
+    "RMSprop": RMSprop,
+    "Adam": Adam,
+    "AdamW": AdamW,
+}
 """The one registry of update rules: the name the chapters and widgets show → its class,
 e.g. ``OPTIMIZERS["Adam"](lr=1e-3)``. Plain gradient descent shows as "GD"."""

@@ -4,6 +4,7 @@ Taking the axes as an argument keeps these functions free of pyplot's global sta
 a widget can redraw a figure many times without leaking figures, and a chapter can lay
 several plots side by side with :func:`new_figure` (below).
 """
+
 from __future__ import annotations
 
 import io
@@ -17,10 +18,25 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLoca
 
 from nnlab.checks import check_array, check_int, check_matrix, check_range
 
-CLASS_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-                "#e377c2", "#17becf"]
-PATH_COLORS = {"GD": "#444444", "SGD": "#444444", "Momentum": "#1f77b4",
-               "Nesterov": "#ff7f0e", "RMSprop": "#2ca02c", "Adam": "#d62728", "AdamW": "#9467bd"}
+CLASS_COLORS = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+]
+PATH_COLORS = {
+    "GD": "#444444",
+    "SGD": "#444444",
+    "Momentum": "#1f77b4",
+    "Nesterov": "#ff7f0e",
+    "RMSprop": "#2ca02c",
+    "Adam": "#d62728",
+    "AdamW": "#9467bd",
+}
 
 
 def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):
@@ -34,10 +50,18 @@ def grid_over(X: np.ndarray, resolution: int = 150, margin: float = 0.5):
     return np.vstack([xx.ravel(), yy.ravel()]), xx, yy
 
 
-def plot_decision_boundary(ax, predict: Callable[[np.ndarray], np.ndarray], X, Y,
-                           resolution: int = 150, title: str | None = None,
-                           n_classes: int | None = None, margin: float = 0.5,
-                           grid=None, s: float = 12):
+def plot_decision_boundary(
+    ax,
+    predict: Callable[[np.ndarray], np.ndarray],
+    X,
+    Y,
+    resolution: int = 150,
+    title: str | None = None,
+    n_classes: int | None = None,
+    margin: float = 0.5,
+    grid=None,
+    s: float = 12,
+):
     """Colour the plane by ``predict`` and scatter the examples ``X`` (2, m) by label ``Y``.
 
     ``predict`` maps a ``(2, k)`` array to ``k`` class labels (any shape with k entries).
@@ -52,8 +76,17 @@ def plot_decision_boundary(ax, predict: Callable[[np.ndarray], np.ndarray], X, Y
     k = n_classes or int(max(labels.max(), Z.max())) + 1
     cmap = ListedColormap(CLASS_COLORS[:k])
     ax.contourf(xx, yy, Z, levels=np.arange(k + 1) - 0.5, cmap=cmap, alpha=0.25)
-    ax.scatter(X[0], X[1], c=labels, cmap=cmap, vmin=-0.5, vmax=k - 0.5, s=s,
-               edgecolors="white", linewidths=0.4)
+    ax.scatter(
+        X[0],
+        X[1],
+        c=labels,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=k - 0.5,
+        s=s,
+        edgecolors="white",
+        linewidths=0.4,
+    )
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())
     ax.set_xticks([])
@@ -77,8 +110,17 @@ def smooth(values, window: int) -> np.ndarray:
     return (c[idx] - c[lo]) / (idx - lo)
 
 
-def plot_costs(ax, costs, label: str | None = None, x=None, smooth_window: int = 1,
-               logy: bool = False, xlabel: str = "iteration", color=None, alpha: float = 1.0):
+def plot_costs(
+    ax,
+    costs,
+    label: str | None = None,
+    x=None,
+    smooth_window: int = 1,
+    logy: bool = False,
+    xlabel: str = "iteration",
+    color=None,
+    alpha: float = 1.0,
+):
     """The cost curve ``J`` against iterations (or ``x``), optionally smoothed."""
     costs = np.asarray(costs, dtype=float)
     x = np.arange(1, costs.size + 1) if x is None else np.asarray(x)
@@ -92,8 +134,14 @@ def plot_costs(ax, costs, label: str | None = None, x=None, smooth_window: int =
     return ax
 
 
-def plot_train_dev(ax, train, dev, ylabel: str = "accuracy", marker_epoch: int | None = None,
-                   marker_label: str = "stopped"):
+def plot_train_dev(
+    ax,
+    train,
+    dev,
+    ylabel: str = "accuracy",
+    marker_epoch: int | None = None,
+    marker_label: str = "stopped",
+):
     """Train and dev curves per epoch, with an optional vertical line at ``marker_epoch``."""
     epochs = np.arange(1, len(train) + 1)
     ax.plot(epochs, train, label="train", color="#1f77b4", lw=1.5)
@@ -106,8 +154,16 @@ def plot_train_dev(ax, train, dev, ylabel: str = "accuracy", marker_epoch: int |
     return ax
 
 
-def plot_contours(ax, f: Callable, xlim: Sequence[float], ylim: Sequence[float],
-                  levels: int = 30, log: bool = True, resolution: int = 120, cmap="viridis"):
+def plot_contours(
+    ax,
+    f: Callable,
+    xlim: Sequence[float],
+    ylim: Sequence[float],
+    levels: int = 30,
+    log: bool = True,
+    resolution: int = 120,
+    cmap="viridis",
+):
     """Contour lines of a 2-D function ``f(x, y)`` (vectorized) over a box.
 
     ``log=True`` spaces the levels geometrically above the minimum, so both the steep walls
@@ -129,24 +185,36 @@ def plot_contours(ax, f: Callable, xlim: Sequence[float], ylim: Sequence[float],
     return ax
 
 
-def plot_path(ax, points, label: str | None = None, color=None, marker: str = "o",
-              markevery: int | None = None):
+def plot_path(
+    ax,
+    points,
+    label: str | None = None,
+    color=None,
+    marker: str = "o",
+    markevery: int | None = None,
+):
     """An optimizer's trajectory: ``points`` is ``(n, 2)``; start and end are marked."""
     p = np.asarray(points, dtype=float)
     if p.ndim != 2 or p.shape[1] != 2:
         raise ValueError(f"points must have shape (n, 2), got {p.shape}")
     color = color or PATH_COLORS.get(label or "", None)
     every = markevery or max(1, len(p) // 25)
-    line, = ax.plot(p[:, 0], p[:, 1], marker=marker, ms=2.5, lw=1.2, markevery=every,
-                    label=label, color=color)
+    (line,) = ax.plot(
+        p[:, 0], p[:, 1], marker=marker, ms=2.5, lw=1.2, markevery=every, label=label, color=color
+    )
     ax.plot(p[0, 0], p[0, 1], "k^", ms=6)
     ax.plot(p[-1, 0], p[-1, 1], marker="*", ms=9, color=line.get_color())
     return ax
 
 
-def plot_histograms(axes, arrays: Mapping[str, np.ndarray], bins: int = 40,
-                    range_: tuple[float, float] | None = None, color="#1f77b4",
-                    log: bool = False):
+def plot_histograms(
+    axes,
+    arrays: Mapping[str, np.ndarray],
+    bins: int = 40,
+    range_: tuple[float, float] | None = None,
+    color="#1f77b4",
+    log: bool = False,
+):
     """One histogram per named array (e.g. ``{"A1": …, "A2": …}``) on consecutive axes,
     with its standard deviation in the title: the quantity initialization keeps steady."""
     axes = list(np.ravel(axes))
@@ -156,8 +224,9 @@ def plot_histograms(axes, arrays: Mapping[str, np.ndarray], bins: int = 40,
         a = np.asarray(a, dtype=float).ravel()
         a = a[np.isfinite(a)]
         ax.hist(a, bins=bins, range=range_, color=color, alpha=0.8, log=log)
-        ax.set_title(f"{name}  (std {a.std():.2g})" if a.size else f"{name} (no finite values)",
-                     fontsize=9)
+        ax.set_title(
+            f"{name}  (std {a.std():.2g})" if a.size else f"{name} (no finite values)", fontsize=9
+        )
         ax.tick_params(labelsize=7)
     return axes
 
@@ -169,14 +238,18 @@ class _DecadesOr125(LogLocator):
     def tick_values(self, vmin, vmax):
         if vmin > 0 and vmax > 0 and abs(np.log10(vmax / vmin)) < 1.3:
             lo, hi = sorted((vmin, vmax))
-            ticks = [m * 10.0 ** e for e in range(int(np.floor(np.log10(lo))) - 1,
-                                                  int(np.ceil(np.log10(hi))) + 1)
-                     for m in (1, 2, 5)]
+            ticks = [
+                m * 10.0**e
+                for e in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+                for m in (1, 2, 5)
+            ]
             inside = [t for t in ticks if lo <= t <= hi]
             if len(inside) < 2:
-                ticks = [m * 10.0 ** e for e in range(int(np.floor(np.log10(lo))) - 1,
-                                                      int(np.ceil(np.log10(hi))) + 1)
-                         for m in range(1, 10)]
+                ticks = [
+                    m * 10.0**e
+                    for e in range(int(np.floor(np.log10(lo))) - 1, int(np.ceil(np.log10(hi))) + 1)
+                    for m in range(1, 10)
+                ]
             return np.array(ticks)
         return super().tick_values(vmin, vmax)
 
@@ -207,8 +280,16 @@ class CourseFigure(Figure):
 FIXED_MARGINS = dict(left=0.08, right=0.98, bottom=0.14, top=0.88, wspace=0.3, hspace=0.45)
 
 
-def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float = 3.4, *,
-               fixed: bool = False, subplot_kw: dict | None = None, **margins):
+def new_figure(
+    ncols: int = 1,
+    nrows: int = 1,
+    width: float = 9.0,
+    height: float = 3.4,
+    *,
+    fixed: bool = False,
+    subplot_kw: dict | None = None,
+    **margins,
+):
     """A pyplot-free figure (no global state, nothing to close) and its flat axes array.
 
     By default the constrained layout places the panels (best for chapter figures). Widgets
@@ -216,14 +297,16 @@ def new_figure(ncols: int = 1, nrows: int = 1, width: float = 9.0, height: float
     layout solver, which otherwise costs 50-150 ms of every redraw.
     """
     ncols, nrows = check_int("ncols", ncols, high=50), check_int("nrows", nrows, high=50)
-    width, height = check_range("width", width, 0, 100, low_open=True), check_range(
-        "height", height, 0, 100, low_open=True)
-    fig = CourseFigure(figsize=(width, height), dpi=90,
-                       layout=None if fixed or margins else "constrained")
+    width, height = (
+        check_range("width", width, 0, 100, low_open=True),
+        check_range("height", height, 0, 100, low_open=True),
+    )
+    fig = CourseFigure(
+        figsize=(width, height), dpi=90, layout=None if fixed or margins else "constrained"
+    )
     FigureCanvasAgg(fig)
     gridspec_kw = {**FIXED_MARGINS, **margins} if fixed or margins else None
-    axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw,
-                        gridspec_kw=gridspec_kw)
+    axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw, gridspec_kw=gridspec_kw)
     return fig, axes.ravel()
 
 
@@ -252,8 +335,17 @@ def message_figure(text: str, title: str = "") -> Figure:
     fig.nnlab_message = text
     _record_note(fig, text)
     ax.axis("off")
-    ax.text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=12, color="#a40000",
-            transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        wrap=True,
+        fontsize=12,
+        color="#a40000",
+        transform=ax.transAxes,
+    )
     if title:
         ax.set_title(title)
     return fig
@@ -263,8 +355,17 @@ def note_on_axes(ax, text: str):
     """Write a warning (e.g. 'diverged at step 12') over a plot, so the partial curve stays.
     The text is also recorded on the figure (see :func:`figure_notes`)."""
     _record_note(ax.figure, text)
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes, fontsize=11,
-            color="#a40000", bbox=dict(boxstyle="round", fc="white", ec="#a40000", alpha=0.9))
+    ax.text(
+        0.5,
+        0.5,
+        text,
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=11,
+        color="#a40000",
+        bbox=dict(boxstyle="round", fc="white", ec="#a40000", alpha=0.9),
+    )
 
 
 # zlib level 1 instead of Pillow's 6: plots are flat colours, so the PNG is a few per
@@ -279,4 +380,3 @@ def figure_to_png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", pil_kwargs=dict(PNG_OPTIONS))
     return buf.getvalue()
-

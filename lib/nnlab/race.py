@@ -21,6 +21,7 @@ A contestant that diverges is frozen at its last good point (or parameters) and 
 step is reported in ``diverged_at``, instead of stopping the race or filling the screen
 with overflow warnings.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -58,9 +59,14 @@ CONTESTANTS = ("GD", "Momentum", "RMSprop", "Adam")
 """The default contestants: four names of :data:`nnlab.optimizers.OPTIMIZERS`."""
 
 
-def make_optimizers(optimizers: Sequence[str] = CONTESTANTS, lr: float = 0.01,
-                    beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8,
-                    beta_rms: float | None = None) -> list[Optimizer]:
+def make_optimizers(
+    optimizers: Sequence[str] = CONTESTANTS,
+    lr: float = 0.01,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+    beta_rms: float | None = None,
+) -> list[Optimizer]:
     """One new optimizer per name of :data:`nnlab.optimizers.OPTIMIZERS` (names may
     repeat), all with the same α:
 
@@ -71,15 +77,22 @@ def make_optimizers(optimizers: Sequence[str] = CONTESTANTS, lr: float = 0.01,
     """
     _check_hyper(lr, beta1, beta2, epsilon, beta_rms)
     if isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__"):
-        raise ValueError(f"optimizers must be a list of names among {OPTIMIZERS}, "
-                         f"got {optimizers!r}")
+        raise ValueError(
+            f"optimizers must be a list of names among {OPTIMIZERS}, got {optimizers!r}"
+        )
     names = tuple(optimizers)
     if not names:
         raise ValueError("optimizers must name at least one of " + ", ".join(OPTIMIZERS))
     b_rms = beta2 if beta_rms is None else beta_rms
     adam = {"beta1": beta1, "beta2": beta2, "epsilon": epsilon}
-    shared = {SGD: {}, Momentum: {"beta": beta1}, Nesterov: {"beta": beta1},
-              RMSprop: {"beta": b_rms, "epsilon": epsilon}, Adam: adam, AdamW: adam}
+    shared = {
+        SGD: {},
+        Momentum: {"beta": beta1},
+        Nesterov: {"beta": beta1},
+        RMSprop: {"beta": b_rms, "epsilon": epsilon},
+        Adam: adam,
+        AdamW: adam,
+    }
     out = []
     for n in names:
         if n not in OPTIMIZERS:
@@ -104,16 +117,21 @@ def _contestants(optimizers, **hyper) -> tuple[tuple, list]:
     from a mapping ``{label: optimizer}`` used as it is."""
     _check_hyper(**hyper)
     if not isinstance(optimizers, Mapping) and (
-            isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__")):
-        raise ValueError(f"optimizers must be names among {OPTIMIZERS} or a mapping "
-                         f"{{label: optimizer}}, got {optimizers!r}")
+        isinstance(optimizers, (str, bytes)) or not hasattr(optimizers, "__iter__")
+    ):
+        raise ValueError(
+            f"optimizers must be names among {OPTIMIZERS} or a mapping "
+            f"{{label: optimizer}}, got {optimizers!r}"
+        )
     if isinstance(optimizers, Mapping):
         if not optimizers:
             raise ValueError("optimizers must hold at least one optimizer")
         for label, opt in optimizers.items():
             if not isinstance(opt, Optimizer):
-                raise ValueError(f"optimizers[{label!r}] must be an nnlab.optimizers "
-                                 f"optimizer, got {type(opt).__name__}")
+                raise ValueError(
+                    f"optimizers[{label!r}] must be an nnlab.optimizers "
+                    f"optimizer, got {type(opt).__name__}"
+                )
         return tuple(optimizers), list(optimizers.values())
     names = tuple(optimizers)
     return names, make_optimizers(names, **hyper)
@@ -151,10 +169,17 @@ class RaceResult:
         return out
 
 
-def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
-                    beta2: float = 0.999, steps: int = 200, epsilon: float = 1e-8,
-                    optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
-                    start=None, beta_rms: float | None = None) -> RaceResult:
+def race_on_surface(
+    surface: Surface | str,
+    lr: float = 0.1,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    steps: int = 200,
+    epsilon: float = 1e-8,
+    optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
+    start=None,
+    beta_rms: float | None = None,
+) -> RaceResult:
     """Run each contestant from ``start`` (default: the surface's) for ``steps`` steps
     with :func:`nnlab.surfaces.run_optimizer`, i.e. ``θ ← optimizer.step(θ, ∇f(θ))``.
 
@@ -174,8 +199,9 @@ def race_on_surface(surface: Surface | str, lr: float = 0.1, beta1: float = 0.9,
     steps = check_int("steps", steps)
     if start is not None:
         check_array("start", start, shape=(2,))
-    names, opts = _contestants(optimizers, lr=lr, beta1=beta1, beta2=beta2,
-                               epsilon=epsilon, beta_rms=beta_rms)
+    names, opts = _contestants(
+        optimizers, lr=lr, beta1=beta1, beta2=beta2, epsilon=epsilon, beta_rms=beta_rms
+    )
     K = len(names)
     paths = np.empty((K, steps + 1, 2))
     costs = np.empty((K, steps + 1))
@@ -230,17 +256,21 @@ def join_races(*races: DataRace) -> DataRace:
     shapes = {r.batch_costs.shape[1] for r in races}
     epochs = {r.epoch_costs.shape[1] for r in races}
     if len(shapes) != 1 or len(epochs) != 1:
-        raise ValueError("races must have the same number of epochs and iterations, got "
-                         f"{sorted(epochs)} epochs + 1 and {sorted(shapes)} iterations")
-    return DataRace(sum((r.names for r in races), ()),
-                    np.vstack([r.epoch_costs for r in races]),
-                    np.vstack([r.batch_costs for r in races]),
-                    np.vstack([r.lrs for r in races]),
-                    sum((r.nets for r in races), []),
-                    sum((r.optimizers for r in races), []),
-                    np.concatenate([r.accuracy for r in races]),
-                    sum((r.diverged_at for r in races), []),
-                    sum((r.histories for r in races), []))
+        raise ValueError(
+            "races must have the same number of epochs and iterations, got "
+            f"{sorted(epochs)} epochs + 1 and {sorted(shapes)} iterations"
+        )
+    return DataRace(
+        sum((r.names for r in races), ()),
+        np.vstack([r.epoch_costs for r in races]),
+        np.vstack([r.batch_costs for r in races]),
+        np.vstack([r.lrs for r in races]),
+        sum((r.nets for r in races), []),
+        sum((r.optimizers for r in races), []),
+        np.concatenate([r.accuracy for r in races]),
+        sum((r.diverged_at for r in races), []),
+        sum((r.histories for r in races), []),
+    )
 
 
 class _LastGoodStep:
@@ -270,14 +300,26 @@ class _LastGoodStep:
             np.copyto(p, self.before[key])
 
 
-def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
-                 optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
-                 lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999,
-                 epsilon: float = 1e-8, epochs: int = 50, mini_batch_size: int = 64,
-                 seed: int = 0, lambd: float = 0.0,
-                 schedule: Callable[[int], float] | None = None,
-                 hidden: str = "relu", init: str = "he", init_scale: float = 0.01,
-                 beta_rms: float | None = None, schedule_every: str = "epoch") -> DataRace:
+def race_on_data(
+    X,
+    Y,
+    layer_dims: Sequence[int] = (2, 16, 8, 1),
+    optimizers: Sequence[str] | Mapping[str, Optimizer] = CONTESTANTS,
+    lr: float = 0.01,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+    epochs: int = 50,
+    mini_batch_size: int = 64,
+    seed: int = 0,
+    lambd: float = 0.0,
+    schedule: Callable[[int], float] | None = None,
+    hidden: str = "relu",
+    init: str = "he",
+    init_scale: float = 0.01,
+    beta_rms: float | None = None,
+    schedule_every: str = "epoch",
+) -> DataRace:
     """Train one ``Network(layer_dims, hidden, init=init, init_scale=init_scale,
     lambd=lambd, seed=seed)`` per contestant on ``X (n_x, m)``, ``Y (1, m)``.
 
@@ -305,24 +347,30 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     check_positive("init_scale", init_scale)
     if schedule is not None:
         check_callable("schedule", schedule, "a function (epoch, iteration) -> lr")
-    if isinstance(layer_dims, (str, bytes)) or not hasattr(layer_dims, "__len__") \
-            or len(layer_dims) < 2:
+    if (
+        isinstance(layer_dims, (str, bytes))
+        or not hasattr(layer_dims, "__len__")
+        or len(layer_dims) < 2
+    ):
         raise ValueError(f"layer_dims must list the layer sizes [n_x, …, 1], got {layer_dims!r}")
     if layer_dims[0] != X.shape[0] or layer_dims[-1] != 1:
-        raise ValueError(f"layer_dims must start with n_x={X.shape[0]} and end with 1, "
-                         f"got {tuple(layer_dims)}")
-    names, opts = _contestants(optimizers, lr=lr, beta1=beta1, beta2=beta2,
-                               epsilon=epsilon, beta_rms=beta_rms)
+        raise ValueError(
+            f"layer_dims must start with n_x={X.shape[0]} and end with 1, got {tuple(layer_dims)}"
+        )
+    names, opts = _contestants(
+        optimizers, lr=lr, beta1=beta1, beta2=beta2, epsilon=epsilon, beta_rms=beta_rms
+    )
     K = len(names)
     m = X.shape[1]
     per_epoch = -(-m // mini_batch_size)  # ⌈m / s⌉ mini-batches
     n_iter = epochs * per_epoch
     if schedule_every not in ("epoch", "iteration"):
-        raise ValueError("schedule_every must be 'epoch' or 'iteration', "
-                         f"got {schedule_every!r}")
+        raise ValueError(f"schedule_every must be 'epoch' or 'iteration', got {schedule_every!r}")
     if n_iter > MAX_INT:
-        raise ValueError(f"epochs = {epochs} makes {n_iter} iterations of {per_epoch} "
-                         f"mini-batches; keep epochs * ⌈m / mini_batch_size⌉ <= {MAX_INT}")
+        raise ValueError(
+            f"epochs = {epochs} makes {n_iter} iterations of {per_epoch} "
+            f"mini-batches; keep epochs * ⌈m / mini_batch_size⌉ <= {MAX_INT}"
+        )
     if schedule is None:
         lrs = np.repeat([[opt.lr] for opt in opts], n_iter, axis=1)
     else:
@@ -337,25 +385,38 @@ def race_on_data(X, Y, layer_dims: Sequence[int] = (2, 16, 8, 1),
     nets, histories, diverged_at = [], [], []
     for k, opt in enumerate(opts):
         opt.reset()
-        net = Network(layer_dims, hidden=hidden, init=init, init_scale=init_scale,
-                      lambd=lambd, seed=seed)
+        net = Network(
+            layer_dims, hidden=hidden, init=init, init_scale=init_scale, lambd=lambd, seed=seed
+        )
         last_good = _LastGoodStep(net, opt)
-        h = train(net, X, Y, opt, epochs=epochs, mini_batch_size=mini_batch_size, seed=seed,
-                  schedule=None if schedule is None else lrs[k].__getitem__,
-                  schedule_every="iteration", on_divergence="stop",
-                  step_callback=last_good)
+        h = train(
+            net,
+            X,
+            Y,
+            opt,
+            epochs=epochs,
+            mini_batch_size=mini_batch_size,
+            seed=seed,
+            schedule=None if schedule is None else lrs[k].__getitem__,
+            schedule_every="iteration",
+            on_divergence="stop",
+            step_callback=last_good,
+        )
         costs = [h.initial_cost] + h.train_costs
-        epoch_costs[k, :len(costs)] = costs
-        batch_costs[k, :len(h.costs)] = h.costs
+        epoch_costs[k, : len(costs)] = costs
+        batch_costs[k, : len(h.costs)] = h.costs
         if h.diverged:
             last_good.restore(net)
             diverged_at.append(last_good.last_step)
-            batch_costs[k, last_good.last_step:] = np.nan  # measured after the bad step
+            batch_costs[k, last_good.last_step :] = np.nan  # measured after the bad step
         else:
             diverged_at.append(None)
         nets.append(net)
         histories.append(h)
-    acc = np.array([h.train_acc[-1] if not h.diverged else net.accuracy(X, Y)
-                    for net, h in zip(nets, histories)])
-    return DataRace(names, epoch_costs, batch_costs, lrs, nets, opts, acc, diverged_at,
-                    histories)
+    acc = np.array(
+        [
+            h.train_acc[-1] if not h.diverged else net.accuracy(X, Y)
+            for net, h in zip(nets, histories)
+        ]
+    )
+    return DataRace(names, epoch_costs, batch_costs, lrs, nets, opts, acc, diverged_at, histories)

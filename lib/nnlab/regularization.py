@@ -3,6 +3,7 @@
 Penalties act on the weight matrices ``W[l]`` only: biases, ``gamma`` and ``beta``
 are few and do not make the network more flexible, so they are left free.
 """
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,16 @@ from nnlab.checks import (
     check_same_shape,
 )
 
-__all__ = ["weight_keys", "l2_cost", "l2_grad", "l1_cost", "l1_grad", "dropout_forward",
-           "dropout_backward", "EarlyStopping"]
+__all__ = [
+    "weight_keys",
+    "l2_cost",
+    "l2_grad",
+    "l1_cost",
+    "l1_grad",
+    "dropout_forward",
+    "dropout_backward",
+    "EarlyStopping",
+]
 
 _WEIGHT = re.compile(r"^W\d+$")
 
@@ -30,8 +39,9 @@ _WEIGHT = re.compile(r"^W\d+$")
 def _check_params(params, name: str = "params", allow_empty: bool = False) -> dict:
     """``params`` must be a dict of real arrays of finite numbers (``{"W1": …, "b1": …}``)."""
     if not isinstance(params, dict) or not (params or allow_empty):
-        raise ValueError(f"{name} must be a dict of arrays {{'W1': …, 'b1': …}}, got "
-                         f"{type(params).__name__}")
+        raise ValueError(
+            f"{name} must be a dict of arrays {{'W1': …, 'b1': …}}, got {type(params).__name__}"
+        )
     for k, v in params.items():
         check_array(f"{name}[{k!r}]", v, allow_empty=True)
     return params

@@ -13,6 +13,7 @@ Each function below builds one (its arguments are checked when it is built, not 
 first epoch); ``make_schedule(kind, lr0, **kw)`` builds one by name. Any other function
 ``t -> α`` is a schedule too.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,6 +39,7 @@ def constant(lr0: float):
 
     def schedule(t):
         return _out(np.full_like(_clock(t), float(lr0)))
+
     return schedule
 
 
@@ -54,6 +56,7 @@ def inverse_time_decay(lr0: float, decay_rate: float, every: int = 1):
 
     def schedule(t):
         return _out(lr0 / (1.0 + decay_rate * np.floor(_clock(t) / every)))
+
     return schedule
 
 
@@ -68,6 +71,7 @@ def exponential_decay(lr0: float, decay_rate: float):
 
     def schedule(t):
         return _out(lr0 * decay_rate ** _clock(t))
+
     return schedule
 
 
@@ -82,6 +86,7 @@ def staircase_decay(lr0: float, drop: float = 0.5, every: int = 10):
 
     def schedule(t):
         return _out(lr0 * drop ** np.floor(_clock(t) / every))
+
     return schedule
 
 
@@ -110,6 +115,7 @@ def cosine_warmup(lr0: float, total: int, warmup: int = 0, lr_min: float = 0.0):
         p = np.clip((e - warmup) / (total - warmup), 0.0, 1.0)
         cosine = lr_min + (lr0 - lr_min) * 0.5 * (1.0 + np.cos(np.pi * p))
         return _out(np.where(e < warmup, ramp, cosine))
+
     return schedule
 
 

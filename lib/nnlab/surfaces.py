@@ -9,6 +9,7 @@ a curved valley (``rosenbrock``), a saddle point (``saddle``), a flat plateau
 and calls ``optimizer.step(params, {"dw": ∇J})``: the paths in the chapters come from
 exactly the update rules of :mod:`nnlab.optimizers`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -73,9 +74,12 @@ def elongated_quadratic(ratio: float = 20.0, scale: float = 1.0) -> Surface:
         name="elongated quadratic",
         func=lambda x, y: 0.5 * (a * x * x + c * y * y),
         gradient=lambda x, y: (a * np.asarray(x), c * np.asarray(y)),
-        bounds=((-10.0, 10.0), (-3.0, 3.0)), start=(-9.0, 2.0), minimum=(0.0, 0.0),
-        f_min=0.0, description=f"{formula}: curvature {ratio:g}× larger across "
-                               "the valley than along it")
+        bounds=((-10.0, 10.0), (-3.0, 3.0)),
+        start=(-9.0, 2.0),
+        minimum=(0.0, 0.0),
+        f_min=0.0,
+        description=f"{formula}: curvature {ratio:g}× larger across the valley than along it",
+    )
 
 
 def rosenbrock(a: float = 1.0, b: float = 10.0) -> Surface:
@@ -97,11 +101,17 @@ def rosenbrock(a: float = 1.0, b: float = 10.0) -> Surface:
         r = y - x * x
         return -2.0 * (a - x) - 4.0 * b * x * r, 2.0 * b * r
 
-    return Surface(name="Rosenbrock", func=func, gradient=gradient,
-                   bounds=((-2.0, 2.0), (-1.0, 3.0)), start=(-1.5, 2.0),
-                   minimum=(a, a * a), f_min=0.0,
-                   description=f"J = ({a:g} − x)² + {b:g}(y − x²)²: a curved valley, "
-                               f"minimum at ({a:g}, {a * a:g})")
+    return Surface(
+        name="Rosenbrock",
+        func=func,
+        gradient=gradient,
+        bounds=((-2.0, 2.0), (-1.0, 3.0)),
+        start=(-1.5, 2.0),
+        minimum=(a, a * a),
+        f_min=0.0,
+        description=f"J = ({a:g} − x)² + {b:g}(y − x²)²: a curved valley, "
+        f"minimum at ({a:g}, {a * a:g})",
+    )
 
 
 def saddle() -> Surface:
@@ -114,11 +124,16 @@ def saddle() -> Surface:
     factor ``1 + lr`` per step).
     ``∂J/∂x = 2x``, ``∂J/∂y = y³ − y``.
     """
-    return Surface(name="saddle", func=lambda x, y: x * x - 0.5 * y * y + 0.25 * y ** 4,
-                   gradient=lambda x, y: (2.0 * np.asarray(x), y ** 3 - y),
-                   bounds=((-2.0, 2.0), (-1.6, 1.6)), start=(1.8, 1e-3),
-                   minimum=(0.0, 1.0), f_min=-0.25,
-                   description="J = x² − y²/2 + y⁴/4: a saddle at (0, 0), minima at (0, ±1)")
+    return Surface(
+        name="saddle",
+        func=lambda x, y: x * x - 0.5 * y * y + 0.25 * y**4,
+        gradient=lambda x, y: (2.0 * np.asarray(x), y**3 - y),
+        bounds=((-2.0, 2.0), (-1.6, 1.6)),
+        start=(1.8, 1e-3),
+        minimum=(0.0, 1.0),
+        f_min=-0.25,
+        description="J = x² − y²/2 + y⁴/4: a saddle at (0, 0), minima at (0, ±1)",
+    )
 
 
 def plateau(a: float = 1.5) -> Surface:
@@ -149,16 +164,22 @@ def plateau(a: float = 1.5) -> Surface:
     # on y = 0 by Newton's method from x = a.
     x = a
     for _ in range(20):
-        e1, e2 = np.exp(-(x - a) ** 2), np.exp(-(x + a) ** 2)
+        e1, e2 = np.exp(-((x - a) ** 2)), np.exp(-((x + a) ** 2))
         g = 2.0 * (x - a) * e1 + 2.0 * (x + a) * e2
         h = (2.0 - 4.0 * (x - a) ** 2) * e1 + (2.0 - 4.0 * (x + a) ** 2) * e2
         x -= g / h
     x = float(x)
-    return Surface(name="plateau", func=func, gradient=gradient,
-                   bounds=((-3.0, 3.0), (-1.5, 3.0)), start=(0.05, 2.5),
-                   minimum=(x, 0.0), f_min=float(func(x, 0.0)),
-                   description="J = 1 − two Gaussian wells: a flat plateau far out, "
-                               f"a saddle at (0, 0), minima at (±{x:.3f}, 0)")
+    return Surface(
+        name="plateau",
+        func=func,
+        gradient=gradient,
+        bounds=((-3.0, 3.0), (-1.5, 3.0)),
+        start=(0.05, 2.5),
+        minimum=(x, 0.0),
+        f_min=float(func(x, 0.0)),
+        description="J = 1 − two Gaussian wells: a flat plateau far out, "
+        f"a saddle at (0, 0), minima at (±{x:.3f}, 0)",
+    )
 
 
 def saddle_plateau() -> Surface:
@@ -173,18 +194,24 @@ def saddle_plateau() -> Surface:
     """
 
     def func(x, y):
-        return 1.0 - np.exp(-0.5 * x * x) * (1.0 + 0.5 * y * y) + 0.25 * y ** 4
+        return 1.0 - np.exp(-0.5 * x * x) * (1.0 + 0.5 * y * y) + 0.25 * y**4
 
     def gradient(x, y):
         e = np.exp(-0.5 * x * x)
-        return x * e * (1.0 + 0.5 * y * y), y ** 3 - y * e
+        return x * e * (1.0 + 0.5 * y * y), y**3 - y * e
 
-    return Surface(name="saddle + plateau", func=func, gradient=gradient,
-                   bounds=((-5.0, 5.0), (-1.6, 1.6)), start=(3.5, 0.01),
-                   minimum=(0.0, 1.0), f_min=-0.25,
-                   description="J = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4: a plateau (J ≈ 1) for "
-                               "|x| > 3, a saddle at (0, 0) with J = 0, minima at (0, ±1) "
-                               "with J = −1/4")
+    return Surface(
+        name="saddle + plateau",
+        func=func,
+        gradient=gradient,
+        bounds=((-5.0, 5.0), (-1.6, 1.6)),
+        start=(3.5, 0.01),
+        minimum=(0.0, 1.0),
+        f_min=-0.25,
+        description="J = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4: a plateau (J ≈ 1) for "
+        "|x| > 3, a saddle at (0, 0) with J = 0, minima at (0, ±1) "
+        "with J = −1/4",
+    )
 
 
 SURFACES = {
@@ -226,8 +253,9 @@ class Path:
         return f"ended at ({where}), J = {self.values[-1]:.3g}"
 
 
-def run_optimizer(surface: Surface, optimizer, start=None, steps: int = 200,
-                  tol: float | None = None) -> Path:
+def run_optimizer(
+    surface: Surface, optimizer, start=None, steps: int = 200, tol: float | None = None
+) -> Path:
     """Run ``optimizer`` for ``steps`` steps on ``surface`` from ``start``.
 
     The point is ``params = {"w": [[x], [y]]}``; each step computes
@@ -276,5 +304,10 @@ def run_optimizer(surface: Surface, optimizer, start=None, steps: int = 200,
     if tol is not None:
         hits = np.flatnonzero(values - surface.f_min < tol)
         steps_to_tol = int(hits[0]) if hits.size else None
-    return Path(points=np.array(points), values=values, steps_to_tol=steps_to_tol,
-                diverged=diverged_at is not None, diverged_at=diverged_at)
+    return Path(
+        points=np.array(points),
+        values=values,
+        steps_to_tol=steps_to_tol,
+        diverged=diverged_at is not None,
+        diverged_at=diverged_at,
+    )

@@ -12,6 +12,7 @@ Full-batch training (one update per epoch, as in the chapters on overfitting) is
 ``mini_batch_size=None``; a schedule may tick once per epoch or, with
 ``schedule_every="iteration"``, once per mini-batch.
 """
+
 from __future__ import annotations
 
 import copy
@@ -98,7 +99,9 @@ def _diverged(history, iteration, epoch, lr, what):
     return DivergenceError(
         f"Training diverged: the {what} at iteration {iteration} (epoch {epoch}) with "
         f"learning rate lr = {lr:g}. Try a smaller learning rate.",
-        iteration=iteration, history=history)
+        iteration=iteration,
+        history=history,
+    )
 
 
 def _cost_problem(J, max_cost):
@@ -128,11 +131,26 @@ def _test_pass(net: Network, X, T):
     return cache, net._accuracy(AL, T)
 
 
-def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int | None = 64,
-          schedule=None, seed: int = 0, X_dev=None, Y_dev=None, early_stopping=None,
-          decay_every: int = 1, max_cost: float | None = MAX_COST, callback=None,
-          on_divergence: str = "raise", measure_every: int = 1,
-          step_callback=None, schedule_every: str = "epoch") -> History:
+def train(
+    net: Network,
+    X,
+    Y,
+    optimizer,
+    epochs: int = 100,
+    mini_batch_size: int | None = 64,
+    schedule=None,
+    seed: int = 0,
+    X_dev=None,
+    Y_dev=None,
+    early_stopping=None,
+    decay_every: int = 1,
+    max_cost: float | None = MAX_COST,
+    callback=None,
+    on_divergence: str = "raise",
+    measure_every: int = 1,
+    step_callback=None,
+    schedule_every: str = "epoch",
+) -> History:
     """Mini-batch training of ``net`` on ``X`` ``(n_x, m)``, ``Y`` ``(1, m)`` (or one-hot).
 
     ``schedule`` is a schedule ``t -> α`` (see :mod:`nnlab.schedules`). Each epoch
@@ -190,13 +208,17 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     m = X.shape[1]
     T = net.targets(Y, m)
     if not isinstance(optimizer, Optimizer):
-        raise ValueError("optimizer must be an nnlab.optimizers optimizer (SGD(lr), Adam(), …), "
-                         f"got {optimizer!r}")
+        raise ValueError(
+            "optimizer must be an nnlab.optimizers optimizer (SGD(lr), Adam(), …), "
+            f"got {optimizer!r}"
+        )
     epochs = check_int("epochs", epochs, low=1)
     batch = m if mini_batch_size is None else check_int("mini_batch_size", mini_batch_size)
     if net.batchnorm and batch < 2:
-        raise ValueError("mini_batch_size must be >= 2 with batch norm (a batch of one example "
-                         "has no spread to normalize by), got 1")
+        raise ValueError(
+            "mini_batch_size must be >= 2 with batch norm (a batch of one example "
+            "has no spread to normalize by), got 1"
+        )
     seed = check_seed("seed", seed)
     if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
         raise ValueError(f"early_stopping must be an EarlyStopping or None, got {early_stopping!r}")
@@ -207,8 +229,7 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     if schedule is not None and not callable(schedule):
         raise ValueError(f"schedule must be a callable epoch -> lr, got {schedule!r}")
     if schedule_every not in ("epoch", "iteration"):
-        raise ValueError("schedule_every must be 'epoch' or 'iteration', "
-                         f"got {schedule_every!r}")
+        raise ValueError(f"schedule_every must be 'epoch' or 'iteration', got {schedule_every!r}")
     if (X_dev is None) != (Y_dev is None):
         raise ValueError("X_dev and Y_dev must be given together")
     if X_dev is not None:
@@ -219,17 +240,35 @@ def train(net: Network, X, Y, optimizer, epochs: int = 100, mini_batch_size: int
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a callable (epoch, net, history), got {callback!r}")
     if step_callback is not None and not callable(step_callback):
-        raise ValueError("step_callback must be a callable (iteration, net, history), "
-                         f"got {step_callback!r}")
+        raise ValueError(
+            f"step_callback must be a callable (iteration, net, history), got {step_callback!r}"
+        )
     if on_divergence not in ("raise", "stop"):
         raise ValueError(f"on_divergence must be 'raise' or 'stop', got {on_divergence!r}")
 
     history = History()
     try:
-        return _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev,
-                      T_dev if X_dev is not None else None, early_stopping, decay_every,
-                      max_cost, callback, measure_every, step_callback,
-                      schedule_every == "iteration", history)
+        return _train(
+            net,
+            X,
+            T,
+            m,
+            optimizer,
+            epochs,
+            batch,
+            schedule,
+            seed,
+            X_dev,
+            T_dev if X_dev is not None else None,
+            early_stopping,
+            decay_every,
+            max_cost,
+            callback,
+            measure_every,
+            step_callback,
+            schedule_every == "iteration",
+            history,
+        )
     except DivergenceError as err:
         if on_divergence == "raise":
             raise
@@ -246,9 +285,27 @@ def _set_lr(optimizer, value) -> float:
     return alpha
 
 
-def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
-           early_stopping, decay_every, max_cost, callback, measure_every, step_callback,
-           per_iteration, history):
+def _train(
+    net,
+    X,
+    T,
+    m,
+    optimizer,
+    epochs,
+    batch,
+    schedule,
+    seed,
+    X_dev,
+    T_dev,
+    early_stopping,
+    decay_every,
+    max_cost,
+    callback,
+    measure_every,
+    step_callback,
+    per_iteration,
+    history,
+):
     rng = np.random.default_rng(seed)
     best_running = None
     start = time.perf_counter()
@@ -285,8 +342,9 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
             history.epoch_costs.append(total / m)
             if not all(np.all(np.isfinite(p)) for p in net.params.values()):
                 history.seconds = time.perf_counter() - start
-                raise _diverged(history, iteration - 1, epoch, optimizer.lr,
-                                "parameters became NaN or infinite")
+                raise _diverged(
+                    history, iteration - 1, epoch, optimizer.lr, "parameters became NaN or infinite"
+                )
             if (epoch + 1) % measure_every and epoch != epochs - 1:
                 if callback is not None:
                     callback(epoch, net, history)
@@ -295,8 +353,9 @@ def _train(net, X, T, m, optimizer, epochs, batch, schedule, seed, X_dev, T_dev,
             problem = _cost_problem(J_full, max_cost)
             if problem:
                 history.seconds = time.perf_counter() - start
-                raise _diverged(history, iteration - 1, epoch, optimizer.lr,
-                                f"training-set {problem}")
+                raise _diverged(
+                    history, iteration - 1, epoch, optimizer.lr, f"training-set {problem}"
+                )
             history.train_costs.append(J_full)
             history.measured_epochs.append(epoch)
             history.train_acc.append(net.accuracy(X, T))

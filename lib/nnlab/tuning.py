@@ -19,6 +19,7 @@ default** (a dev-set error or cost); pass ``maximize=True`` for an accuracy. A t
 whose objective raises :class:`~nnlab.checks.DivergenceError` or returns NaN/inf gets
 the worst possible score instead of stopping the search.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -58,7 +59,7 @@ def log_uniform(low: float, high: float, size: int | None = None, rng=None):
     check_range("low", low, 0, None, low_open=True)
     check_range("high", high, low, None, low_open=True)
     r = as_rng(rng).uniform(math.log10(low), math.log10(high), _size(size))
-    return 10.0 ** r
+    return 10.0**r
 
 
 def sample_beta(low: float = 0.9, high: float = 0.999, size: int | None = None, rng=None):
@@ -72,7 +73,7 @@ def sample_beta(low: float = 0.9, high: float = 0.999, size: int | None = None, 
     check_range("low", low, 0, 1, high_open=True)
     check_range("high", high, low, 1, low_open=True, high_open=True)
     r = as_rng(rng).uniform(math.log10(1 - high), math.log10(1 - low), _size(size))
-    return 1.0 - 10.0 ** r
+    return 1.0 - 10.0**r
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,9 @@ class Param:
     def from_r(self, r):
         r = np.asarray(r, dtype=float)
         if self.scale == "log":
-            v = 10.0 ** r
+            v = 10.0**r
         elif self.scale == "beta":
-            v = 1.0 - 10.0 ** r
+            v = 1.0 - 10.0**r
         elif self.scale == "int":
             v = np.rint(r)
         else:
@@ -206,8 +207,10 @@ class Results:
     def table(self, n: int = 10) -> str:
         """The ``n`` best trials as aligned text."""
         keys = list(self.trials[0]) if self.trials else []
-        rows = [[f"{t[k]:.4g}" if isinstance(t[k], float) else str(t[k]) for k in keys]
-                for t in self.trials[:n]]
+        rows = [
+            [f"{t[k]:.4g}" if isinstance(t[k], float) else str(t[k]) for k in keys]
+            for t in self.trials[:n]
+        ]
         widths = [max([len(k)] + [len(r[i]) for r in rows]) for i, k in enumerate(keys)]
         lines = ["  ".join(k.rjust(w) for k, w in zip(keys, widths))]
         lines += ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in rows]
@@ -229,13 +232,23 @@ def _evaluate(objective: Callable, settings: list[dict], maximize: bool, first: 
         trials.append({**values, "score": score, "trial": first + i})
     sign = -1.0 if maximize else 1.0
     # NaN (a failed run) sorts after every real score; ties keep the running order
-    trials.sort(key=lambda t: (math.isnan(t["score"]),
-                               0.0 if math.isnan(t["score"]) else sign * t["score"], t["trial"]))
+    trials.sort(
+        key=lambda t: (
+            math.isnan(t["score"]),
+            0.0 if math.isnan(t["score"]) else sign * t["score"],
+            t["trial"],
+        )
+    )
     return Results(trials, maximize)
 
 
-def random_search(objective: Callable, space: Mapping[str, Param], n_trials: int,
-                  seed: int = 0, maximize: bool = False) -> Results:
+def random_search(
+    objective: Callable,
+    space: Mapping[str, Param],
+    n_trials: int,
+    seed: int = 0,
+    maximize: bool = False,
+) -> Results:
     """Try ``n_trials`` settings, each hyperparameter drawn independently on its scale.
 
     ``objective(**values) -> score``; lower is better unless ``maximize=True``.
@@ -247,25 +260,31 @@ def random_search(objective: Callable, space: Mapping[str, Param], n_trials: int
     check_bool("maximize", maximize)
     rng = as_rng(seed, "seed")
     columns = {name: p.sample(n_trials, rng) for name, p in space.items()}
-    settings = [{name: _value(space[name], columns[name][i]) for name in space}
-                for i in range(n_trials)]
+    settings = [
+        {name: _value(space[name], columns[name][i]) for name in space} for i in range(n_trials)
+    ]
     return _evaluate(objective, settings, maximize)
 
 
-def grid_search(objective: Callable, space: Mapping[str, Param], n_per_dim: int,
-                maximize: bool = False) -> Results:
+def grid_search(
+    objective: Callable, space: Mapping[str, Param], n_per_dim: int, maximize: bool = False
+) -> Results:
     """Try every combination of ``n_per_dim`` evenly spaced values (on each scale) of
     every hyperparameter: ``n_per_dim ** len(space)`` trials. Results best first."""
     check_callable("objective", objective, "a function objective(**values) -> score")
     space = _check_space(space)
     n_per_dim = check_int("n_per_dim", n_per_dim, low=1)
     if n_per_dim ** len(space) > MAX_INT:
-        raise ValueError(f"n_per_dim = {n_per_dim} gives {n_per_dim}**{len(space)} trials; "
-                         f"keep n_per_dim**len(space) <= {MAX_INT}")
+        raise ValueError(
+            f"n_per_dim = {n_per_dim} gives {n_per_dim}**{len(space)} trials; "
+            f"keep n_per_dim**len(space) <= {MAX_INT}"
+        )
     check_bool("maximize", maximize)
     grids = {name: p.grid(n_per_dim) for name, p in space.items()}
-    settings = [{name: _value(space[name], v) for name, v in zip(grids, combo)}
-                for combo in itertools.product(*grids.values())]
+    settings = [
+        {name: _value(space[name], v) for name, v in zip(grids, combo)}
+        for combo in itertools.product(*grids.values())
+    ]
     return _evaluate(objective, settings, maximize)
 
 
@@ -288,9 +307,15 @@ class CoarseToFine:
         return min(real, key=lambda t: sign * t["score"])
 
 
-def coarse_to_fine(objective: Callable, space: Mapping[str, Param], n_trials: int,
-                   rounds: int = 3, shrink: float = 0.3, seed: int = 0,
-                   maximize: bool = False) -> CoarseToFine:
+def coarse_to_fine(
+    objective: Callable,
+    space: Mapping[str, Param],
+    n_trials: int,
+    rounds: int = 3,
+    shrink: float = 0.3,
+    seed: int = 0,
+    maximize: bool = False,
+) -> CoarseToFine:
     """Random search, then random search again in a smaller box around the best trial.
 
     Round ``k`` draws ``n_trials`` settings from ``space_k``; ``space_{k+1}`` gives each
@@ -315,7 +340,9 @@ def coarse_to_fine(objective: Callable, space: Mapping[str, Param], n_trials: in
             t["round"] = k
         results.append(res)
         top = res.best
-        if not math.isnan(top["score"]) and (best is None or sign * top["score"] < sign * best["score"]):
+        if not math.isnan(top["score"]) and (
+            best is None or sign * top["score"] < sign * best["score"]
+        ):
             best = top
         if k + 1 < rounds:
             centre = best if best is not None else top

@@ -9,4 +9,5 @@ book through ``sphinx.local_extensions`` in ``_config.yml``.
 
 def setup(app):
     from .sphinx_ext import setup as _setup
+
     return _setup(app)

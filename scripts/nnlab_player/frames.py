@@ -10,6 +10,7 @@ setting. An explorer whose code and dependencies did not change keeps its keys, 
 frames come from ``<cache>/<key[:2]>/<key>.png`` and are not drawn again. Missing frames
 are drawn in worker processes (one per core) that import ``nnlab`` once each.
 """
+
 from __future__ import annotations
 
 import ast
@@ -52,6 +53,7 @@ def quantize_png(png: bytes) -> bytes:
     """A palette PNG of ``png``: at most :data:`COLORS` colours, no dithering (flat areas stay
     flat), deterministic, so the same figure always gives the same bytes."""
     from PIL import Image
+
     im = Image.open(io.BytesIO(png)).convert("RGB")
     q = im.quantize(colors=COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buf = io.BytesIO()
@@ -63,11 +65,13 @@ def pixels(png: bytes):
     """The RGB pixels of a PNG as a NumPy array (H, W, 3)."""
     import numpy as np
     from PIL import Image
+
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 def png_size(png: bytes) -> tuple[int, int]:
     from PIL import Image
+
     return Image.open(io.BytesIO(png)).size
 
 
@@ -107,8 +111,11 @@ def nnlab_dependencies(module_name: str) -> list[str]:
             if isinstance(node, ast.Import):
                 stack.extend(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom):
-                base = importlib.util.resolve_name("." * node.level + (node.module or ""),
-                                                   package) if node.level else node.module
+                base = (
+                    importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                    if node.level
+                    else node.module
+                )
                 if not base:
                     continue
                 stack.append(base)
@@ -123,6 +130,7 @@ def _versions() -> str:
     import matplotlib
     import numpy
     import PIL
+
     return f"numpy {numpy.__version__} matplotlib {matplotlib.__version__} pillow {PIL.__version__}"
 
 
@@ -160,8 +168,9 @@ class Plan:
 def plan(key: str, explorer) -> Plan:
     grid = static_grid(explorer)
     fp = explorer_fingerprint(key, explorer)
-    return Plan(key, getattr(explorer, "title", ""), grid,
-                [render_key(fp, s) for s in grid.settings()])
+    return Plan(
+        key, getattr(explorer, "title", ""), grid, [render_key(fp, s) for s in grid.settings()]
+    )
 
 
 def cache_path(cache: Path, rkey: str) -> Path:
@@ -198,19 +207,28 @@ def _work(plans: list[Plan], cache: Path, chunk: int) -> list[tuple[str, list]]:
     explorer (consecutive settings keep the explorer's lru_caches warm in a worker)."""
     work = []
     for p in plans:
-        todo = [(s, k) for s, k in zip(p.grid.settings(), p.render_keys)
-                if not cache_path(cache, k).exists()]
-        work += [(p.key, todo[i:i + chunk]) for i in range(0, len(todo), chunk)]
+        todo = [
+            (s, k)
+            for s, k in zip(p.grid.settings(), p.render_keys)
+            if not cache_path(cache, k).exists()
+        ]
+        work += [(p.key, todo[i : i + chunk]) for i in range(0, len(todo), chunk)]
     return work
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     import multiprocessing
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
-def render_missing(plans: list[Plan], cache: Path, jobs: int | None = None,
-                   log=print, pool: ProcessPoolExecutor | None = None) -> dict[str, float]:
+def render_missing(
+    plans: list[Plan],
+    cache: Path,
+    jobs: int | None = None,
+    log=print,
+    pool: ProcessPoolExecutor | None = None,
+) -> dict[str, float]:
     """Draw every frame of ``plans`` not in ``cache`` yet (on ``pool`` if given, else on
     ``jobs`` new processes, default one per core); returns the CPU seconds spent on each
     explorer (0 for one whose frames were all cached)."""
@@ -221,14 +239,15 @@ def render_missing(plans: list[Plan], cache: Path, jobs: int | None = None,
     if not work:
         return seconds
     total = sum(len(items) for _, items in work)
-    log(f"nnlab player: drawing {total} frames of {len({k for k, _ in work})} explorers "
-        f"on {jobs} processes")
+    log(
+        f"nnlab player: drawing {total} frames of {len({k for k, _ in work})} explorers "
+        f"on {jobs} processes"
+    )
     t0 = time.perf_counter()
     own = pool is None
     pool = pool or _pool(jobs)
     try:
-        futures = [(key, pool.submit(_render_chunk, key, items, str(cache)))
-                   for key, items in work]
+        futures = [(key, pool.submit(_render_chunk, key, items, str(cache))) for key, items in work]
         for key, fut in futures:
             seconds[key] += sum(t for _, t in fut.result())
     finally:
@@ -249,6 +268,7 @@ class EarlyRenderer:
 
     def __init__(self, cache: Path, jobs: int | None = None):
         import threading
+
         self.cache = Path(cache)
         self.jobs = jobs or os.cpu_count() or 1
         self.pool = _pool(self.jobs)
@@ -284,8 +304,10 @@ class EarlyRenderer:
         finally:
             self.pool.shutdown(cancel_futures=True)
         if self.seconds:
-            log(f"nnlab player: {sum(self.seconds.values()):.0f} CPU s of frames drawn "
-                "while the notebooks ran")
+            log(
+                f"nnlab player: {sum(self.seconds.values()):.0f} CPU s of frames drawn "
+                "while the notebooks ran"
+            )
         for k, v in self.seconds.items():
             seconds[k] = seconds.get(k, 0.0) + v
         return seconds
@@ -298,14 +320,17 @@ class EarlyRenderer:
 
 def main(argv=None) -> int:
     import argparse
+
     parser = argparse.ArgumentParser(description="fill the player frame cache")
-    parser.add_argument("--cache", default=str(Path(__file__).resolve().parents[2]
-                                               / "_build" / ".player_cache"))
+    parser.add_argument(
+        "--cache", default=str(Path(__file__).resolve().parents[2] / "_build" / ".player_cache")
+    )
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--only")
     args = parser.parse_args(argv)
-    plans = [plan(k, e) for k, e in sorted(all_explorers().items())
-             if not args.only or args.only in k]
+    plans = [
+        plan(k, e) for k, e in sorted(all_explorers().items()) if not args.only or args.only in k
+    ]
     secs = render_missing(plans, Path(args.cache), args.jobs)
     for p in plans:
         size = sum(cache_path(Path(args.cache), k).stat().st_size for k in p.render_keys)

@@ -18,6 +18,7 @@ most :data:`TARGET_FRAMES` settings. An explicit choice may go up to
 :data:`MAX_FRAMES`. Nothing here imports ipywidgets or the controls' classes: a control
 is read by its class name and attributes, so the grid survives library re-layouts.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,9 +27,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_FRAMES = 150        # hard limit per explorer (tests enforce it)
-TARGET_FRAMES = 36      # what an automatic grid aims for (frames cost 0.1-0.3 s each to draw)
-SLIDER_VALUES = 5       # values an automatic slider starts with
+MAX_FRAMES = 150  # hard limit per explorer (tests enforce it)
+TARGET_FRAMES = 36  # what an automatic grid aims for (frames cost 0.1-0.3 s each to draw)
+SLIDER_VALUES = 5  # values an automatic slider starts with
 PIN = "pin"
 SLIDER_KINDS = ("FloatSlider", "IntSlider", "LogSlider")
 # a ChoiceSlider plays as a slider over its few chosen values, every one of them
@@ -145,13 +146,19 @@ class StaticControl:
     kind: str
     values: list
     readouts: list[str]
-    default: int            # index of the default value
+    default: int  # index of the default value
     pinned: bool = False
 
     def to_json(self) -> dict:
-        return {"name": self.name, "label": self.label, "kind": self.kind,
-                "values": self.values, "readouts": self.readouts, "default": self.default,
-                "pinned": self.pinned}
+        return {
+            "name": self.name,
+            "label": self.label,
+            "kind": self.kind,
+            "values": self.values,
+            "readouts": self.readouts,
+            "default": self.default,
+            "pinned": self.pinned,
+        }
 
 
 @dataclass
@@ -176,13 +183,14 @@ class Grid:
         return {c.name: c.values[c.default] for c in self.controls}
 
     def settings(self) -> list[dict]:
-        return [dict(zip([c.name for c in self.controls], combo)) for combo in
-                itertools.product(*(c.values for c in self.controls))]
+        return [
+            dict(zip([c.name for c in self.controls], combo))
+            for combo in itertools.product(*(c.values for c in self.controls))
+        ]
 
     def index(self, setting: dict) -> int:
         """Position of ``setting`` in :meth:`settings` (KeyError/ValueError if off the grid)."""
-        return sum(c.values.index(setting[c.name]) * s
-                   for c, s in zip(self.controls, self.strides))
+        return sum(c.values.index(setting[c.name]) * s for c, s in zip(self.controls, self.strides))
 
     def to_json(self) -> list[dict]:
         return [c.to_json() for c in self.controls]
@@ -204,10 +212,14 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
         elif isinstance(choice, (list, tuple)):
             vals = [plain(v) for v in choice]
             if default not in vals:
-                raise ValueError(f"{c.name}: static values {vals} must hold the default {default!r}")
+                raise ValueError(
+                    f"{c.name}: static values {vals} must hold the default {default!r}"
+                )
             if kind in SLIDER_KINDS and not {plain(c.min), plain(c.max)} <= set(vals):
-                raise ValueError(f"{c.name}: static values {vals} must hold both ends "
-                                 f"{plain(c.min)!r} and {plain(c.max)!r}")
+                raise ValueError(
+                    f"{c.name}: static values {vals} must hold both ends "
+                    f"{plain(c.min)!r} and {plain(c.max)!r}"
+                )
             values[c.name] = sorted(vals) if kind in SLIDER_KINDS else vals
         elif kind == "Checkbox":
             values[c.name] = [False, True]
@@ -230,8 +242,9 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
     counts = {c.name: SLIDER_VALUES for c in auto_sliders}
     pinned: set[str] = set()
     while size() > target:
-        shrinkable = [c for c in auto_sliders if counts[c.name] > min_count(c)
-                      and len(values[c.name]) > 1]
+        shrinkable = [
+            c for c in auto_sliders if counts[c.name] > min_count(c) and len(values[c.name]) > 1
+        ]
         if shrinkable:
             c = max(shrinkable, key=lambda c: (len(values[c.name]), controls.index(c)))
             counts[c.name] -= 1
@@ -247,8 +260,9 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
         pinned.add(c.name)
     # a pin may leave room: give the remaining sliders values back, fewest first
     while True:
-        growable = [c for c in auto_sliders if c.name not in pinned
-                    and counts[c.name] < SLIDER_VALUES]
+        growable = [
+            c for c in auto_sliders if c.name not in pinned and counts[c.name] < SLIDER_VALUES
+        ]
         for c in sorted(growable, key=lambda c: (counts[c.name], controls.index(c))):
             before = values[c.name]
             values[c.name] = slider_values(c, counts[c.name] + 1)
@@ -267,11 +281,18 @@ def static_grid(explorer, target: int = TARGET_FRAMES) -> Grid:
             readouts = [labels.get(v_json(v), str(v)) for v in vals]
         else:
             readouts = [_readout(c, kind, v) for v in vals]
-        result.append(StaticControl(
-            name=c.name, label=getattr(c, "label", None) or c.description or c.name,
-            kind=kind, values=vals, readouts=readouts, default=vals.index(plain(c.value)),
-            pinned=len(vals) == 1 and (_choice(c) in (PIN, False) or kind != "Dropdown"
-                                       or len(_options(c)) > 1)))
+        result.append(
+            StaticControl(
+                name=c.name,
+                label=getattr(c, "label", None) or c.description or c.name,
+                kind=kind,
+                values=vals,
+                readouts=readouts,
+                default=vals.index(plain(c.value)),
+                pinned=len(vals) == 1
+                and (_choice(c) in (PIN, False) or kind != "Dropdown" or len(_options(c)) > 1),
+            )
+        )
     return Grid(result)
 
 

@@ -18,6 +18,7 @@ the live widget. Here:
 4. ``html-page-context`` adds ``nnlab-player.js``/``.css`` to pages with a player;
 5. ``build-finished`` deletes frames no manifest names any more.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,9 @@ from . import frames as F
 from .grid import MAX_FRAMES
 
 STATIC_DIR = Path(__file__).parent / "static"
-PLACEHOLDER_RE = re.compile(r'<div class="nnlab-player" data-explorer="([^"]+)"[^>]*>.*?</div>',
-                            re.S)
+PLACEHOLDER_RE = re.compile(
+    r'<div class="nnlab-player" data-explorer="([^"]+)"[^>]*>.*?</div>', re.S
+)
 FRAMES_DIR = "_static/player"
 SITE_BUDGET = 60_000_000
 
@@ -57,8 +59,11 @@ def doctree_read(app, doctree):
     env = app.env
     if not hasattr(env, "nnlab_players"):
         env.nnlab_players = {}
-    keys = [m.group(1) for node in _placeholders(doctree)
-            for m in PLACEHOLDER_RE.finditer(node.astext())]
+    keys = [
+        m.group(1)
+        for node in _placeholders(doctree)
+        for m in PLACEHOLDER_RE.finditer(node.astext())
+    ]
     if keys:
         env.nnlab_players[env.docname] = keys
     else:
@@ -99,14 +104,19 @@ def env_updated(app, env):
     plans = [made.get(k) or F.plan(k, explorers[k]) for k in keys]
     for p in plans:
         if p.grid.size > MAX_FRAMES:
-            raise RuntimeError(f"{p.key}: {p.grid.size} frames on the static page "
-                               f"(at most {MAX_FRAMES}); pin a control or give fewer values")
+            raise RuntimeError(
+                f"{p.key}: {p.grid.size} frames on the static page "
+                f"(at most {MAX_FRAMES}); pin a control or give fewer values"
+            )
     cache = _cache_dir(app)
     cache.mkdir(parents=True, exist_ok=True)
     app.nnlab_early = None
     log = lambda m: _log(app, m)  # noqa: E731
-    seconds = (early.finish(plans, log=log) if early is not None
-               else F.render_missing(plans, cache, log=log))
+    seconds = (
+        early.finish(plans, log=log)
+        if early is not None
+        else F.render_missing(plans, cache, log=log)
+    )
     index = _load_index(cache)
     out = Path(app.outdir) / FRAMES_DIR
     digests = {}
@@ -124,14 +134,23 @@ def env_updated(app, env):
                 shutil.copyfile(F.cache_path(cache, rkey), dest / name)
             names.append(name)
         w, h = index[p.render_keys[p.grid.index(p.grid.default_setting())]][2:4]
-        manifest = {"key": p.key, "title": p.title, "controls": p.grid.to_json(),
-                    "frames": names, "width": w, "height": h,
-                    "bytes": sum(index[r][1] for r in set(p.render_keys)),
-                    "render_seconds": round(seconds.get(p.key, 0.0), 2)}
+        manifest = {
+            "key": p.key,
+            "title": p.title,
+            "controls": p.grid.to_json(),
+            "frames": names,
+            "width": w,
+            "height": h,
+            "bytes": sum(index[r][1] for r in set(p.render_keys)),
+            "render_seconds": round(seconds.get(p.key, 0.0), 2),
+        }
         app.nnlab_manifests[p.key] = manifest
-        digests[p.key] = hashlib.sha256(json.dumps(
-            {k: v for k, v in manifest.items() if k not in ("render_seconds", "bytes")},
-            sort_keys=True).encode()).hexdigest()
+        digests[p.key] = hashlib.sha256(
+            json.dumps(
+                {k: v for k, v in manifest.items() if k not in ("render_seconds", "bytes")},
+                sort_keys=True,
+            ).encode()
+        ).hexdigest()
     tmp = cache / "index.json.tmp"
     tmp.write_text(json.dumps(index))
     os.replace(tmp, cache / "index.json")
@@ -139,13 +158,17 @@ def env_updated(app, env):
     env.nnlab_digests = digests
     changed = {k for k in keys if old.get(k) != digests[k]}
     total = sum(len(m["frames"]) for m in app.nnlab_manifests.values())
-    _log(app, f"nnlab player: {len(keys)} explorers, {total} frames ready in "
-              f"{time.perf_counter() - t0:.1f} s")
+    _log(
+        app,
+        f"nnlab player: {len(keys)} explorers, {total} frames ready in "
+        f"{time.perf_counter() - t0:.1f} s",
+    )
     return [doc for doc, ks in used.items() if changed & set(ks)]
 
 
 def _log(app, msg):
     from sphinx.util import logging
+
     logging.getLogger(__name__).info(msg, color="darkgreen")
 
 
@@ -171,8 +194,10 @@ def build_finished(app, exception):
             d.rmdir()
     if total > SITE_BUDGET:
         from sphinx.util import logging
+
         logging.getLogger(__name__).warning(
-            f"player frames take {total / 1e6:.1f} MB (budget {SITE_BUDGET / 1e6:.0f} MB)")
+            f"player frames take {total / 1e6:.1f} MB (budget {SITE_BUDGET / 1e6:.0f} MB)"
+        )
 
 
 # ---------------------------------------------------------------- writing
@@ -185,9 +210,11 @@ def player_html(manifest: dict, base: str, pid: str, slot: str) -> str:
     controls = manifest["controls"]
     setting = {c["name"]: c["values"][c["default"]] for c in controls}
     n = len(manifest["frames"])
-    out = [f'<div class="nnlab-player" id="{_attr(pid)}" data-explorer="{_attr(manifest["key"])}"'
-           f' data-slot="{_attr(slot)}" data-setting="{_attr(json.dumps(setting, separators=(",", ":")))}"'
-           f' role="group" aria-labelledby="{_attr(pid)}-title">']
+    out = [
+        f'<div class="nnlab-player" id="{_attr(pid)}" data-explorer="{_attr(manifest["key"])}"'
+        f' data-slot="{_attr(slot)}" data-setting="{_attr(json.dumps(setting, separators=(",", ":")))}"'
+        f' role="group" aria-labelledby="{_attr(pid)}-title">'
+    ]
     title = manifest["title"] or manifest["key"]
     out.append(f'<p class="nnlab-player-title" id="{_attr(pid)}-title">{html.escape(title)}</p>')
     out.append('<div class="nnlab-player-controls">')
@@ -195,49 +222,61 @@ def player_html(manifest: dict, base: str, pid: str, slot: str) -> str:
         cid = f"{pid}-c{i}"
         label = html.escape(c["label"])
         pinned = c["pinned"]
-        hint = (f' aria-describedby="{cid}-hint"' if pinned else "")
+        hint = f' aria-describedby="{cid}-hint"' if pinned else ""
         dis = " disabled"  # enabled by the script (pinned ones stay greyed)
-        cls = f'nnlab-control nnlab-{c["kind"].lower()}' + (" nnlab-pinned" if pinned else "")
+        cls = f"nnlab-control nnlab-{c['kind'].lower()}" + (" nnlab-pinned" if pinned else "")
         out.append(f'<div class="{cls}">')
         readout = c["readouts"][c["default"]]
         if c["kind"] == "Checkbox":
             checked = " checked" if c["values"][c["default"]] else ""
-            out.append(f'<input type="checkbox" id="{cid}" name="{_attr(c["name"])}"'
-                       f'{checked}{hint}{dis}><label for="{cid}">{label}</label>')
+            out.append(
+                f'<input type="checkbox" id="{cid}" name="{_attr(c["name"])}"'
+                f'{checked}{hint}{dis}><label for="{cid}">{label}</label>'
+            )
         elif c["kind"] == "Dropdown":
             opts = "".join(
                 f'<option value="{j}"{" selected" if j == c["default"] else ""}>'
-                f'{html.escape(r)}</option>' for j, r in enumerate(c["readouts"]))
-            out.append(f'<label for="{cid}">{label}</label>'
-                       f'<select id="{cid}" name="{_attr(c["name"])}"{hint}{dis}>{opts}</select>')
+                f"{html.escape(r)}</option>"
+                for j, r in enumerate(c["readouts"])
+            )
+            out.append(
+                f'<label for="{cid}">{label}</label>'
+                f'<select id="{cid}" name="{_attr(c["name"])}"{hint}{dis}>{opts}</select>'
+            )
         else:
-            out.append(f'<label for="{cid}">{label}</label>'
-                       f'<input type="range" id="{cid}" name="{_attr(c["name"])}" min="0"'
-                       f' max="{len(c["values"]) - 1}" step="1" value="{c["default"]}"'
-                       f' aria-valuetext="{_attr(readout)}"{hint}{dis}>'
-                       f'<output for="{cid}">{html.escape(readout)}</output>')
+            out.append(
+                f'<label for="{cid}">{label}</label>'
+                f'<input type="range" id="{cid}" name="{_attr(c["name"])}" min="0"'
+                f' max="{len(c["values"]) - 1}" step="1" value="{c["default"]}"'
+                f' aria-valuetext="{_attr(readout)}"{hint}{dis}>'
+                f'<output for="{cid}">{html.escape(readout)}</output>'
+            )
         if pinned:
-            out.append(f'<span class="nnlab-pinned-hint" id="{cid}-hint">'
-                       'launch to change this</span>')
-        out.append('</div>')
-    out.append('</div>')
+            out.append(
+                f'<span class="nnlab-pinned-hint" id="{cid}-hint">launch to change this</span>'
+            )
+        out.append("</div>")
+    out.append("</div>")
     default_index = sum(c["default"] * s for c, s in zip(controls, _strides(controls)))
-    alt = f'{title}: ' + ", ".join(f'{c["label"]} {c["readouts"][c["default"]]}' for c in controls)
-    out.append(f'<img class="nnlab-player-figure" src="{_attr(base + manifest["frames"][default_index])}"'
-               f' width="{manifest["width"]}" height="{manifest["height"]}" alt="{_attr(alt)}">')
+    alt = f"{title}: " + ", ".join(f"{c['label']} {c['readouts'][c['default']]}" for c in controls)
+    out.append(
+        f'<img class="nnlab-player-figure" src="{_attr(base + manifest["frames"][default_index])}"'
+        f' width="{manifest["width"]}" height="{manifest["height"]}" alt="{_attr(alt)}">'
+    )
     out.append(
         '<div class="nnlab-player-bar"><p class="nnlab-player-note">'
-        f'This static page holds {n} setting{"s" if n != 1 else ""} of this explorer; the controls '
-        'step through them. For every value, run it live: the '
+        f"This static page holds {n} setting{'s' if n != 1 else ''} of this explorer; the controls "
+        "step through them. For every value, run it live: the "
         '<i class="fas fa-rocket" aria-hidden="true"></i> rocket icon at the top '
-        '(Binder, Colab) or <b>Live Code</b>.</p>'
+        "(Binder, Colab) or <b>Live Code</b>.</p>"
         '<button type="button" class="nnlab-copy-link" disabled>Copy link</button>'
-        '<span class="nnlab-copy-status" role="status" aria-live="polite"></span></div>')
+        '<span class="nnlab-copy-status" role="status" aria-live="polite"></span></div>'
+    )
     data = dict(manifest, base=base)
     data.pop("render_seconds", None)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     out.append(f'<script type="application/json" class="nnlab-player-manifest">{text}</script>')
-    out.append('</div>')
+    out.append("</div>")
     return "".join(out)
 
 
@@ -254,6 +293,7 @@ def doctree_resolved(app, doctree, docname):
     seen: dict[str, int] = {}
     folder = posixpath.dirname(docname) or "."
     for node in list(_placeholders(doctree)):
+
         def replace(m):
             key = m.group(1)
             if key not in manifests:
@@ -263,6 +303,7 @@ def doctree_resolved(app, doctree, docname):
             base = posixpath.relpath(f"{FRAMES_DIR}/{key}", folder) + "/"
             pid = "player-" + re.sub(r"[^A-Za-z0-9_-]+", "-", slot)
             return player_html(manifests[key], base, pid, slot)
+
         text = PLACEHOLDER_RE.sub(replace, node.astext())
         node.replace_self(nodes.raw("", text, format="html", classes=node.get("classes", [])))
 

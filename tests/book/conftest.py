@@ -6,6 +6,7 @@ is over, and the tests that need the site are moved to the end of the session. O
 fresh checkout the build executes the notebooks while nbval executes them too, in
 parallel, instead of one after the other.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,8 +48,9 @@ def pytest_collection_modifyitems(session, config, items):
         log = open(ROOT / "_build" / "book-build.log", "w")
         _build["log_path"] = log.name
         _build["start"] = time.perf_counter()
-        _build["proc"] = subprocess.Popen(BUILD_CMD, cwd=ROOT, stdout=log,
-                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _build["proc"] = subprocess.Popen(
+            BUILD_CMD, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -71,8 +73,11 @@ def book_build():
     """
     if os.environ.get("BOOK_SITE"):
         log = Path(os.environ["BOOK_SITE"]).parent.parent / "book-build.log"
-        return {"returncode": 0, "seconds": 0.0,
-                "log": log.read_text(errors="replace") if log.exists() else ""}
+        return {
+            "returncode": 0,
+            "seconds": 0.0,
+            "log": log.read_text(errors="replace") if log.exists() else "",
+        }
     if "proc" not in _build:  # e.g. a single test run by node id
         pytest.fail("the book build was not started (collection hook did not run)")
     proc = _build["proc"]
@@ -82,8 +87,11 @@ def book_build():
         proc.kill()
         pytest.fail(f"book build took more than {BUILD_TIMEOUT} s")
     text = Path(_build["log_path"]).read_text(errors="replace")
-    return {"returncode": proc.returncode, "log": text,
-            "seconds": time.perf_counter() - _build["start"]}
+    return {
+        "returncode": proc.returncode,
+        "log": text,
+        "seconds": time.perf_counter() - _build["start"],
+    }
 
 
 @pytest.fixture(scope="session")
@@ -121,9 +129,8 @@ def browser():
             pytest.fail(msg)
         pytest.skip(msg)
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
-
-

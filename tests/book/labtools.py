@@ -10,6 +10,7 @@
   outputs, rendered Markdown, the explorers (image, sliders, labels), and times a key press
   on a slider until the new image has loaded.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,21 +30,27 @@ LAB_BIN = LAB_VENV / "bin"
 VIEWPORT = {"width": 1280, "height": 900}
 MIN_TRACK_PX = 150
 # MyST source that must not survive rendering (what JupyterLab showed without jupyterlab-myst).
-RAW_MYST = [r"```\{", r":::\{", r"\{(cite|eq|ref|numref|doc|fa|term|math)(:\w+)?\}`",
-            r"^\([\w-]+\)=\s*$", r"^:(class|label|nonumber):"]
+RAW_MYST = [
+    r"```\{",
+    r":::\{",
+    r"\{(cite|eq|ref|numref|doc|fa|term|math)(:\w+)?\}`",
+    r"^\([\w-]+\)=\s*$",
+    r"^:(class|label|nonumber):",
+]
 
 
 def lab_env() -> Path:
     """``.venv-lab`` up to date (built by ``make lab-venv``); the path of its bin/."""
-    subprocess.run(["make", "-s", "lab-venv"], cwd=ROOT, check=True,
-                   stdin=subprocess.DEVNULL)
+    subprocess.run(["make", "-s", "lab-venv"], cwd=ROOT, check=True, stdin=subprocess.DEVNULL)
     return LAB_BIN
 
 
 def chapter_notebooks() -> list[str]:
-    return sorted(str(p.relative_to(ROOT / "chapters"))
-                  for p in (ROOT / "chapters").rglob("*.ipynb")
-                  if ".ipynb_checkpoints" not in p.parts)
+    return sorted(
+        str(p.relative_to(ROOT / "chapters"))
+        for p in (ROOT / "chapters").rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )
 
 
 def _free_port() -> int:
@@ -59,8 +66,9 @@ class LabServer:
         self.bin = bin_dir
         self.tmp = Path(tempfile.mkdtemp(prefix="nnlab-lab-"))
         self.root = self.tmp / "chapters"
-        shutil.copytree(ROOT / "chapters", self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / "chapters", self.root, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
         self.port = _free_port()
         self.token = "nnlab-test"
         self.url = f"http://127.0.0.1:{self.port}"
@@ -71,27 +79,44 @@ class LabServer:
         settings = home / "settings"
         # No news, no update checks: nothing off this machine, no toast over the notebook.
         (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-        (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-         ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-        env = {**os.environ,
-               "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "config"),
-               "JUPYTER_DATA_DIR": str(home / "data"),
-               "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-               "JUPYTERLAB_SETTINGS_DIR": str(settings),
-               "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-               "IPYTHONDIR": str(home / "ipython"),
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-               "PATH": f"{self.bin}:{os.environ.get('PATH', '')}"}
+        (
+            settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        ).write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        env = {
+            **os.environ,
+            "HOME": str(home),
+            "JUPYTER_CONFIG_DIR": str(home / "config"),
+            "JUPYTER_DATA_DIR": str(home / "data"),
+            "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+            "IPYTHONDIR": str(home / "ipython"),
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "PATH": f"{self.bin}:{os.environ.get('PATH', '')}",
+        }
         env.pop("VIRTUAL_ENV", None)
         self.log = open(self.tmp / "lab.log", "w")
         self.proc = subprocess.Popen(
-            [str(self.bin / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
-             f"--port={self.port}", f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={self.root}", "--ServerApp.open_browser=False",
-             "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-             "--allow-root"],
-            cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            [
+                str(self.bin / "jupyter"),
+                "lab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root}",
+                "--ServerApp.open_browser=False",
+                "--LabApp.expose_app_in_browser=True",
+                "--LabApp.news_url=",
+                "--allow-root",
+            ],
+            cwd=self.root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -101,8 +126,9 @@ class LabServer:
                     return self
             except OSError:
                 time.sleep(0.5)
-        raise RuntimeError(f"jupyter lab did not answer in {timeout} s:\n"
-                           + self.log_text()[-3000:])
+        raise RuntimeError(
+            f"jupyter lab did not answer in {timeout} s:\n" + self.log_text()[-3000:]
+        )
 
     def log_text(self) -> str:
         p = self.tmp / "lab.log"
@@ -276,19 +302,25 @@ class LabSession:
         self.page.goto(f"{server.url}/lab?token={server.token}&reset", wait_until="load")
         self.page.wait_for_function(
             "() => window.jupyterapp && window.jupyterapp.shell && "
-            "document.querySelector('#jp-main-dock-panel')", timeout=timeout * 1000)
+            "document.querySelector('#jp-main-dock-panel')",
+            timeout=timeout * 1000,
+        )
         self.page.evaluate("() => window.jupyterapp.restored")
 
     def open(self, rel: str, timeout: float = 90.0) -> dict:
         """Open ``rel`` (relative to chapters/); wait until its kernel is idle and the
         cells are rendered. Returns the state then, before anything is touched."""
         self.rel = rel
-        self.page.evaluate("(path) => { window.jupyterapp.commands.execute("
-                           "'docmanager:open', {path, factory: 'Notebook'}); }", rel)
+        self.page.evaluate(
+            "(path) => { window.jupyterapp.commands.execute("
+            "'docmanager:open', {path, factory: 'Notebook'}); }",
+            rel,
+        )
         self.page.wait_for_function(
             f"() => {{ const s = ({_NOTEBOOK_STATE})(); return s && s.ready && "
             f"s.kernel === 'idle' && s.path === {json.dumps(rel)}; }}",
-            timeout=timeout * 1000)
+            timeout=timeout * 1000,
+        )
         self.page.wait_for_timeout(1500)  # late metadata updates (language_info) land here
         return self.state()
 
@@ -307,8 +339,9 @@ class LabSession:
 
     def run_all(self, timeout: float = 300.0) -> float:
         t0 = time.perf_counter()
-        self.page.evaluate("() => { window.jupyterapp.commands.execute("
-                           "'notebook:run-all-cells'); }")
+        self.page.evaluate(
+            "() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             s = self.page.evaluate(_RUN_STATE)

@@ -1,4 +1,5 @@
 """Helpers shared by the book tests (paths, page lists, one browser page visit)."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,15 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPO = "nnlab-course/improving-deep-nets"
 BRANCH = "main"
 
@@ -59,12 +66,22 @@ def open_page(browser, url: str, wait_for=None) -> tuple:
 
     page.route("**/*", route)
     page.on("request", lambda req: visit.requests.append(req.url))
-    page.on("requestfailed", lambda req: visit.failed.append(f"{req.url} ({req.failure})")
-            if is_local(req.url) else None)
-    page.on("response", lambda res: visit.failed.append(f"{res.url} (HTTP {res.status})")
-            if res.status >= 400 else None)
-    page.on("console", lambda msg: visit.console_errors.append(msg.text)
-            if msg.type == "error" else None)
+    page.on(
+        "requestfailed",
+        lambda req: visit.failed.append(f"{req.url} ({req.failure})")
+        if is_local(req.url)
+        else None,
+    )
+    page.on(
+        "response",
+        lambda res: visit.failed.append(f"{res.url} (HTTP {res.status})")
+        if res.status >= 400
+        else None,
+    )
+    page.on(
+        "console",
+        lambda msg: visit.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda err: visit.console_errors.append(f"page error: {err}"))
     page.goto(url, wait_until="load")
     return ctx, page, visit

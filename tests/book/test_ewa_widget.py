@@ -1,4 +1,5 @@
 """The EWA explorer of "How to use this book": weights by hand, the window, the figure."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,8 +18,9 @@ from nnlab.ewa import ewa
 def test_weights_by_hand():
     # beta = 0.5, t = 3: (1 - beta) beta^k = 0.5, 0.25, 0.125; sum 1 - 0.5^3 = 0.875
     np.testing.assert_allclose(ewa_weights(0.5, 3), [0.5, 0.25, 0.125], rtol=1e-15)
-    np.testing.assert_allclose(ewa_weights(0.5, 3, bias_correction=True),
-                               np.array([0.5, 0.25, 0.125]) / 0.875, rtol=1e-15)
+    np.testing.assert_allclose(
+        ewa_weights(0.5, 3, bias_correction=True), np.array([0.5, 0.25, 0.125]) / 0.875, rtol=1e-15
+    )
 
 
 @pytest.mark.parametrize("beta", [0.5, 0.9, 0.98, 0.999])
@@ -28,7 +30,7 @@ def test_weights_reproduce_the_recursion(beta):
     t = 40
     w = ewa_weights(beta, t)
     assert w @ theta[:t][::-1] == pytest.approx(ewa(theta[:t], beta)[-1], rel=1e-12)
-    assert w.sum() == pytest.approx(1 - beta ** t, rel=1e-12)
+    assert w.sum() == pytest.approx(1 - beta**t, rel=1e-12)
 
 
 def test_window_and_its_e_folding():

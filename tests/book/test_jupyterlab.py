@@ -15,6 +15,7 @@ each chapter in headless chromium at 1280 px, as a laptop shows it, and the test
 Latency is not asserted here (the machine is shared with the rest of ``make test``);
 ``benchmarks/bench.py --lab`` measures it.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def visit(request, lab_session):
                     r = s.press(e["index"], k, "ArrowRight")
                     if r["valueAfter"] == r["valueBefore"]:  # at the end of its range
                         r = s.press(e["index"], k, "ArrowLeft")
-                    v["presses"].append({"explorer": e["title"] or e["index"],
-                                         "slider": slider["label"], **r})
+                    v["presses"].append(
+                        {"explorer": e["title"] or e["index"], "slider": slider["label"], **r}
+                    )
         finally:
             s.close_current()
         _visits[rel] = v
@@ -74,7 +76,8 @@ def test_opens_unmodified(visit):
     state = visit["opened"]
     assert not state["dirty"] and not state["tabDirty"], (
         "JupyterLab marked the notebook modified on opening (kernelspec/language_info "
-        "differ from what this kernel reports? run `make strip`)")
+        "differ from what this kernel reports? run `make strip`)"
+    )
 
 
 def test_runs_without_errors(visit):
@@ -98,13 +101,23 @@ def test_explorers_are_usable(visit):
         assert e["overflow"] <= 0 and e["boxOverflow"] <= 0, f"{name}: scrolls sideways"
         cut = [lab["text"] for lab in e["labels"] if lab["cut"]]
         assert not cut, f"{name}: labels cut off: {cut}"
-        narrow = [(sl["label"], round(sl["track"])) for sl in e["sliders"]
-                  if sl["track"] < MIN_TRACK_PX]
+        narrow = [
+            (sl["label"], round(sl["track"])) for sl in e["sliders"] if sl["track"] < MIN_TRACK_PX
+        ]
         assert not narrow, f"{name}: slider tracks under {MIN_TRACK_PX} px: {narrow}"
 
 
 def test_every_slider_changes_the_figure_visibly(visit):
-    bad = [(p["explorer"], p["slider"], p["valueBefore"], p["valueAfter"], p["ms"],
-            round(p["share"], 4)) for p in visit["presses"]
-           if p["ms"] is None or p["share"] < MIN_CHANGED_SHARE]
+    bad = [
+        (
+            p["explorer"],
+            p["slider"],
+            p["valueBefore"],
+            p["valueAfter"],
+            p["ms"],
+            round(p["share"], 4),
+        )
+        for p in visit["presses"]
+        if p["ms"] is None or p["share"] < MIN_CHANGED_SHARE
+    ]
     assert not bad, f"(explorer, slider, before, after, ms, share of pixels changed): {bad}"

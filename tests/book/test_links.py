@@ -1,5 +1,6 @@
 """Every internal link, image and script of the built site points at something that
 exists, and every ``#anchor`` at an element with that id (a small offline link checker)."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -8,8 +9,14 @@ from urllib.parse import unquote, urlparse
 
 from sitetools import html_pages
 
-URL_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "iframe": "src",
-             "source": "src"}
+URL_ATTRS = {
+    "a": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "iframe": "src",
+    "source": "src",
+}
 
 
 class _Collector(HTMLParser):
@@ -64,8 +71,9 @@ def test_internal_links_and_anchors_resolve(site):
 
 def test_checker_finds_a_broken_anchor(tmp_path):
     """The checker itself can fail: a missing file and a missing id are both reported."""
-    (tmp_path / "a.html").write_text('<a href="b.html#here">x</a><a href="c.html">y</a>'
-                                     '<a href="#top">z</a><p id="top"></p>')
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html#here">x</a><a href="c.html">y</a><a href="#top">z</a><p id="top"></p>'
+    )
     (tmp_path / "b.html").write_text('<p id="elsewhere"></p>')
     found = broken_links(tmp_path)
     assert len(found) == 2 and "'here'" in found[0] and "no such file" in found[1]

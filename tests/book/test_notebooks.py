@@ -1,6 +1,7 @@
 """Chapter notebooks follow CONTRIBUTING.md: no outputs committed, set-up cell first,
 check cells tagged and headed, metadata that JupyterLab leaves alone, citations that read
 as author-year in JupyterLab too. nbval itself runs them (``pytest --nbval-lax chapters``)."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from book_ext import CITE_LINK, cite_links_to_roles  # noqa: E402
 from notebook_metadata import KERNELSPEC, LANGUAGE_INFO  # noqa: E402
 
-NOTEBOOKS = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb")
-                   if ".ipynb_checkpoints" not in p.parts)
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "chapters").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 
 
 def cells(path):
@@ -35,13 +37,17 @@ def test_there_are_chapters():
 
 
 def test_committed_without_outputs(notebook):
-    dirty = [i for i, c in enumerate(cells(notebook)) if c["cell_type"] == "code"
-             and (c.get("outputs") or c.get("execution_count") is not None)]
+    dirty = [
+        i
+        for i, c in enumerate(cells(notebook))
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
     assert not dirty, f"cells {dirty} have outputs: run `make strip`"
     # and nothing else nbstripout (what `make strip` and pre-commit run) would remove
     strip = Path(sys.executable).parent / "nbstripout"
-    run = subprocess.run([str(strip), *STRIP_ARGS, "--verify", str(notebook)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(strip), *STRIP_ARGS, "--verify", str(notebook)], capture_output=True, text=True
+    )
     assert run.returncode == 0, f"nbstripout would change it: run `make strip`\n{run.stdout}"
 
 
@@ -52,8 +58,11 @@ def test_first_code_cell_is_the_setup_cell(notebook):
 
 
 def test_check_cells_are_tagged_and_headed(notebook):
-    checks = [c for c in cells(notebook) if c["cell_type"] == "code"
-              and "check" in c.get("metadata", {}).get("tags", [])]
+    checks = [
+        c
+        for c in cells(notebook)
+        if c["cell_type"] == "code" and "check" in c.get("metadata", {}).get("tags", [])
+    ]
     assert checks, "no cell tagged `check`"
     for c in checks:
         src = "".join(c["source"])

@@ -8,6 +8,7 @@ by keyboard (dropdowns by selection) shows the frame of the new setting, ``data-
 and the URL fragment follow, a fresh page at that URL restores every player and scrolls
 to the one moved last; players fit a 390 px screen; a page opened from file:// plays.
 """
+
 from __future__ import annotations
 
 import html as htmllib
@@ -24,12 +25,19 @@ from nnlab_player.grid import MAX_FRAMES
 from nnlab_player.sphinx_ext import FRAMES_DIR, SITE_BUDGET
 from sitetools import html_pages, is_local, open_page
 
-PLAYER_RE = re.compile(r'<div class="nnlab-player" id="([^"]+)" data-explorer="([^"]+)"'
-                       r' data-slot="([^"]+)" data-setting="([^"]+)"')
-MANIFEST_RE = re.compile(r'<script type="application/json" class="nnlab-player-manifest">'
-                         r'(.*?)</script>', re.S)
-READY = ("() => Array.from(document.querySelectorAll('div.nnlab-player'))"
-         ".every(p => p.classList.contains('nnlab-player-ready'))")
+PLAYER_RE = re.compile(
+    r'<div class="nnlab-player" id="([^"]+)" data-explorer="([^"]+)"'
+    r' data-slot="([^"]+)" data-setting="([^"]+)"'
+)
+MANIFEST_RE = re.compile(
+    r'<script type="application/json" class="nnlab-player-manifest">'
+    r"(.*?)</script>",
+    re.S,
+)
+READY = (
+    "() => Array.from(document.querySelectorAll('div.nnlab-player'))"
+    ".every(p => p.classList.contains('nnlab-player-ready'))"
+)
 
 
 def players_of(page: Path) -> list[dict]:
@@ -40,8 +48,15 @@ def players_of(page: Path) -> list[dict]:
     out = []
     for (pid, key, slot, setting), m in zip(heads, manifests):
         manifest = json.loads(m.replace("<\\/", "</"))
-        out.append({"id": pid, "key": key, "slot": slot, "manifest": manifest,
-                    "setting": json.loads(htmllib.unescape(setting))})
+        out.append(
+            {
+                "id": pid,
+                "key": key,
+                "slot": slot,
+                "manifest": manifest,
+                "setting": json.loads(htmllib.unescape(setting)),
+            }
+        )
     return out
 
 
@@ -71,7 +86,8 @@ def test_every_explorer_plays_on_some_page(site, player_pages):
     on_site = {p["key"] for players in player_pages.values() for p in players}
     assert on_site == set(F.all_explorers()), (
         f"without a player: {sorted(set(F.all_explorers()) - on_site)}; "
-        f"unknown: {sorted(on_site - set(F.all_explorers()))}")
+        f"unknown: {sorted(on_site - set(F.all_explorers()))}"
+    )
     for page in html_pages(site):
         text = page.read_text()
         assert "saved snapshot" not in text, page
@@ -109,7 +125,8 @@ def test_frames_on_disk_are_the_explorers_figures(site, player_pages):
             checked.add(p["key"])
             m = p["manifest"]
             settings = [p["setting"]] + [
-                {c["name"]: rng.choice(c["values"]) for c in m["controls"]} for _ in range(2)]
+                {c["name"]: rng.choice(c["values"]) for c in m["controls"]} for _ in range(2)
+            ]
             for s in settings:
                 frame = F.pixels(((site / rel).parent / frame_src(m, s)).read_bytes())
                 drawn = explorers[p["key"]].png(**s)
@@ -129,8 +146,9 @@ def _fragment_entries(url: str) -> list[tuple[str, dict]]:
     out = []
     for entry in filter(None, frag.split("&")):
         slot, _, rest = entry.partition(":")
-        values = dict(tuple(unquote(x) for x in part.split("=", 1))
-                      for part in rest.split(";") if "=" in part)
+        values = dict(
+            tuple(unquote(x) for x in part.split("=", 1)) for part in rest.split(";") if "=" in part
+        )
         out.append((unquote(slot), values))
     return out
 
@@ -147,12 +165,15 @@ def _same(text: str, value) -> bool:
 
 
 def _state(page, pid):
-    return page.evaluate("""(pid) => {
+    return page.evaluate(
+        """(pid) => {
       const p = document.getElementById(pid);
       const img = p.querySelector('img');
       return {setting: JSON.parse(p.getAttribute('data-setting')), src: img.getAttribute('src'),
               ok: img.complete && img.naturalWidth > 0, imgs: p.querySelectorAll('img').length};
-    }""", pid)
+    }""",
+        pid,
+    )
 
 
 def _move(page, pid, control, index):
@@ -205,17 +226,27 @@ def test_every_control_of_every_player_plays_and_the_url_restores_it(server, bro
                             """([pid, want]) => { const i = document.getElementById(pid)
                                  .querySelector('img');
                                return i.getAttribute('src') === want && i.complete
-                                 && i.naturalWidth > 0; }""", arg=[pid, want], timeout=10_000)
+                                 && i.naturalWidth > 0; }""",
+                            arg=[pid, want],
+                            timeout=10_000,
+                        )
                     except Exception:
-                        problems.append(f"{rel} {pid} {c['name']}: image {_state(page, pid)['src']}"
-                                        f" is not {want}")
+                        problems.append(
+                            f"{rel} {pid} {c['name']}: image {_state(page, pid)['src']}"
+                            f" is not {want}"
+                        )
                         continue
                     got = _state(page, pid)["setting"]
                     if got != setting:
                         problems.append(f"{rel} {pid} {c['name']}: data-setting {got} != {setting}")
                     entries = _fragment_entries(page.url)
-                    if not entries or entries[-1][0] != p["slot"] or not all(
-                            _same(entries[-1][1].get(k2, "?"), v) for k2, v in setting.items()):
+                    if (
+                        not entries
+                        or entries[-1][0] != p["slot"]
+                        or not all(
+                            _same(entries[-1][1].get(k2, "?"), v) for k2, v in setting.items()
+                        )
+                    ):
                         problems.append(f"{rel} {pid} {c['name']}: fragment {page.url!r}")
                 final[pid] = dict(setting)
                 last = pid
@@ -234,15 +265,18 @@ def test_every_control_of_every_player_plays_and_the_url_restores_it(server, bro
                 st = _state(page, pid)
                 if st["setting"] != setting:
                     problems.append(f"{rel} {pid}: restored {st['setting']} != {setting}")
-            top = page.evaluate("(pid) => { const r = document.getElementById(pid)"
-                                ".getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }",
-                                last)
+            top = page.evaluate(
+                "(pid) => { const r = document.getElementById(pid)"
+                ".getBoundingClientRect(); return [r.top, r.bottom, innerHeight]; }",
+                last,
+            )
             if not (top[0] < top[2] and top[1] > 0):
                 problems.append(f"{rel}: last moved player {last} not in view after restore {top}")
         finally:
             ctx.close()
-        problems += [f"{rel} (restored): {e}" for e in
-                     visit.console_errors + visit.off_host + visit.failed]
+        problems += [
+            f"{rel} (restored): {e}" for e in visit.console_errors + visit.off_host + visit.failed
+        ]
     assert not problems, "\n".join(problems)
 
 
@@ -267,28 +301,44 @@ def test_players_fit_a_phone_screen(server, browser, player_pages):
 
 
 def test_a_page_opened_from_disk_plays(site, browser, player_pages):
-    rel = "chapters/how_to_use.html" if "chapters/how_to_use.html" in player_pages \
+    rel = (
+        "chapters/how_to_use.html"
+        if "chapters/how_to_use.html" in player_pages
         else sorted(player_pages)[0]
+    )
     url = (site / rel).resolve().as_uri()
     ctx = browser.new_context()
     page = ctx.new_page()
     errors, off = [], []
-    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
-               else (off.append(r.request.url), r.abort()))
+    page.route(
+        "**/*",
+        lambda r: r.continue_()
+        if r.request.url.startswith(("file:", "data:"))
+        else (off.append(r.request.url), r.abort()),
+    )
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda err: errors.append(str(err)))
     try:
         page.goto(url, wait_until="load")
         page.wait_for_function(READY, timeout=20_000)
         p = player_pages[rel][0]
-        slider = next(c for c in p["manifest"]["controls"]
-                      if c["kind"] not in ("Dropdown", "Checkbox") and not c["pinned"])
+        slider = next(
+            c
+            for c in p["manifest"]["controls"]
+            if c["kind"] not in ("Dropdown", "Checkbox") and not c["pinned"]
+        )
         before = _state(page, p["id"])
         page.locator(f'[id="{p["id"]}"] [name="{slider["name"]}"]').focus()
-        page.keyboard.press("ArrowLeft" if before["setting"][slider["name"]] == slider["values"][-1]
-                            else "ArrowRight")
-        page.wait_for_function("""(pid) => { const i = document.getElementById(pid)
-            .querySelector('img'); return i.complete && i.naturalWidth > 0; }""", arg=p["id"])
+        page.keyboard.press(
+            "ArrowLeft"
+            if before["setting"][slider["name"]] == slider["values"][-1]
+            else "ArrowRight"
+        )
+        page.wait_for_function(
+            """(pid) => { const i = document.getElementById(pid)
+            .querySelector('img'); return i.complete && i.naturalWidth > 0; }""",
+            arg=p["id"],
+        )
         after = _state(page, p["id"])
         assert after["src"] != before["src"] and after["ok"]
         assert page.url.startswith("file:") and "#" in page.url

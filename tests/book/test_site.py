@@ -3,6 +3,7 @@
 One visit per page (a session fixture) records requests, failures and console errors
 and reads the DOM once MathJax and the widget manager are done; the tests assert on it.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,12 +53,16 @@ def visits(site, server, browser):
                 page.wait_for_selector(".jupyter-widgets img", timeout=30_000)
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('.jupyter-widgets img'))"
-                    ".every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
+                    ".every(i => i.complete && i.naturalWidth > 0)",
+                    timeout=30_000,
+                )
             if 'class="nnlab-player"' in html:
                 page.wait_for_function(
                     "() => Array.from(document.querySelectorAll('div.nnlab-player')).every("
                     "p => p.classList.contains('nnlab-player-ready')"
-                    " && p.querySelector('img').complete)", timeout=30_000)
+                    " && p.querySelector('img').complete)",
+                    timeout=30_000,
+                )
             visit.facts = page.evaluate(DOM_FACTS)
             visit.facts["has_players"] = 'class="nnlab-player"' in html
             visit.facts["has_math"] = bool(MATH_RE.search(html))
@@ -97,8 +102,9 @@ def test_mathjax_typeset_the_math(visits):
 
 
 def test_images_loaded(visits):
-    broken = {rel: v.facts["broken_images"] for rel, v in visits.items()
-              if v.facts["broken_images"]}
+    broken = {
+        rel: v.facts["broken_images"] for rel, v in visits.items() if v.facts["broken_images"]
+    }
     assert not broken, broken
 
 

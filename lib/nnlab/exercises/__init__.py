@@ -18,6 +18,7 @@ shape, a NaN, a changed input or a run longer than two seconds are reported.
 prints them. The cases and mistake catalogues live in one module per part
 (:mod:`.practical`, :mod:`.optimization`, :mod:`.tuning`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,9 +37,20 @@ from nnlab.exercises._grader import (
 )
 from nnlab.optimizers import Optimizer
 
-__all__ = ["check", "grade_function", "EXERCISES", "list_exercises", "optimizer_from",
-           "Case", "Exercise", "Mistake", "Report", "TIME_LIMIT", "call_with_time_limit",
-           "compare_values"]
+__all__ = [
+    "check",
+    "grade_function",
+    "EXERCISES",
+    "list_exercises",
+    "optimizer_from",
+    "Case",
+    "Exercise",
+    "Mistake",
+    "Report",
+    "TIME_LIMIT",
+    "call_with_time_limit",
+    "compare_values",
+]
 
 _ALL: dict[str, Exercise] = {}
 for _part in (practical, optimization, tuning):
@@ -48,8 +60,10 @@ for _part in (practical, optimization, tuning):
         _ALL[_ex.name] = _ex
 
 #: name -> {"signature", "description", "chapter"}, in the order of the course
-EXERCISES = {name: {"signature": ex.signature, "description": ex.description,
-                    "chapter": ex.chapter} for name, ex in _ALL.items()}
+EXERCISES = {
+    name: {"signature": ex.signature, "description": ex.description, "chapter": ex.chapter}
+    for name, ex in _ALL.items()
+}
 
 
 def exercise(name: str) -> Exercise:
@@ -115,15 +129,25 @@ class _RuleOptimizer(Optimizer):
             W_new, self.s[key] = self.rule(W, dW, self.s.get(key, zeros()), self.lr, **self.hyper)
         elif self.kind == "adam":
             W_new, self.v[key], self.s[key] = self.rule(
-                W, dW, self.v.get(key, zeros()), self.s.get(key, zeros()), self.t, self.lr,
-                **self.hyper)
+                W,
+                dW,
+                self.v.get(key, zeros()),
+                self.s.get(key, zeros()),
+                self.t,
+                self.lr,
+                **self.hyper,
+            )
         else:
             W_new = self.rule(W, dW, self.lr, **self.hyper)
         return W_new
 
 
-_DEFAULTS = {"momentum": {"beta": 0.9}, "rmsprop": {"beta": 0.9, "epsilon": 1e-8},
-             "adam": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}, "sgd": {}}
+_DEFAULTS = {
+    "momentum": {"beta": 0.9},
+    "rmsprop": {"beta": 0.9, "epsilon": 1e-8},
+    "adam": {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+    "sgd": {},
+}
 
 
 def optimizer_from(rule, kind: str = "adam", lr: float = 0.001, **hyper) -> Optimizer:
@@ -140,8 +164,9 @@ def optimizer_from(rule, kind: str = "adam", lr: float = 0.001, **hyper) -> Opti
         raise ValueError(f"kind must be one of {sorted(_DEFAULTS)}, got {kind!r}")
     unknown = set(hyper) - set(_DEFAULTS[kind])
     if unknown:
-        raise ValueError(f"hyper must be among {sorted(_DEFAULTS[kind])} for {kind!r}, "
-                         f"got {sorted(unknown)}")
+        raise ValueError(
+            f"hyper must be among {sorted(_DEFAULTS[kind])} for {kind!r}, got {sorted(unknown)}"
+        )
     check_positive("lr", lr)
     for k, v in hyper.items():
         (check_positive if k == "epsilon" else check_beta)(k, v)

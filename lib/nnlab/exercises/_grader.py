@@ -8,6 +8,7 @@ return ``None``, change its inputs, return NaN) escapes as an exception: it beco
 report's message. When a failing answer is the one a catalogued mistake gives on that
 case, the hint names the mistake.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,9 +28,11 @@ import numpy as np
 #: seconds one call of the learner's function may take before it is stopped
 TIME_LIMIT = 2.0
 
-RANDOM_HINT = ("draw every random number from the rng (or seed) argument, e.g. "
-               "rng.random(shape) or np.random.default_rng(seed), never from np.random's "
-               "global state: the same seed must give the same result.")
+RANDOM_HINT = (
+    "draw every random number from the rng (or seed) argument, e.g. "
+    "rng.random(shape) or np.random.default_rng(seed), never from np.random's "
+    "global state: the same seed must give the same result."
+)
 
 
 # ---------------------------------------------------------------- cases and mistakes
@@ -42,7 +45,9 @@ class Case:
     label: str = ""
 
     def call_text(self, name: str) -> str:
-        parts = [_short(a) for a in self.args] + [f"{k}={_short(v)}" for k, v in self.kwargs.items()]
+        parts = [_short(a) for a in self.args] + [
+            f"{k}={_short(v)}" for k, v in self.kwargs.items()
+        ]
         return f"{name}({', '.join(parts)})"
 
 
@@ -53,7 +58,7 @@ class Mistake:
     name: str
     fn: Callable
     hint: str
-    kind: str = "wrong"   # or "random": the answer is right but not reproducible
+    kind: str = "wrong"  # or "random": the answer is right but not reproducible
 
 
 @dataclass
@@ -77,10 +82,12 @@ class Exercise:
     mistakes: list = field(default_factory=list)
     compare: Callable | None = None
     same: Callable | None = None
-    mutation_hint: str = ("work on new arrays (`A = A * D`, not `A *= D`, and `.copy()` before "
-                          "changing entries): the caller's arrays must be left as they were.")
+    mutation_hint: str = (
+        "work on new arrays (`A = A * D`, not `A *= D`, and `.copy()` before "
+        "changing entries): the caller's arrays must be left as they were."
+    )
     time_limit: float = TIME_LIMIT
-    reproducible: bool = False   # random answer: run twice on equal seeds, must agree
+    reproducible: bool = False  # random answer: run twice on equal seeds, must agree
     #: turns a function (the learner's, the reference, a mistake) into the one the cases
     #: call, e.g. build a schedule then read it at several t
     adapt: Callable | None = None
@@ -88,7 +95,8 @@ class Exercise:
     def __post_init__(self):
         if self.compare is None:
             self.compare = lambda expected, got, case: compare_values(
-                expected, got, what=self.outputs)
+                expected, got, what=self.outputs
+            )
         if self.same is None:
             self.same = lambda a, b, case: self.compare(b, a, case) is None
 
@@ -103,12 +111,18 @@ class Exercise:
     @property
     def skeleton(self) -> str:
         """The code cell a learner starts from (named ``my_<name>``)."""
-        doc = textwrap.fill(self.description.strip().replace('"' * 3, "'" * 3), 88,
-                            initial_indent="    ", subsequent_indent="    ").strip()
-        return (f"def my_{self.signature.split(' -> ')[0]}:\n"
-                f'    """{doc}"""\n'
-                f"    # your code here\n"
-                f"    raise NotImplementedError\n")
+        doc = textwrap.fill(
+            self.description.strip().replace('"' * 3, "'" * 3),
+            88,
+            initial_indent="    ",
+            subsequent_indent="    ",
+        ).strip()
+        return (
+            f"def my_{self.signature.split(' -> ')[0]}:\n"
+            f'    """{doc}"""\n'
+            f"    # your code here\n"
+            f"    raise NotImplementedError\n"
+        )
 
 
 @dataclass
@@ -118,27 +132,32 @@ class Report:
     name: str
     passed: bool
     n_cases: int
-    done: bool = True            # False: the function still raises NotImplementedError
+    done: bool = True  # False: the function still raises NotImplementedError
     case_index: int | None = None
     case: Case | None = None
-    kind: str = ""               # raised, timeout, mutated, wrong, error
+    kind: str = ""  # raised, timeout, mutated, wrong, error
     message: str = ""
     hint: str = ""
-    mistake: str | None = None   # the catalogued mistake the answer matches
+    mistake: str | None = None  # the catalogued mistake the answer matches
 
     def __str__(self) -> str:
         if self.passed:
             return f"✔ {self.name}: all {self.n_cases} cases pass. Well done!"
         if not self.done:
-            return (f"… {self.name} is not done yet: write your code where it says "
-                    f"`# your code here` (remove the `raise NotImplementedError`), run that "
-                    f"cell, then run this one again.")
+            return (
+                f"… {self.name} is not done yet: write your code where it says "
+                f"`# your code here` (remove the `raise NotImplementedError`), run that "
+                f"cell, then run this one again."
+            )
         if self.case is None:
             return f"✘ {self.name}: {self.message}"
-        lines = [f"✘ {self.name}: case {self.case_index + 1} of {self.n_cases} fails"
-                 + (f" ({self.case.label})" if self.case.label else "") + ".",
-                 f"  call:  {self.case.call_text('my_' + self.name)}",
-                 *("  " + line for line in self.message.splitlines())]
+        lines = [
+            f"✘ {self.name}: case {self.case_index + 1} of {self.n_cases} fails"
+            + (f" ({self.case.label})" if self.case.label else "")
+            + ".",
+            f"  call:  {self.case.call_text('my_' + self.name)}",
+            *("  " + line for line in self.message.splitlines()),
+        ]
         if self.hint:
             lines.append(f"  hint:  {self.hint}")
         return "\n".join(lines)
@@ -158,7 +177,7 @@ def _short(x, width: int = 60) -> str:
     if callable(x):
         return getattr(x, "__name__", "f")
     text = repr(x)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _describe(x) -> str:
@@ -174,11 +193,18 @@ def _describe(x) -> str:
 def _where(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> str:
     diff = np.abs(expected - got)
     bad = ~np.isclose(got, expected, rtol=rtol, atol=atol, equal_nan=True)
-    idx = np.unravel_index(np.argmax(np.where(bad, np.nan_to_num(diff, nan=np.inf), -1)),
-                           expected.shape) if expected.ndim else ()
+    idx = (
+        np.unravel_index(
+            np.argmax(np.where(bad, np.nan_to_num(diff, nan=np.inf), -1)), expected.shape
+        )
+        if expected.ndim
+        else ()
+    )
     at = f" at index {tuple(int(i) for i in idx)}" if expected.ndim else ""
-    return (f"expected {expected[idx]:.6g}{at}, got {got[idx]:.6g} "
-            f"({int(bad.sum())} of {expected.size} entries differ)")
+    return (
+        f"expected {expected[idx]:.6g}{at}, got {got[idx]:.6g} "
+        f"({int(bad.sum())} of {expected.size} entries differ)"
+    )
 
 
 # ---------------------------------------------------------------- comparison
@@ -231,8 +257,10 @@ def compare_values(expected, got, rtol: float = 1e-6, atol: float = 1e-9, what="
             return f"{what} should hold numbers, got dtype {got.dtype}"
         got = got.astype(float)
         if np.isnan(got).any() and not np.isnan(expected).any():
-            return (f"{what} contains NaN ({int(np.isnan(got).sum())} entries), "
-                    f"expected {_short(expected)}")
+            return (
+                f"{what} contains NaN ({int(np.isnan(got).sum())} entries), "
+                f"expected {_short(expected)}"
+            )
         if not np.allclose(got, expected, rtol=rtol, atol=atol, equal_nan=True):
             return f"{what}: " + _where(expected.astype(float), got, rtol, atol)
         return None
@@ -244,8 +272,11 @@ def compare_values(expected, got, rtol: float = 1e-6, atol: float = 1e-9, what="
         if math.isnan(float(got)) or math.isnan(float(expected)):
             if math.isnan(float(got)) and math.isnan(float(expected)):
                 return None
-            return f"{what} is NaN, expected {float(expected):.6g}" if math.isnan(float(got)) \
+            return (
+                f"{what} is NaN, expected {float(expected):.6g}"
+                if math.isnan(float(got))
                 else f"{what}: expected NaN, got {float(got):.6g}"
+            )
         if not math.isclose(float(got), float(expected), rel_tol=rtol, abs_tol=atol):
             return f"{what}: expected {float(expected):.6g}, got {float(got):.6g}"
         return None
@@ -257,14 +288,23 @@ def compare_values(expected, got, rtol: float = 1e-6, atol: float = 1e-9, what="
 def _unchanged(before, after) -> bool:
     """Whether an argument is as it was (arrays and dicts of arrays; other objects pass)."""
     if isinstance(before, np.ndarray):
-        return (isinstance(after, np.ndarray) and before.shape == after.shape
-                and np.array_equal(before, after, equal_nan=True))
+        return (
+            isinstance(after, np.ndarray)
+            and before.shape == after.shape
+            and np.array_equal(before, after, equal_nan=True)
+        )
     if isinstance(before, dict):
-        return (isinstance(after, dict) and before.keys() == after.keys()
-                and all(_unchanged(before[k], after[k]) for k in before))
+        return (
+            isinstance(after, dict)
+            and before.keys() == after.keys()
+            and all(_unchanged(before[k], after[k]) for k in before)
+        )
     if isinstance(before, list):
-        return isinstance(after, list) and len(before) == len(after) and all(
-            _unchanged(b, a) for b, a in zip(before, after))
+        return (
+            isinstance(after, list)
+            and len(before) == len(after)
+            and all(_unchanged(b, a) for b, a in zip(before, after))
+        )
     return True
 
 
@@ -275,8 +315,11 @@ class TimeUp(BaseException):
 
 
 def _can_use_alarm() -> bool:
-    return (hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
-            and threading.current_thread() is threading.main_thread())
+    return (
+        hasattr(signal, "setitimer")
+        and hasattr(signal, "SIGALRM")
+        and threading.current_thread() is threading.main_thread()
+    )
 
 
 def call_with_time_limit(fn: Callable, args=(), kwargs=None, seconds: float = TIME_LIMIT):
@@ -290,8 +333,10 @@ def call_with_time_limit(fn: Callable, args=(), kwargs=None, seconds: float = TI
     """
     kwargs = kwargs or {}
     if _can_use_alarm():
+
         def on_alarm(signum, frame):
             raise TimeUp()
+
         start = time.monotonic()
         old_handler = signal.signal(signal.SIGALRM, on_alarm)
         old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -300,7 +345,7 @@ def call_with_time_limit(fn: Callable, args=(), kwargs=None, seconds: float = TI
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old_handler)
-            if old_delay > 0:   # re-arm the previous timer with what it had left
+            if old_delay > 0:  # re-arm the previous timer with what it had left
                 left = old_delay - (time.monotonic() - start)
                 signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3), old_interval)
     deadline = time.monotonic() + seconds
@@ -321,9 +366,13 @@ def call_with_time_limit(fn: Callable, args=(), kwargs=None, seconds: float = TI
 # ---------------------------------------------------------------- grading
 def _their_line(tb) -> str:
     """The last line of the learner's own code in a traceback (not NumPy's, not ours)."""
-    frames = [f for f in traceback.extract_tb(tb)
-              if __file__ not in f.filename and "site-packages" not in f.filename
-              and "/numpy/" not in f.filename]
+    frames = [
+        f
+        for f in traceback.extract_tb(tb)
+        if __file__ not in f.filename
+        and "site-packages" not in f.filename
+        and "/numpy/" not in f.filename
+    ]
     if not frames:
         return ""
     f = frames[-1]
@@ -369,11 +418,18 @@ def _grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
     try:
         cases = list(ex.cases())
     except Exception as err:  # pragma: no cover - a bug in the exercise itself
-        return Report(ex.name, False, 0, kind="error", message=f"the cases could not be built: {err!r}")
+        return Report(
+            ex.name, False, 0, kind="error", message=f"the cases could not be built: {err!r}"
+        )
     n = len(cases)
     if not callable(fn):
-        return Report(ex.name, False, n, kind="error",
-                      message=f"check needs your function, got {_describe(fn)}")
+        return Report(
+            ex.name,
+            False,
+            n,
+            kind="error",
+            message=f"check needs your function, got {_describe(fn)}",
+        )
     limit = ex.time_limit if time_limit is None else time_limit
     reference = ex.adapt(ex.reference) if ex.adapt else ex.reference
     fn = ex.adapt(fn) if ex.adapt else fn
@@ -383,26 +439,42 @@ def _grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
         got, (args_after, kwargs_after), error = _run(fn, case, limit)
         if error is not None:
             kind, err = error
-            if kind == "raised" and isinstance(err, NotImplementedError) and i == 0 \
-                    and not str(err):
+            if (
+                kind == "raised"
+                and isinstance(err, NotImplementedError)
+                and i == 0
+                and not str(err)
+            ):
                 return Report(ex.name, False, n, done=False)
             report.kind = kind
             if kind == "timeout":
-                report.message = (f"stopped after {limit:g} s: the reference takes "
-                                  f"milliseconds. Is there a loop that never ends?")
-                report.hint = ("look for a loop whose condition never changes (or a stray "
-                               "input() or sleep); whole-array NumPy operations are also far "
-                               "faster than Python loops over entries.")
+                report.message = (
+                    f"stopped after {limit:g} s: the reference takes "
+                    f"milliseconds. Is there a loop that never ends?"
+                )
+                report.hint = (
+                    "look for a loop whose condition never changes (or a stray "
+                    "input() or sleep); whole-array NumPy operations are also far "
+                    "faster than Python loops over entries."
+                )
             else:
-                report.message = f"raised {type(err).__name__}: {err}" + _their_line(err.__traceback__)
+                report.message = f"raised {type(err).__name__}: {err}" + _their_line(
+                    err.__traceback__
+                )
                 report.hint = ex.hint
-                if isinstance(err, TypeError) and "argument" in str(err) \
-                        and len(traceback.extract_tb(err.__traceback__)) <= 2:
+                if (
+                    isinstance(err, TypeError)
+                    and "argument" in str(err)
+                    and len(traceback.extract_tb(err.__traceback__)) <= 2
+                ):
                     # the call itself failed: the parameters do not match
                     report.hint = f"define it with the parameters my_{ex.signature}."
             return report
-        changed = [f"argument {k + 1}" for k, (b, a) in enumerate(zip(case.args, args_after))
-                   if not _unchanged(b, a)]
+        changed = [
+            f"argument {k + 1}"
+            for k, (b, a) in enumerate(zip(case.args, args_after))
+            if not _unchanged(b, a)
+        ]
         changed += [k for k in case.kwargs if not _unchanged(case.kwargs[k], kwargs_after[k])]
         if changed:
             report.kind = "mutated"
@@ -424,8 +496,9 @@ def _grade(ex: Exercise, fn, time_limit: float | None = None) -> Report:
             again, _, error = _run(fn, case, limit)
             if error is not None or compare_values(got, again, rtol=0, atol=0) is not None:
                 report.kind = "random"
-                report.message = ("two calls with the same arguments (the same seed) gave "
-                                  "different results.")
+                report.message = (
+                    "two calls with the same arguments (the same seed) gave different results."
+                )
                 mistake = _find_mistake(ex, case, got, "random")
                 report.mistake = mistake.name if mistake else None
                 report.hint = mistake.hint if mistake else RANDOM_HINT

@@ -1,4 +1,5 @@
 """The capstone chapter: data.load_digits and its companion module nnlab.chapters.capstone.digits."""
+
 import math
 import warnings
 
@@ -18,12 +19,13 @@ def test_load_digits_shapes_dtypes_and_classes():
     assert X.shape == (64, 1797) and X.dtype == np.float64
     assert Y.shape == (1, 1797) and np.issubdtype(Y.dtype, np.integer)
     assert set(np.unique(Y)) == set(range(10))
-    assert np.bincount(Y[0]).min() >= 170          # about 180 images of each digit
+    assert np.bincount(Y[0]).min() >= 170  # about 180 images of each digit
     assert X.min() == 0 and X.max() == 16 and np.all(X == np.round(X))
 
 
 def test_load_digits_is_scikit_learns_data():
     from sklearn.datasets import load_digits as sk_digits
+
     for n in (10, 3):
         X, Y = load_digits(n)
         bunch = sk_digits(n_class=n)
@@ -86,10 +88,12 @@ def test_run_records_one_update_ratio_per_step_by_hand():
     assert r.ratios.size == len(r.history.costs) == math.ceil(1079 / d.BATCH)
     # the first SGD step: ‖α dW1‖ / ‖W1‖ with dW1 of the first mini-batch
     from nnlab.minibatch import random_mini_batches
+
     data = d.digits()
     net = d.network()
-    X_t, Y_t = next(iter(random_mini_batches(data.X_train, net.targets(data.Y_train, 1079),
-                                             d.BATCH, seed=0)))
+    X_t, Y_t = next(
+        iter(random_mini_batches(data.X_train, net.targets(data.Y_train, 1079), d.BATCH, seed=0))
+    )
     _, grads = net.loss_and_grads(X_t, Y_t, rng=np.random.default_rng(0))
     expected = np.linalg.norm(0.1 * grads["dW1"]) / np.linalg.norm(net.params["W1"])
     assert r.ratios[0] == pytest.approx(expected, rel=1e-10)
@@ -147,14 +151,18 @@ def test_regularization_grid_and_search():
     _, cache = s.best_net.forward(data.X_dev, training=False, update_running=False)
     # the kept network is the one the best score was measured on
     assert cross_entropy_from_logits(cache["Z2"], data.Y_dev, "softmax") == pytest.approx(
-        s.results.best["score"])
+        s.results.best["score"]
+    )
     acc, se = d.test_accuracy(s.best_net)
     assert 0.9 < acc <= 1 and se == pytest.approx(math.sqrt(acc * (1 - acc) / 359))
 
 
 # ---------------------------------------------------------------- explorers
-EXPLORERS = {"babysitting": d.babysitting_explorer, "regularization": d.regularization_explorer,
-             "search": d.search_explorer}
+EXPLORERS = {
+    "babysitting": d.babysitting_explorer,
+    "regularization": d.regularization_explorer,
+    "search": d.search_explorer,
+}
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
@@ -163,7 +171,7 @@ def test_explorer_every_setting_renders_without_warning(name):
     for setting in explorer.test_settings(n_random=4):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            fig = explorer.update(**setting)   # update itself, so no error is hidden
+            fig = explorer.update(**setting)  # update itself, so no error is hidden
             assert isinstance(fig, Figure)
             assert figure_to_png(fig)[:4] == b"\x89PNG"
 

@@ -1,5 +1,5 @@
-"""The Adam chapter's widgets: the numbers and notes they draw are the right ones.
-"""
+"""The Adam chapter's widgets: the numbers and notes they draw are the right ones."""
+
 from nnlab.chapters.optimization.adam import RACE_SURFACES, moons_explorer, race_explorer
 
 

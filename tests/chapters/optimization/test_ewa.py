@@ -1,5 +1,5 @@
-"""Smoothing-versus-lag explorer: closed forms against sums and simulations.
-"""
+"""Smoothing-versus-lag explorer: closed forms against sums and simulations."""
+
 import numpy as np
 import pytest
 
@@ -19,14 +19,14 @@ from nnlab.ewa import ewa
 @pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.98])
 def test_mean_lag_is_the_mean_age_of_the_weights(beta):
     k = np.arange(20000)
-    w = (1 - beta) * beta ** k
+    w = (1 - beta) * beta**k
     assert mean_lag(beta) == pytest.approx(np.sum(k * w), rel=1e-9, abs=1e-12)
 
 
 @pytest.mark.parametrize("beta", [0.5, 0.9, 0.98])
 def test_noise_factor_matches_a_long_simulation(beta):
     noise = np.random.default_rng(1).standard_normal(200_000)
-    v = ewa(noise, beta)[2000:]                 # after the start-up
+    v = ewa(noise, beta)[2000:]  # after the start-up
     assert np.std(v) == pytest.approx(noise_factor(beta), rel=0.03)
 
 
@@ -40,9 +40,9 @@ def test_a_clean_step_is_reached_as_one_minus_beta_to_the_n():
     assert v[STEP_DAY - 2] == pytest.approx(10.0, rel=1e-12)
     for n in (1, 5, 10, 30):
         t = STEP_DAY - 1 + n
-        expected = 10 + 10 * (1 - beta ** n) / (1 - beta ** t)
+        expected = 10 + 10 * (1 - beta**n) / (1 - beta**t)
         assert v[t - 1] == pytest.approx(expected, rel=1e-12)
-        assert v[t - 1] == pytest.approx(10 + 10 * (1 - beta ** n), rel=1e-4)
+        assert v[t - 1] == pytest.approx(10 + 10 * (1 - beta**n), rel=1e-4)
 
 
 def test_error_is_u_shaped_in_beta_on_the_seasonal_series():
@@ -61,8 +61,7 @@ def test_bad_arguments():
 
 def test_step_view_marks_the_mean_lag():
     fig = lag_noise_figure(0.95, SIGNALS[1])
-    xs = [line.get_xdata()[0] for line in fig.axes[0].get_lines()
-          if line.get_linestyle() == ":"]
+    xs = [line.get_xdata()[0] for line in fig.axes[0].get_lines() if line.get_linestyle() == ":"]
     assert xs == [pytest.approx(STEP_DAY + 19.0)]
 
 

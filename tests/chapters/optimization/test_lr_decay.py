@@ -1,5 +1,5 @@
-"""The learning-rate decay widget: schedules by hand, the clock bug, the baseline row.
-"""
+"""The learning-rate decay widget: schedules by hand, the clock bug, the baseline row."""
+
 import numpy as np
 import pytest
 
@@ -10,11 +10,11 @@ def test_schedule_values_by_hand():
     e = np.array([0, 9, 10, 25])
     assert np.allclose(decay_schedule("constant", 0.5)(e), 0.5)
     # inverse time ticking every 10 epochs: 1/(1 + 2·⌊e/10⌋)
-    assert np.allclose(decay_schedule("inverse time", 1.0, decay_rate=2.0, every=10)(e),
-                       [1, 1, 1 / 3, 1 / 5])
-    assert np.allclose(decay_schedule("exponential", 1.0, keep=0.5)(e), 0.5 ** e)
-    assert np.allclose(decay_schedule("staircase", 1.0, keep=0.5, every=10)(e),
-                       [1, 1, 0.5, 0.25])
+    assert np.allclose(
+        decay_schedule("inverse time", 1.0, decay_rate=2.0, every=10)(e), [1, 1, 1 / 3, 1 / 5]
+    )
+    assert np.allclose(decay_schedule("exponential", 1.0, keep=0.5)(e), 0.5**e)
+    assert np.allclose(decay_schedule("staircase", 1.0, keep=0.5, every=10)(e), [1, 1, 0.5, 0.25])
     # cosine over 60 epochs, no warm-up: α₀ at 0, α₀/2 at the midpoint
     assert np.isclose(decay_schedule("cosine + warm-up", 2.0, warmup=0, total=60)(30), 1.0)
     with pytest.raises(ValueError, match="kind"):
@@ -24,8 +24,7 @@ def test_schedule_values_by_hand():
 def test_clock_per_mini_batch_ticks_eight_times_as_often():
     # 256 examples / 32 per batch = 8 iterations per epoch, 60 epochs = 480 iterations
     by_epoch = run_schedule("inverse time", lr0=1.0, decay_rate=1.0, every=10)
-    by_batch = run_schedule("inverse time", lr0=1.0, decay_rate=1.0, every=10,
-                            per_iteration=True)
+    by_batch = run_schedule("inverse time", lr0=1.0, decay_rate=1.0, every=10, per_iteration=True)
     assert np.isclose(by_epoch.lrs[0, -1], 1 / (1 + 59 // 10))
     assert np.isclose(by_batch.lrs[0, -1], 1 / (1 + 479 // 10))
     # the baseline row is the constant α₀ and is the same run in both

@@ -4,6 +4,7 @@ The loop the chapter runs is nnlab.train.train with SGD; its tests are in test_t
 
 The mini-batch explorer shows the right counts and flags a learning rate that fails.
 """
+
 import numpy as np
 import pytest
 
@@ -24,17 +25,21 @@ def _data(m=40):
     return make_moons(m, noise=0.2, seed=3)
 
 
-@pytest.mark.parametrize("m, s, expected", [(512, 1, 512), (512, 64, 8), (500, 64, 8),
-                                            (50000, 128, 391), (10, 10, 1), (10, 11, 1)])
+@pytest.mark.parametrize(
+    "m, s, expected",
+    [(512, 1, 512), (512, 64, 8), (500, 64, 8), (50000, 128, 391), (10, 10, 1), (10, 11, 1)],
+)
 def test_steps_per_epoch_by_hand(m, s, expected):
     assert steps_per_epoch(m, s) == expected
 
 
 def _per_example_spread(net, X, Y):
     """σ² = (1/m) Σ_i ‖g⁽ⁱ⁾ − g‖², by a plain loop over single examples."""
+
     def flat(cols):
         _, g = net.loss_and_grads(X[:, cols], Y[:, cols])
         return np.concatenate([np.ravel(g[k]) for k in sorted(g)])
+
     m = X.shape[1]
     G = np.stack([flat([i]) for i in range(m)])
     return np.mean(np.sum((G - G.mean(axis=0)) ** 2, axis=1)), G.mean(axis=0), flat(list(range(m)))

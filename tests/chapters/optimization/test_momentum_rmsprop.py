@@ -1,5 +1,5 @@
-"""Momentum/RMSprop explorer: paths against hand-derived iterates, stability, notes.
-"""
+"""Momentum/RMSprop explorer: paths against hand-derived iterates, stability, notes."""
+
 import numpy as np
 import pytest
 
@@ -19,7 +19,7 @@ from nnlab.chapters.optimization.momentum_rmsprop import (
 from nnlab.optimizers import SGD, Momentum
 from nnlab.surfaces import SURFACES, run_optimizer
 
-X0, Y0, RATIO = -9.0, 2.0, 20.0   # start and curvature ratio of the elongated quadratic
+X0, Y0, RATIO = -9.0, 2.0, 20.0  # start and curvature ratio of the elongated quadratic
 
 
 def test_gd_path_is_the_closed_form_geometric_decay():
@@ -54,7 +54,7 @@ def test_rmsprop_first_step_is_lr_over_root_one_minus_beta_per_coordinate():
     p = trajectories("elongated quadratic", lr, beta, 1e-8)["RMSprop"].points
     step = p[1] - p[0]
     np.testing.assert_allclose(np.abs(step), lr / np.sqrt(1 - beta), rtol=1e-6)
-    assert step[0] > 0 and step[1] < 0       # downhill in both coordinates
+    assert step[0] > 0 and step[1] < 0  # downhill in both coordinates
 
 
 def test_huge_epsilon_turns_rmsprop_into_gradient_descent_with_rate_lr_over_epsilon():
@@ -75,8 +75,10 @@ def test_momentum_stays_stable_beyond_the_gd_limit(lr):
 def test_outcome_strings_and_divergence_note():
     paths = trajectories("elongated quadratic", 1.0, 0.9, 1e-8)
     assert outcome(paths["GD"]).startswith("diverged at step")
-    assert outcome(trajectories("elongated quadratic", 0.001, 0.9, 1e-8)["GD"]) == \
-        f"not within {STEPS} steps"
+    assert (
+        outcome(trajectories("elongated quadratic", 0.001, 0.9, 1e-8)["GD"])
+        == f"not within {STEPS} steps"
+    )
     fig = momentum_figure(lr=1.0)
     assert any("GD diverged" in t.get_text() for ax in fig.axes for t in ax.texts)
     fig = momentum_figure(lr=0.03)
@@ -115,8 +117,9 @@ def test_gd_optimum_and_rate_with_beta_zero():
         assert np.isclose(rate(lr, 0.0), max(abs(1 - lr), abs(1 - 20 * lr)))
 
 
-@pytest.mark.parametrize("lr, beta", [(0.093, 0.0), (0.41, 0.9), (0.43, 0.65), (0.22, 0.49),
-                                      (1.8, 0.9), (2.0, 0.9)])
+@pytest.mark.parametrize(
+    "lr, beta", [(0.093, 0.0), (0.41, 0.9), (0.43, 0.65), (0.22, 0.49), (1.8, 0.9), (2.0, 0.9)]
+)
 def test_steps_grid_matches_the_library_momentum(lr, beta):
     s = SURFACES["elongated_quadratic"]
     opt = SGD(lr=lr) if beta == 0 else Momentum(lr=lr, beta=beta)
@@ -138,14 +141,16 @@ def test_best_settings_and_rate_floor():
     best = best_settings([0.05, 0.093, 0.2], [0.0])
     assert best == {"steps": 43, "lr": 0.093, "beta": 0.0}
     r, _ = best_rate_per_beta([0.6, 0.8, 0.9])
-    assert np.all(r >= np.sqrt([0.6, 0.8, 0.9]) - 1e-9)   # oscillation floor √β
+    assert np.all(r >= np.sqrt([0.6, 0.8, 0.9]) - 1e-9)  # oscillation floor √β
 
 
 @pytest.mark.parametrize("lr, beta", [(0.51, 0.9), (0.63, 0.9), (0.17, 0.7), (0.3, 0.5)])
 def test_nesterov_grid_matches_the_library_nesterov(lr, beta):
     from nnlab.optimizers import Nesterov
-    path = run_optimizer(SURFACES["elongated_quadratic"], Nesterov(lr=lr, beta=beta), steps=STEPS,
-                         tol=1e-2)
+
+    path = run_optimizer(
+        SURFACES["elongated_quadratic"], Nesterov(lr=lr, beta=beta), steps=STEPS, tol=1e-2
+    )
     expected = -1 if path.diverged or path.steps_to_tol is None else path.steps_to_tol
     assert steps_grid([lr], [beta], nesterov=True)[0, 0] == expected
     stay = steps_grid([lr], [beta], nesterov=True, stay=True)[0, 0]

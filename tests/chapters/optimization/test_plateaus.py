@@ -2,6 +2,7 @@
 
 The plateau/saddle escape widget: milestones by hand and the numbers it lists.
 """
+
 import numpy as np
 import pytest
 
@@ -38,7 +39,7 @@ def test_random_hessians_are_symmetric_with_goe_variances():
 def test_fraction_minima_one_dimension_is_a_coin_flip_and_falls_with_n():
     assert abs(fraction_minima(1, samples=40000, seed=2) - 0.5) < 0.01
     # 2x2 GOE: P(both eigenvalues > 0) = (1 - 1/√2)/2 ≈ 0.146 (known closed form)
-    assert abs(fraction_minima(2, samples=40000, seed=3) - (1 - 2 ** -0.5) / 2) < 0.01
+    assert abs(fraction_minima(2, samples=40000, seed=3) - (1 - 2**-0.5) / 2) < 0.01
     assert fraction_minima(4, seed=4) < fraction_minima(3, seed=4) < 0.125
 
 
@@ -75,8 +76,9 @@ def test_gd_leaves_the_saddle_at_the_predicted_rate():
 
 def test_figure_lists_one_line_per_optimizer():
     fig = escape_explorer.figure(optimizer="Adam", lr=0.1)
-    box = [t.get_text() for t in fig.axes[1].texts if "plateau" in t.get_text()
-           and ":" in t.get_text()]
+    box = [
+        t.get_text() for t in fig.axes[1].texts if "plateau" in t.get_text() and ":" in t.get_text()
+    ]
     assert len(box) == 1 and box[0].startswith("Adam: plateau")
     fig = escape_explorer.figure(optimizer="GD", lr=10.0, steps=600)
     assert any("diverged at step" in t.get_text() for t in fig.axes[1].texts)
@@ -86,6 +88,7 @@ def test_gd_settles_only_below_two_over_the_largest_curvature_at_the_minimum():
     # Hessian at the minimum (0, 1) is diag(1.5, 2): GD settles for α < 2/2 = 1 and bounces above
     from nnlab.chapters.optimization.plateaus import escape_race
     from nnlab.surfaces import SURFACES
+
     H = hessian_2d(SURFACES["saddle_plateau"].grad, 0.0, 1.0)
     np.testing.assert_allclose(H, np.diag([1.5, 2.0]), atol=1e-4)
     for lr, settles in [(0.9, True), (1.1, False), (1.5, False)]:

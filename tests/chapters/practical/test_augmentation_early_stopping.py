@@ -1,5 +1,5 @@
-"""Early stopping widget: the replayed stop follows the patience rule by hand.
-"""
+"""Early stopping widget: the replayed stop follows the patience rule by hand."""
+
 import numpy as np
 
 from nnlab.chapters.practical.augmentation_early_stopping import (
@@ -37,7 +37,9 @@ def test_title_reports_the_stop():
 
 def test_checks_every_EVERY_updates_at_full_batch_and_once_per_epoch_otherwise():
     *_, hist, steps, snapshots = _run(200)
-    assert steps == list(range(EVERY, ITERATIONS + 1, EVERY)) == [e + 1 for e in hist.measured_epochs]
+    assert (
+        steps == list(range(EVERY, ITERATIONS + 1, EVERY)) == [e + 1 for e in hist.measured_epochs]
+    )
     assert len(snapshots) == len(hist.dev_costs) == ITERATIONS // EVERY
     *_, hist, steps, snapshots = _run(8)
     assert steps == list(range(25, ITERATIONS + 1, 25)) and len(snapshots) == len(hist.dev_costs)

@@ -1,5 +1,5 @@
-"""Dropout widget: no dropout means a deterministic cost; dropout helps dev accuracy.
-"""
+"""Dropout widget: no dropout means a deterministic cost; dropout helps dev accuracy."""
+
 import numpy as np
 
 from nnlab.chapters.practical.dropout import _fit, dropout_explorer

@@ -3,6 +3,7 @@ bug changes exactly the gradients it should.
 
 The gradient-checking widgets flag what they should, with the course's thresholds.
 """
+
 import numpy as np
 import pytest
 
@@ -26,8 +27,9 @@ def _setup(hidden="tanh", lambd=0.2, keep_prob=1.0, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((3, 12))
     Y = (rng.random((1, 12)) < 0.5).astype(int)
-    net = Network([3, 4, 3, 1], hidden=hidden, init="xavier", seed=seed, lambd=lambd,
-                  keep_prob=keep_prob)
+    net = Network(
+        [3, 4, 3, 1], hidden=hidden, init="xavier", seed=seed, lambd=lambd, keep_prob=keep_prob
+    )
     masks = net.draw_masks(12, rng=np.random.default_rng(5)) if keep_prob < 1 else None
     _, cache = net.forward(X, training=True, masks=masks, update_running=False)
     return net, X, Y, cache, masks
@@ -91,8 +93,9 @@ def test_l2_bug_is_invisible_without_l2():
     assert _changed(net, Y, cache, "L2 term missing", 1) == set()
 
 
-@pytest.mark.parametrize("kwargs, name", [(dict(bug="typo"), "bug"), (dict(layer=0), "layer"),
-                                          (dict(layer=4), "layer")])
+@pytest.mark.parametrize(
+    "kwargs, name", [(dict(bug="typo"), "bug"), (dict(layer=0), "layer"), (dict(layer=4), "layer")]
+)
 def test_bad_arguments(kwargs, name):
     net, X, Y, cache, _ = _setup()
     with pytest.raises(ValueError, match=name):
@@ -105,7 +108,12 @@ def test_bug_list_is_complete():
 
 def test_correct_backprop_passes_and_every_bug_fails():
     assert run_check("none", 1, lambd=0.1).difference < 1e-7
-    for bug in ("dW missing 1/m", "db wrong sign", "activation derivative wrong", "L2 term missing"):
+    for bug in (
+        "dW missing 1/m",
+        "db wrong sign",
+        "activation derivative wrong",
+        "L2 term missing",
+    ):
         for layer in (1, 2, 3):
             assert run_check(bug, layer, lambd=0.1).difference > 1e-3, (bug, layer)
 
@@ -128,8 +136,9 @@ def test_dropout_fresh_masks_break_the_check_frozen_masks_do_not():
 
 def test_small_init_hides_a_bug_that_training_reveals():
     at_init = run_check("db wrong sign", 3, init="small random (×0.1)").difference
-    later = run_check("db wrong sign", 3, init="small random (×0.1)",
-                      when="after 300 training steps").difference
+    later = run_check(
+        "db wrong sign", 3, init="small random (×0.1)", when="after 300 training steps"
+    ).difference
     assert at_init < 1e-3 < later
 
 
@@ -160,10 +169,10 @@ def test_epsilon_sweep_shows_truncation_and_round_off():
     one = sweep("tanh", True)
     big, small = EPS_GRID == 1e-1, EPS_GRID == 1e-12
     best = np.argmin(two)
-    assert 1e-7 <= EPS_GRID[best] <= 1e-4             # the sweet spot sits in between
+    assert 1e-7 <= EPS_GRID[best] <= 1e-4  # the sweet spot sits in between
     assert two[big][0] > 1e-4 and two[small][0] > 1e-5  # both ends are bad
     i2, i3 = np.argmin(abs(EPS_GRID - 1e-2)), np.argmin(abs(EPS_GRID - 1e-3))
-    assert 50 < two[i2] / two[i3] < 200               # O(ε²): a decade of ε is two of error
-    assert 5 < one[i2] / one[i3] < 20                 # O(ε): one decade
+    assert 50 < two[i2] / two[i3] < 200  # O(ε²): a decade of ε is two of error
+    assert 5 < one[i2] / one[i3] < 20  # O(ε): one decade
     fig = epsilon_explorer.figure(epsilon=1e-7)
     assert "(good)" in fig.axes[0].get_title()

@@ -3,6 +3,7 @@ variance rule Var(z) = n Var(W) E[a²].
 
 The initialization widget: what it draws matches the story the chapter tells.
 """
+
 import numpy as np
 import pytest
 
@@ -31,7 +32,7 @@ def test_statistics_of_a_hand_set_network():
     Y = np.array([[1, 0, 1, 0]])
     s = layer_statistics(net, X, Y)
     assert len(s.A) == 1 and len(s.dW) == 2
-    assert s.act_std[0] == pytest.approx(1.0)          # values {0, 2} in equal numbers
+    assert s.act_std[0] == pytest.approx(1.0)  # values {0, 2} in equal numbers
     np.testing.assert_allclose(s.grad_norm, [np.linalg.norm(s.dW[0]), np.linalg.norm(s.dW[1])])
 
 
@@ -54,8 +55,9 @@ def test_he_keeps_relu_second_moment_steady_in_wide_layers():
 def test_small_random_init_shrinks_the_signal_geometrically():
     # per layer E[z²] is multiplied by n · scale² / 2 = 100 · 1e-4 / 2 = 5e-3
     X, Y = _data(n_x=100, m=300)
-    s = layer_statistics(Network([100] + [100] * 5 + [1], init="random", init_scale=0.01,
-                                 seed=1), X, Y)
+    s = layer_statistics(
+        Network([100] + [100] * 5 + [1], init="random", init_scale=0.01, seed=1), X, Y
+    )
     ratios = s.act_std[1:] / s.act_std[:-1]
     np.testing.assert_allclose(ratios, np.sqrt(5e-3), rtol=0.35)
 
@@ -79,13 +81,15 @@ def test_dZ_rms_matches_a_hand_backward_pass_and_the_weight_gradient():
     net = Network([5, 7, 6, 1], hidden="tanh", init="xavier", seed=4)
     s = layer_statistics(net, X, Y)
     P = net.params
-    Z1 = P["W1"] @ X + P["b1"]; A1 = np.tanh(Z1)
-    Z2 = P["W2"] @ A1 + P["b2"]; A2 = np.tanh(Z2)
+    Z1 = P["W1"] @ X + P["b1"]
+    A1 = np.tanh(Z1)
+    Z2 = P["W2"] @ A1 + P["b2"]
+    A2 = np.tanh(Z2)
     A3 = 1 / (1 + np.exp(-(P["W3"] @ A2 + P["b3"])))
     dZ3 = (A3 - Y) / 40
-    dZ2 = (P["W3"].T @ dZ3) * (1 - A2 ** 2)
-    dZ1 = (P["W2"].T @ dZ2) * (1 - A1 ** 2)
-    rms = lambda a: np.sqrt(np.mean(a ** 2))
+    dZ2 = (P["W3"].T @ dZ3) * (1 - A2**2)
+    dZ1 = (P["W2"].T @ dZ2) * (1 - A1**2)
+    rms = lambda a: np.sqrt(np.mean(a**2))
     np.testing.assert_allclose(s.dZ_rms, [rms(dZ1), rms(dZ2)], rtol=1e-10)
     # dW[l] = dZ[l] A[l-1]ᵀ (the 1/m is already inside dZ here)
     np.testing.assert_allclose(s.dW[0], dZ1 @ X.T, rtol=1e-10)
@@ -135,7 +139,7 @@ def test_histograms_follow_the_show_control():
     acts = _titles(init_explorer.figure(depth=7, show="activations"))[:3]
     grads = _titles(init_explorer.figure(depth=7, show="gradients"))[:3]
     assert [t.split()[0] for t in acts] == ["A[1]", "A[4]", "A[7]"]
-    assert [t.split()[0] for t in grads] == ["dW[1]", "dW[4]", "dW[8]"]   # 4.5 rounds to even
+    assert [t.split()[0] for t in grads] == ["dW[1]", "dW[4]", "dW[8]"]  # 4.5 rounds to even
 
 
 def test_shown_layers_handles_shallow_networks():

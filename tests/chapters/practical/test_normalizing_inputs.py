@@ -3,6 +3,7 @@ step-by-step run, and the stability limit α < 2/λ_max derived by hand.
 
 The normalizing-inputs widget: titles and notes say what the maths says.
 """
+
 import numpy as np
 import pytest
 
@@ -31,8 +32,13 @@ def test_grad_matches_centered_differences():
     X, y = make_scaled_regression(m=30, scales=(1.0, 4.0), seed=2)
     w = np.array([0.3, -0.7])
     eps = 1e-6
-    num = np.array([(least_squares_cost(w + eps * e, X, y) - least_squares_cost(w - eps * e, X, y))
-                    / (2 * eps) for e in np.eye(2)])
+    num = np.array(
+        [
+            (least_squares_cost(w + eps * e, X, y) - least_squares_cost(w - eps * e, X, y))
+            / (2 * eps)
+            for e in np.eye(2)
+        ]
+    )
     np.testing.assert_allclose(least_squares_grad(w, X, y).ravel(), num, rtol=1e-6)
 
 
@@ -95,7 +101,7 @@ def test_raw_bowl_is_ratio_squared_more_elongated_than_the_normalized_one():
     prob = scaled_problem(10.0)
     lam_raw = np.linalg.eigvalsh(prob["raw"][3])
     lam_norm = np.linalg.eigvalsh(prob["normalized"][3])
-    assert 50 < lam_raw[-1] / lam_raw[0] < 200          # about 10² (sampling noise)
+    assert 50 < lam_raw[-1] / lam_raw[0] < 200  # about 10² (sampling noise)
     assert lam_norm[-1] / lam_norm[0] < 1.5
 
 

@@ -3,6 +3,7 @@ nnlab.train.train, tested in test_train.py; running averages are nnlab.ewa.ewa).
 
 The batch-norm explorers show what the chapter claims.
 """
+
 import numpy as np
 import pytest
 
@@ -37,6 +38,7 @@ def test_batch_stat_noise_checks_size():
 
 def test_layer_input_stats_by_hand_and_with_batch_norm():
     from nnlab.chapters.tuning.batch_norm import layer_input_stats
+
     X = np.array([[1.0, 2.0, 3.0, 6.0], [0.0, -1.0, 1.0, 0.0]])
     net = Network([2, 2, 1], seed=0)
     W, b = net.params["W1"], net.params["b1"]
@@ -47,7 +49,7 @@ def test_layer_input_stats_by_hand_and_with_batch_norm():
     bn.params["gamma1"][...] = [[2.0], [0.5], [1.0]]
     bn.params["beta1"][...] = [[1.0], [-1.0], [0.0]]
     mean, std = layer_input_stats(bn, X, 1)
-    assert np.allclose(mean, [1.0, -1.0, 0.0])        # mean beta
+    assert np.allclose(mean, [1.0, -1.0, 0.0])  # mean beta
     assert np.allclose(std, [2.0, 0.5, 1.0], rtol=1e-4)  # std gamma (up to epsilon)
     with pytest.raises(ValueError, match="hidden layer"):
         layer_input_stats(bn, X, 2)
@@ -56,7 +58,7 @@ def test_layer_input_stats_by_hand_and_with_batch_norm():
 def test_plain_network_fails_at_large_rate_where_batch_norm_learns():
     _, plain = bn.bn_run(False, 3.0, 32)
     _, normed = bn.bn_run(True, 3.0, 32)
-    assert plain.diverged or plain.epoch_costs[-1] > 0.6      # ln 2 = 0.69 is chance
+    assert plain.diverged or plain.epoch_costs[-1] > 0.6  # ln 2 = 0.69 is chance
     assert not normed.diverged and normed.epoch_costs[-1] < 0.3
 
 
@@ -69,16 +71,19 @@ def test_batch_norm_layer_inputs_have_mean_beta_and_std_gamma():
     for l in range(1, net.L):
         Zn = cache[f"Zn{l}"]
         assert np.allclose(Zn.mean(axis=1, keepdims=True), net.params[f"beta{l}"], atol=1e-9)
-        assert np.allclose(Zn.std(axis=1, keepdims=True), np.abs(net.params[f"gamma{l}"]),
-                           rtol=1e-3, atol=1e-6)
+        assert np.allclose(
+            Zn.std(axis=1, keepdims=True), np.abs(net.params[f"gamma{l}"]), rtol=1e-3, atol=1e-6
+        )
 
 
 def test_test_mode_with_true_statistics_equals_full_batch_forward():
     net, _, _ = bn.noise_run(64)
     X, _ = bn.moons()
     full, cache = net.forward(X, training=True, update_running=False)
-    exact = bn.BatchStats(mu={l: [cache[f"bn{l}"]["mu"]] for l in range(1, net.L)},
-                          var={l: [cache[f"bn{l}"]["var"]] for l in range(1, net.L)})
+    exact = bn.BatchStats(
+        mu={l: [cache[f"bn{l}"]["mu"]] for l in range(1, net.L)},
+        var={l: [cache[f"bn{l}"]["var"]] for l in range(1, net.L)},
+    )
     # momentum 0: the running statistics are the (only) recorded ones = the full data's
     assert np.allclose(bn.test_mode_output(net, exact, 0.0), full, atol=1e-9)
     # one batch of all 256 examples is the full-batch forward
@@ -105,6 +110,7 @@ def test_recorded_batch_stats_are_each_steps_and_give_the_running_averages():
     assert net.bn_momentum == 0.9
     # the first step's statistics are those of the first mini-batch at the initial weights
     from nnlab.minibatch import random_mini_batches
+
     X, Y = bn.moons()
     X0, _ = random_mini_batches(X, Y, 64, seed=0)[0]
     fresh = bn.Network(list(bn.LAYER_DIMS), batchnorm=True, seed=1)
@@ -119,10 +125,10 @@ def test_running_averages_closed_form_start_and_zero_momentum():
     T, x = 50, np.full((3, 1), 2.0)
     stats = bn.BatchStats(mu={1: [x] * T}, var={1: [x] * T})
     run = bn.running_averages(stats, 0.9)
-    assert np.allclose(run["mu1"], (1 - 0.9 ** T) * 2.0)
-    assert np.allclose(run["var1"], (1 - 0.9 ** T) * 2.0 + 0.9 ** T)
+    assert np.allclose(run["mu1"], (1 - 0.9**T) * 2.0)
+    assert np.allclose(run["var1"], (1 - 0.9**T) * 2.0 + 0.9**T)
     vals = [np.array([[1.0]]), np.array([[5.0]]), np.array([[-3.0]])]
     last = bn.running_averages(bn.BatchStats({1: vals}, {1: vals}), 0.0)
-    assert last["mu1"][0, 0] == -3.0 and last["var1"][0, 0] == -3.0   # momentum 0: last value
+    assert last["mu1"][0, 0] == -3.0 and last["var1"][0, 0] == -3.0  # momentum 0: last value
     one = bn.running_averages(bn.BatchStats({1: vals[:1]}, {1: [np.array([[4.0]])]}), 0.5)
-    assert one["var1"][0, 0] == 2.5                                   # 0.5 * 1 + 0.5 * 4
+    assert one["var1"][0, 0] == 2.5  # 0.5 * 1 + 0.5 * 4

@@ -1,6 +1,7 @@
 """The companion of chapter III.5 (programming frameworks): the JAX model against nnlab and
 against references written here, the step-by-step agreement the chapter claims, and the
 explorer over its settings."""
+
 import subprocess
 import sys
 import warnings
@@ -36,8 +37,10 @@ def batch():
 
 
 def test_importing_nnlab_and_the_companion_does_not_import_jax():
-    code = ("import sys, nnlab, nnlab.model, nnlab.train, nnlab.explorer; "
-            "import nnlab.chapters.tuning.frameworks; assert 'jax' not in sys.modules")
+    code = (
+        "import sys, nnlab, nnlab.model, nnlab.train, nnlab.explorer; "
+        "import nnlab.chapters.tuning.frameworks; assert 'jax' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -95,10 +98,17 @@ def test_the_chapter_claim_costs_agree_step_by_step_to_1e_10():
     assert c.max_difference < 1e-10 and c.param_difference < 1e-10 and not c.message
     # the nnlab side is an ordinary train() run, not a private copy of the loop
     X, Y = fw.moons()
-    history = train(fw.chapter_network(0), X, Y, Adam(lr=0.01), epochs=fw.STEPS * 64 // fw.M,
-                    mini_batch_size=64, seed=0)
+    history = train(
+        fw.chapter_network(0),
+        X,
+        Y,
+        Adam(lr=0.01),
+        epochs=fw.STEPS * 64 // fw.M,
+        mini_batch_size=64,
+        seed=0,
+    )
     assert np.array_equal(history.costs, c.costs_nnlab)
-    assert c.costs_nnlab[-1] < 0.5 * c.costs_nnlab[0]    # and the run does learn
+    assert c.costs_nnlab[-1] < 0.5 * c.costs_nnlab[0]  # and the run does learn
 
 
 @pytest.mark.parametrize("size", fw.BATCH_SIZES)
@@ -129,10 +139,17 @@ def test_run_returns_numpy_and_leaves_params_alone():
     assert all(np.array_equal(before[k], net.params[k]) for k in before)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    (dict(lr=0.0), "lr"), (dict(precision="float16"), "precision"),
-    (dict(mini_batch_size=48), "mini_batch_size"), (dict(beta1=1.0), "beta1"),
-    (dict(eps_root=-1.0), "eps_root"), (dict(weight_decay=-0.1), "weight_decay")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(lr=0.0), "lr"),
+        (dict(precision="float16"), "precision"),
+        (dict(mini_batch_size=48), "mini_batch_size"),
+        (dict(beta1=1.0), "beta1"),
+        (dict(eps_root=-1.0), "eps_root"),
+        (dict(weight_decay=-0.1), "weight_decay"),
+    ],
+)
 def test_bad_arguments_name_the_parameter(kwargs, name):
     X, Y = fw.moons()
     with pytest.raises(ValueError, match=name):
@@ -160,8 +177,13 @@ def test_widget_every_setting_renders_without_warning():
 def test_widget_shows_a_blown_up_run_as_a_note(monkeypatch):
     good = fw.compare_runs()
     n = 40
-    broken = fw.Comparison(good.costs_nnlab[:n], np.full(fw.STEPS, np.nan), good.difference[:n],
-                           float("nan"), "JAX: the cost blew up at step 40 (lr = 5)")
+    broken = fw.Comparison(
+        good.costs_nnlab[:n],
+        np.full(fw.STEPS, np.nan),
+        good.difference[:n],
+        float("nan"),
+        "JAX: the cost blew up at step 40 (lr = 5)",
+    )
     monkeypatch.setattr(fw, "compare_runs", lambda *a, **k: broken)
     fig = fw.frameworks_figure(lr=5.0)
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
@@ -182,6 +204,7 @@ def test_compiled_loop_survives_clearing_the_lru_caches():
     # bench.py clears every module-level lru_cache before each setting; JAX's own cache
     # must still hold the compiled loop, or every cold redraw would compile for seconds
     import time
+
     fw.compare_runs()
     for cache in (fw.compare_runs, fw._compiled_run, fw.jax_modules, fw.moons):
         cache.cache_clear()

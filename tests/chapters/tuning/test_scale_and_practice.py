@@ -1,5 +1,5 @@
-"""Where the scale explorer's draws land: decade edges and shares by hand.
-"""
+"""Where the scale explorer's draws land: decade edges and shares by hand."""
+
 import numpy as np
 import pytest
 
@@ -25,8 +25,9 @@ def test_draws_stay_in_range():
         assert b.min() >= 0.0 and b.max() <= sc.BETA_HIGH
 
 
-@pytest.mark.parametrize("on_scale, expected", [(False, [0.0001, 0.0009, 0.009, 0.09, 0.9]),
-                                                (True, [0.2] * 5)])
+@pytest.mark.parametrize(
+    "on_scale, expected", [(False, [0.0001, 0.0009, 0.009, 0.09, 0.9]), (True, [0.2] * 5)]
+)
 def test_share_per_decade_matches_the_formula(on_scale, expected):
     # uniform on [1e-5, 1]: share of [a, b] is (b - a) / (1 - 1e-5); log scale: 1/5 each
     a = sc.draw(1e-5, 1.0, "log", on_scale, 20000, seed=3)

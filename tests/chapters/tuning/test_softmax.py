@@ -1,5 +1,5 @@
-"""The softmax explorer's numbers: temperature, probabilities, trained classifiers.
-"""
+"""The softmax explorer's numbers: temperature, probabilities, trained classifiers."""
+
 import numpy as np
 
 from nnlab.chapters.tuning import softmax as sm
@@ -9,8 +9,9 @@ def test_tempered_softmax_hand_values():
     # z = (log 3, 0): softmax = (3/4, 1/4); at T = 2 the logits are (log 3 / 2, 0)
     z = np.array([[np.log(3.0)], [0.0]])
     assert np.allclose(sm.tempered_softmax(z, 1.0).ravel(), [0.75, 0.25])
-    assert np.allclose(sm.tempered_softmax(z, 2.0).ravel(),
-                       [np.sqrt(3) / (1 + np.sqrt(3)), 1 / (1 + np.sqrt(3))])
+    assert np.allclose(
+        sm.tempered_softmax(z, 2.0).ravel(), [np.sqrt(3) / (1 + np.sqrt(3)), 1 / (1 + np.sqrt(3))]
+    )
 
 
 def test_temperature_keeps_the_winner_and_tends_to_uniform_and_one_hot():

@@ -1,5 +1,5 @@
-"""Grid vs random search explorer and the response surface it uses.
-"""
+"""Grid vs random search explorer and the response surface it uses."""
+
 import numpy as np
 import pytest
 
@@ -19,7 +19,8 @@ def test_surface_minimum_and_plateau_by_hand():
     # far from both optima each term saturates: 0.05 + 0.4 (w1 + w2)
     w1, w2 = IMPORTANCE["both matter equally"]
     assert response_surface(1e-4, 1e-10, "both matter equally") == pytest.approx(
-        0.05 + 0.4 * (w1 + w2), abs=1e-6)
+        0.05 + 0.4 * (w1 + w2), abs=1e-6
+    )
 
 
 def test_unimportant_parameter_barely_moves_the_error():
@@ -40,8 +41,9 @@ def test_same_budget_and_distinct_values():
 def test_best_found_is_the_minimum_of_the_trials():
     grid, rand = compare_grid_random(4, "both matter equally", seed=1)
     for res in (grid, rand):
-        scores = [float(response_surface(t["lr"], t["epsilon"], "both matter equally"))
-                  for t in res]
+        scores = [
+            float(response_surface(t["lr"], t["epsilon"], "both matter equally")) for t in res
+        ]
         assert res.best["score"] == pytest.approx(min(scores))
 
 

@@ -20,6 +20,7 @@ What the chapter calls:
 
 Every run is seeded, so the chapter's quoted numbers are the same on every build.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,14 +40,14 @@ from nnlab.schedules import make_schedule
 from nnlab.train import History, train
 from nnlab.tuning import Param, random_search
 
-C = 10                    # classes
-N_X = 64                  # pixels
-BATCH = 128               # mini-batch size of every run in the chapter
+C = 10  # classes
+N_X = 64  # pixels
+BATCH = 128  # mini-batch size of every run in the chapter
 # Normalizer's ε is added to σ² (pixel units², ink 0 … 16). Three corner pixels are blank
 # in every training image (σ² = 0): with ε = 1e-8 a single inked corner pixel in a dev
 # image becomes a feature of 10⁴; ε = 1 caps it near the value of the ink itself.
 NORM_EPSILON = 1.0
-RATIO_TARGET = 1e-3       # the rule of thumb for ‖ΔW‖ / ‖W‖ per update
+RATIO_TARGET = 1e-3  # the rule of thumb for ‖ΔW‖ / ‖W‖ per update
 
 
 # ---------------------------------------------------------------- data and networks
@@ -93,16 +94,34 @@ def digits(seed: int = 0) -> Digits:
     X, Y = load_digits()
     split = train_dev_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=seed)
     norm = Normalizer(epsilon=NORM_EPSILON).fit(split.X_train)
-    return Digits(split, norm, norm.transform(split.X_train), norm.transform(split.X_dev),
-                  norm.transform(split.X_test))
+    return Digits(
+        split,
+        norm,
+        norm.transform(split.X_train),
+        norm.transform(split.X_dev),
+        norm.transform(split.X_test),
+    )
 
 
-def network(n_h: int = 64, lambd: float = 0.0, keep_prob: float = 1.0,
-            batchnorm: bool = False, seed: int = 0) -> Network:
+def network(
+    n_h: int = 64,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    batchnorm: bool = False,
+    seed: int = 0,
+) -> Network:
     """``[64, n_h, 10]``: one hidden ReLU layer, a softmax output, He initialization."""
     _check_n_h(n_h)
-    return Network([N_X, int(n_h), C], hidden="relu", output="softmax", init="he",
-                   seed=seed, lambd=lambd, keep_prob=keep_prob, batchnorm=batchnorm)
+    return Network(
+        [N_X, int(n_h), C],
+        hidden="relu",
+        output="softmax",
+        init="he",
+        seed=seed,
+        lambd=lambd,
+        keep_prob=keep_prob,
+        batchnorm=batchnorm,
+    )
 
 
 def logit_variance(net: Network, X) -> float:
@@ -145,9 +164,18 @@ class Run:
         return float(min(self.history.dev_costs)) if self.history.dev_costs else float("nan")
 
 
-def run(lr: float, optimizer: str = "Adam", raw: bool = False, n_h: int = 64,
-        lambd: float = 0.0, keep_prob: float = 1.0, batchnorm: bool = False,
-        epochs: int = 30, decay_rate: float = 0.0, seed: int = 0) -> Run:
+def run(
+    lr: float,
+    optimizer: str = "Adam",
+    raw: bool = False,
+    n_h: int = 64,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    batchnorm: bool = False,
+    epochs: int = 30,
+    decay_rate: float = 0.0,
+    seed: int = 0,
+) -> Run:
     """Train :func:`network` on the digits' training set, watching the dev set.
 
     ``optimizer`` is ``"SGD"`` or ``"Adam"`` (default β1, β2, ε); ``raw=True`` feeds the
@@ -174,9 +202,20 @@ def run(lr: float, optimizer: str = "Adam", raw: bool = False, n_h: int = 64,
         previous[...] = W
 
     with np.errstate(over="ignore", invalid="ignore"):  # a blown-up run's ratio is inf/NaN
-        history = train(net, X_train, data.Y_train, opt, epochs=epochs, mini_batch_size=BATCH,
-                        schedule=schedule, seed=seed, X_dev=X_dev, Y_dev=data.Y_dev,
-                        step_callback=watch, on_divergence="stop")
+        history = train(
+            net,
+            X_train,
+            data.Y_train,
+            opt,
+            epochs=epochs,
+            mini_batch_size=BATCH,
+            schedule=schedule,
+            seed=seed,
+            X_dev=X_dev,
+            Y_dev=data.Y_dev,
+            step_callback=watch,
+            on_divergence="stop",
+        )
     return Run(history, net, np.array(ratios))
 
 
@@ -192,13 +231,21 @@ def overfit_tiny(per_class: int = 2, epochs: int = 150, lr: float = 0.01, seed: 
     Y = data.Y_train[0]
     idx = np.concatenate([np.flatnonzero(Y == c)[:per_class] for c in range(C)])
     net = network(seed=seed)
-    history = train(net, data.X_train[:, idx], data.Y_train[:, idx], Adam(lr), epochs=epochs,
-                    mini_batch_size=None, seed=seed)
+    history = train(
+        net,
+        data.X_train[:, idx],
+        data.Y_train[:, idx],
+        Adam(lr),
+        epochs=epochs,
+        mini_batch_size=None,
+        seed=seed,
+    )
     return history, idx.size
 
 
-def check_gradients(m: int = 8, n_h: int = 6, lambd: float = 0.5, keep_prob: float = 0.8,
-                    seed: int = 0):
+def check_gradients(
+    m: int = 8, n_h: int = 6, lambd: float = 0.5, keep_prob: float = 0.8, seed: int = 0
+):
     """Gradient check of backprop with every feature on (L2, dropout with frozen masks,
     batch norm) on a slice of ``m`` training images and a ``[64, n_h, 10]`` network:
     small, because the check costs two forward passes per parameter."""
@@ -212,8 +259,7 @@ def check_gradients(m: int = 8, n_h: int = 6, lambd: float = 0.5, keep_prob: flo
     net = network(n_h, lambd, keep_prob, batchnorm=True, seed=seed)
     masks = net.draw_masks(m)
     _, cache = net.forward(X, masks=masks, update_running=False)
-    return gradient_check(net.cost_function(X, Y, masks=masks), net.params,
-                          net.backward(Y, cache))
+    return gradient_check(net.cost_function(X, Y, masks=masks), net.params, net.backward(Y, cache))
 
 
 # ---------------------------------------------------------------- explorer 1: babysitting
@@ -227,9 +273,14 @@ BABYSIT_EPOCHS = 10
 def babysitting_grid() -> dict:
     """``{(optimizer, inputs, lr): Run}`` over ``OPTIMIZERS × INPUTS × LRS``: 30 runs of
     ``BABYSIT_EPOCHS`` epochs of a ``[64, 64, 10]`` network, trained once and memoised."""
-    return {(opt, inp, lr): run(lr, opt, raw=inp == INPUTS[0], batchnorm=inp == INPUTS[2],
-                                epochs=BABYSIT_EPOCHS)
-            for opt in OPTIMIZERS for inp in INPUTS for lr in LRS}
+    return {
+        (opt, inp, lr): run(
+            lr, opt, raw=inp == INPUTS[0], batchnorm=inp == INPUTS[2], epochs=BABYSIT_EPOCHS
+        )
+        for opt in OPTIMIZERS
+        for inp in INPUTS
+        for lr in LRS
+    }
 
 
 def nearest_lr(lr: float) -> float:
@@ -250,16 +301,24 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
     grid = babysitting_grid()
     r = grid[(optimizer, inputs, lr)]
     h = r.history
-    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.5, height=3.5, fixed=True,
-                                      left=0.06, right=0.99, wspace=0.32)
+    fig, (ax1, ax2, ax3) = new_figure(
+        ncols=3, width=11.5, height=3.5, fixed=True, left=0.06, right=0.99, wspace=0.32
+    )
     steps_per_epoch = math.ceil(digits().X_train.shape[1] / BATCH)
     if h.costs:
         t = np.arange(1, len(h.costs) + 1) / steps_per_epoch
-        ax1.plot(t, np.minimum(h.costs, 50), color="#bbbbbb", lw=0.8, label="mini-batch $J^{\\{t\\}}$")
+        ax1.plot(
+            t, np.minimum(h.costs, 50), color="#bbbbbb", lw=0.8, label="mini-batch $J^{\\{t\\}}$"
+        )
     if h.train_costs:
         # epoch 0 is the cost at initialization, the first babysitting check
-        ax1.plot(np.r_[0, _epoch_axis(h)], np.r_[h.initial_cost, h.train_costs],
-                 color="#1f77b4", marker=".", label="train $J$")
+        ax1.plot(
+            np.r_[0, _epoch_axis(h)],
+            np.r_[h.initial_cost, h.train_costs],
+            color="#1f77b4",
+            marker=".",
+            label="train $J$",
+        )
         ax1.plot(_epoch_axis(h), h.dev_costs, color="#d62728", marker=".", label="dev cost")
     ax1.axhline(math.log(C), color="#444444", ls=":", lw=1, label="ln 10")
     ax1.set_yscale("log")
@@ -270,8 +329,7 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
     ax1.set_title(f"{optimizer}, {inputs}, α = {lr:g}", fontsize=9)
     ax1.legend(frameon=False, fontsize=7, loc="lower left")
 
-    ax2.axhspan(RATIO_TARGET / 3, RATIO_TARGET * 3, color="#2ca02c", alpha=0.15,
-                label="about 1e-3")
+    ax2.axhspan(RATIO_TARGET / 3, RATIO_TARGET * 3, color="#2ca02c", alpha=0.15, label="about 1e-3")
     t = np.arange(1, r.ratios.size + 1)
     drawn = np.isfinite(r.ratios) & (r.ratios > 0)  # a log axis cannot show ρ = 0
     ax2.plot(t[drawn], r.ratios[drawn], color="#9467bd", lw=0.8)
@@ -279,8 +337,11 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
     if r.ratios.size:
         ax2.set_title(f"‖ΔW[1]‖ / ‖W[1]‖: median {np.median(r.ratios):.1e}", fontsize=9)
     if np.any(r.ratios == 0):
-        note_on_axes(ax2, f"ρ = 0 at {int(np.sum(r.ratios == 0))} of {r.ratios.size} updates:\n"
-                          "W[1] no longer changes")
+        note_on_axes(
+            ax2,
+            f"ρ = 0 at {int(np.sum(r.ratios == 0))} of {r.ratios.size} updates:\n"
+            "W[1] no longer changes",
+        )
     ax2.set_yscale("log")
     plain_log_axis(ax2.yaxis, fmt="{:.0e}")
     ax2.set_ylim(1e-7, 10)
@@ -289,12 +350,19 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
 
     errors = [grid[(optimizer, inputs, v)].dev_error for v in LRS]
     ax3.plot(LRS, errors, color="#444444", marker="o", ms=4)
-    ax3.plot([lr], [errors[LRS.index(lr)]], marker="o", ms=10, mfc="none", mec="#d62728",
-             mew=2)
+    ax3.plot([lr], [errors[LRS.index(lr)]], marker="o", ms=10, mfc="none", mec="#d62728", mew=2)
     for v, e in zip(LRS, errors):
         if math.isnan(e):
-            ax3.text(v, 0.5, "diverged", rotation=90, ha="center", va="center", fontsize=7,
-                     color="#a40000")
+            ax3.text(
+                v,
+                0.5,
+                "diverged",
+                rotation=90,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="#a40000",
+            )
     ax3.set_xscale("log")
     plain_log_axis(ax3.xaxis)
     ax3.set_ylim(0, 1)
@@ -308,11 +376,21 @@ def babysitting_figure(lr: float = 1e-2, optimizer: str = "Adam", inputs: str = 
 
 babysitting_explorer = Explorer(
     babysitting_figure,
-    [LogSlider("lr", 1e-2, min=LRS[0], max=LRS[-1], step=1.0, readout_format=".0e",
-               description="learning rate α"),
-     Dropdown("optimizer", "Adam", options=OPTIMIZERS, description="optimizer"),
-     Dropdown("inputs", "normalized", options=INPUTS, description="inputs")],
-    title="Babysitting a run on the digits (30 precomputed runs of 10 epochs)")
+    [
+        LogSlider(
+            "lr",
+            1e-2,
+            min=LRS[0],
+            max=LRS[-1],
+            step=1.0,
+            readout_format=".0e",
+            description="learning rate α",
+        ),
+        Dropdown("optimizer", "Adam", options=OPTIMIZERS, description="optimizer"),
+        Dropdown("inputs", "normalized", options=INPUTS, description="inputs"),
+    ],
+    title="Babysitting a run on the digits (30 precomputed runs of 10 epochs)",
+)
 
 
 def digits_widget():
@@ -331,8 +409,11 @@ REG_EPOCHS = 20
 def regularization_grid() -> dict:
     """``{(lambd, keep_prob): Run}`` over ``LAMBDS × KEEP_PROBS``: Adam with α = 0.01,
     ``REG_EPOCHS`` epochs, normalized inputs; trained once and memoised."""
-    return {(lambd, kp): run(REG_LR, "Adam", lambd=lambd, keep_prob=kp, epochs=REG_EPOCHS)
-            for lambd in LAMBDS for kp in KEEP_PROBS}
+    return {
+        (lambd, kp): run(REG_LR, "Adam", lambd=lambd, keep_prob=kp, epochs=REG_EPOCHS)
+        for lambd in LAMBDS
+        for kp in KEEP_PROBS
+    }
 
 
 def standard_error(error: float, m: int) -> float:
@@ -348,8 +429,9 @@ def regularization_figure(lambd: float = 0.0, keep_prob: float = 1.0):
     final dev error of the whole grid."""
     grid = regularization_grid()
     h = grid[(lambd, keep_prob)].history
-    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.5, height=3.5, fixed=True,
-                                      left=0.06, right=0.97, wspace=0.35)
+    fig, (ax1, ax2, ax3) = new_figure(
+        ncols=3, width=11.5, height=3.5, fixed=True, left=0.06, right=0.97, wspace=0.35
+    )
     e = _epoch_axis(h)
     ax1.plot(e, h.train_costs, color="#1f77b4", label="train J (with penalty)")
     ax1.plot(e, h.dev_costs, color="#d62728", label="dev cross-entropy")
@@ -365,13 +447,20 @@ def regularization_figure(lambd: float = 0.0, keep_prob: float = 1.0):
     m_dev = digits().X_dev.shape[1]
     dev_err = 1 - h.dev_acc[-1]
     se = standard_error(dev_err, m_dev)
-    ax2.axhspan(100 * (dev_err - se), 100 * (dev_err + se), color="#d62728", alpha=0.12,
-                label="± 1 standard error")
+    ax2.axhspan(
+        100 * (dev_err - se),
+        100 * (dev_err + se),
+        color="#d62728",
+        alpha=0.12,
+        label="± 1 standard error",
+    )
     ax2.set_ylim(0, 12)
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("error (%)")
-    ax2.set_title(f"train {100 * (1 - h.train_acc[-1]):.1f} %, dev {100 * dev_err:.1f} % "
-                  f"± {100 * se:.1f}", fontsize=9)
+    ax2.set_title(
+        f"train {100 * (1 - h.train_acc[-1]):.1f} %, dev {100 * dev_err:.1f} % ± {100 * se:.1f}",
+        fontsize=9,
+    )
     ax2.legend(frameon=False, fontsize=7, loc="upper right")
 
     table = np.array([[100 * grid[(lam, kp)].dev_error for kp in KEEP_PROBS] for lam in LAMBDS])
@@ -379,9 +468,16 @@ def regularization_figure(lambd: float = 0.0, keep_prob: float = 1.0):
     for i, lam in enumerate(LAMBDS):
         for j, kp in enumerate(KEEP_PROBS):
             here = (lam, kp) == (lambd, keep_prob)
-            ax3.text(j, i, f"{table[i, j]:.1f}", ha="center", va="center", fontsize=8,
-                     fontweight="bold" if here else "normal",
-                     bbox=dict(fc="none", ec="black") if here else None)
+            ax3.text(
+                j,
+                i,
+                f"{table[i, j]:.1f}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                fontweight="bold" if here else "normal",
+                bbox=dict(fc="none", ec="black") if here else None,
+            )
     ax3.set_xticks(range(len(KEEP_PROBS)), [f"{v:g}" for v in KEEP_PROBS])
     ax3.set_yticks(range(len(LAMBDS)), [f"{v:g}" for v in LAMBDS])
     ax3.set_xlabel("keep_prob")
@@ -392,9 +488,12 @@ def regularization_figure(lambd: float = 0.0, keep_prob: float = 1.0):
 
 regularization_explorer = Explorer(
     regularization_figure,
-    [Dropdown("lambd", 0.0, options=LAMBDS, description="L2 strength λ"),
-     Dropdown("keep_prob", 1.0, options=KEEP_PROBS, description="keep_prob")],
-    title="L2 and dropout on the digits (9 precomputed runs)")
+    [
+        Dropdown("lambd", 0.0, options=LAMBDS, description="L2 strength λ"),
+        Dropdown("keep_prob", 1.0, options=KEEP_PROBS, description="keep_prob"),
+    ],
+    title="L2 and dropout on the digits (9 precomputed runs)",
+)
 
 
 def regularization_widget():
@@ -403,8 +502,12 @@ def regularization_widget():
 
 
 # ---------------------------------------------------------------- the random search
-SPACE = {"lr": Param(1e-4, 1e-1, "log"), "lambd": Param(1e-2, 10.0, "log"),
-         "keep_prob": Param(0.5, 1.0, "linear"), "n_h": Param(16, 96, "int")}
+SPACE = {
+    "lr": Param(1e-4, 1e-1, "log"),
+    "lambd": Param(1e-2, 10.0, "log"),
+    "keep_prob": Param(0.5, 1.0, "linear"),
+    "n_h": Param(16, 96, "int"),
+}
 SEARCH_EPOCHS = 20
 DECAY_RATE = 0.1
 
@@ -433,8 +536,15 @@ def search(n_trials: int = 12, seed: int = 0) -> Search:
     nets, order = {}, iter(range(n_trials))
 
     def dev_cost(lr, lambd, keep_prob, n_h):
-        r = run(lr, "Adam", n_h=n_h, lambd=lambd, keep_prob=keep_prob, epochs=SEARCH_EPOCHS,
-                decay_rate=DECAY_RATE)
+        r = run(
+            lr,
+            "Adam",
+            n_h=n_h,
+            lambd=lambd,
+            keep_prob=keep_prob,
+            epochs=SEARCH_EPOCHS,
+            decay_rate=DECAY_RATE,
+        )
         nets[next(order)] = r.net
         return r.history.dev_costs[-1] if not r.diverged else float("nan")
 
@@ -443,12 +553,21 @@ def search(n_trials: int = 12, seed: int = 0) -> Search:
 
 def _check_net(net) -> Network:
     """``net`` must be a digits classifier: a ``Network`` from 64 pixels to 10 softmax classes."""
-    if not isinstance(net, Network) or net.layer_dims[0] != N_X or net.layer_dims[-1] != C \
-            or net.output != "softmax":
-        what = (f"a Network with layer_dims {net.layer_dims} and output {net.output!r}"
-                if isinstance(net, Network) else type(net).__name__)
-        raise ValueError(f"net must be a Network from {N_X} pixels to {C} softmax classes "
-                         f"(e.g. network()), got {what}")
+    if (
+        not isinstance(net, Network)
+        or net.layer_dims[0] != N_X
+        or net.layer_dims[-1] != C
+        or net.output != "softmax"
+    ):
+        what = (
+            f"a Network with layer_dims {net.layer_dims} and output {net.output!r}"
+            if isinstance(net, Network)
+            else type(net).__name__
+        )
+        raise ValueError(
+            f"net must be a Network from {N_X} pixels to {C} softmax classes "
+            f"(e.g. network()), got {what}"
+        )
     return net
 
 
@@ -459,8 +578,12 @@ def dev_error_of(net: Network) -> float:
     return 1.0 - net.accuracy(data.X_dev, data.Y_dev)
 
 
-AXES = {"lr": "learning rate α", "lambd": "L2 strength λ", "keep_prob": "keep_prob",
-        "n_h": "hidden units n_h"}
+AXES = {
+    "lr": "learning rate α",
+    "lambd": "L2 strength λ",
+    "keep_prob": "keep_prob",
+    "n_h": "hidden units n_h",
+}
 
 
 def search_figure(x: str = "lr", color: str = "n_h", show_best: bool = True):
@@ -470,14 +593,29 @@ def search_figure(x: str = "lr", color: str = "n_h", show_best: bool = True):
     fig, (ax,) = new_figure(width=8.0, height=3.6, fixed=True, left=0.09, right=0.97)
     ok = ~np.isnan(res.column("score"))
     xs, scores, cs = res.column(x)[ok], res.column("score")[ok], res.column(color)[ok]
-    sc = ax.scatter(xs, scores, c=cs, cmap="viridis", s=40, edgecolors="black",
-                    linewidths=0.4, norm="log" if SPACE[color].scale == "log" else None)
+    sc = ax.scatter(
+        xs,
+        scores,
+        c=cs,
+        cmap="viridis",
+        s=40,
+        edgecolors="black",
+        linewidths=0.4,
+        norm="log" if SPACE[color].scale == "log" else None,
+    )
     bar = fig.colorbar(sc, ax=ax, label=AXES[color], pad=0.02)
     if SPACE[color].scale == "log":
         plain_log_axis(bar.ax.yaxis)
     if show_best:
-        ax.plot([res.best[x]], [res.best["score"]], marker="*", ms=16, color="gold",
-                mec="black", zorder=3)
+        ax.plot(
+            [res.best[x]],
+            [res.best["score"]],
+            marker="*",
+            ms=16,
+            color="gold",
+            mec="black",
+            zorder=3,
+        )
     if SPACE[x].scale == "log":
         ax.set_xscale("log")
         plain_log_axis(ax.xaxis)
@@ -485,17 +623,23 @@ def search_figure(x: str = "lr", color: str = "n_h", show_best: bool = True):
     plain_log_axis(ax.yaxis)
     ax.set_xlabel(AXES[x])
     ax.set_ylabel("dev cross-entropy")
-    ax.set_title(f"{int(ok.sum())} trials of the random search"
-                 + (f" ({int((~ok).sum())} diverged)" if (~ok).any() else ""), fontsize=9)
+    ax.set_title(
+        f"{int(ok.sum())} trials of the random search"
+        + (f" ({int((~ok).sum())} diverged)" if (~ok).any() else ""),
+        fontsize=9,
+    )
     return fig
 
 
 search_explorer = Explorer(
     search_figure,
-    [Dropdown("x", "lr", options=tuple(SPACE), description="horizontal axis"),
-     Dropdown("color", "n_h", options=tuple(SPACE), description="colour"),
-     Checkbox("show_best", True, description="mark the best trial")],
-    title="The random search, trial by trial")
+    [
+        Dropdown("x", "lr", options=tuple(SPACE), description="horizontal axis"),
+        Dropdown("color", "n_h", options=tuple(SPACE), description="colour"),
+        Checkbox("show_best", True, description="mark the best trial"),
+    ],
+    title="The random search, trial by trial",
+)
 
 
 def search_widget():
@@ -522,9 +666,18 @@ def digits_figure(n: int = 20, seed: int = 0):
     idx = np.random.default_rng(seed).choice(data.split.X_train.shape[1], n, replace=False)
     cols = 10
     rows = math.ceil(n / cols)
-    fig, axes = new_figure(ncols=cols, nrows=rows, width=9.0, height=1.0 * rows + 0.3,
-                           left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.1,
-                           hspace=0.35)
+    fig, axes = new_figure(
+        ncols=cols,
+        nrows=rows,
+        width=9.0,
+        height=1.0 * rows + 0.3,
+        left=0.01,
+        right=0.99,
+        bottom=0.02,
+        top=0.9,
+        wspace=0.1,
+        hspace=0.35,
+    )
     for ax, i in zip(axes, idx):
         ax.imshow(data.split.X_train[:, i].reshape(8, 8), cmap="Greys", vmin=0, vmax=16)
         ax.set_title(str(data.Y_train[0, i]), fontsize=9)

@@ -10,6 +10,7 @@ The contestants are the optimizers of :mod:`nnlab.optimizers`, the surfaces thos
 :mod:`nnlab.surfaces` and the networks :class:`nnlab.model.Network` (through
 :mod:`nnlab.race`).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -33,8 +34,12 @@ from nnlab.surfaces import elongated_quadratic, plateau, rosenbrock, saddle
 
 QUADRATIC = elongated_quadratic(ratio=100, scale=0.1)
 """The chapter's valley: ``J = (0.1 x² + 10 y²)/2``, curvature 100× larger across it."""
-RACE_SURFACES = {"elongated quadratic": QUADRATIC, "Rosenbrock": rosenbrock(),
-                 "saddle": saddle(), "plateau": plateau()}
+RACE_SURFACES = {
+    "elongated quadratic": QUADRATIC,
+    "Rosenbrock": rosenbrock(),
+    "saddle": saddle(),
+    "plateau": plateau(),
+}
 """The surfaces of the race widget, by the label of its dropdown."""
 
 
@@ -43,15 +48,21 @@ def _diverged_note(names, diverged_at, unit="step"):
     return "\n".join(parts) + ("\n(α too large for it)" if parts else "")
 
 
-def race_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta1: float = 0.9,
-                beta2: float = 0.999, steps: int = 150):
+def race_figure(
+    surface: str = "elongated quadratic",
+    lr: float = 0.1,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    steps: int = 150,
+):
     """Left: the four paths over the contours of ``surface`` (a label of
     :data:`RACE_SURFACES`). Right: ``f(θ_t) − f_min``."""
     s = RACE_SURFACES[surface]
     xlim, ylim = s.bounds
     r = race_on_surface(s, lr=lr, beta1=beta1, beta2=beta2, steps=steps)
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8, left=0.06, right=0.99,
-                                bottom=0.13, top=0.91, wspace=0.28)
+    fig, (ax, ax2) = new_figure(
+        ncols=2, width=10.0, height=3.8, left=0.06, right=0.99, bottom=0.13, top=0.91, wspace=0.28
+    )
     plot_contours(ax, s.f, xlim, ylim, levels=25, resolution=90)
     for k, name in enumerate(r.names):
         plot_path(ax, r.valid(k, r.paths), label=name, color=PATH_COLORS[name])
@@ -77,14 +88,20 @@ def race_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta1: fl
 
 race_explorer = Explorer(
     race_figure,
-    [Dropdown("surface", "elongated quadratic", options=tuple(RACE_SURFACES)),
-     LogSlider("lr", 0.1, min=1e-3, max=1.0, step=0.1, readout_format=".3f",
-               description="α"),
-     FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
-     ChoiceSlider("beta2", 0.999, options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
-                  description="β2"),
-     IntSlider("steps", 150, min=20, max=400, step=10, description="steps")],
-    title="Optimizer race on a 2-D surface")
+    [
+        Dropdown("surface", "elongated quadratic", options=tuple(RACE_SURFACES)),
+        LogSlider("lr", 0.1, min=1e-3, max=1.0, step=0.1, readout_format=".3f", description="α"),
+        FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
+        ChoiceSlider(
+            "beta2",
+            0.999,
+            options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+            description="β2",
+        ),
+        IntSlider("steps", 150, min=20, max=400, step=10, description="steps"),
+    ],
+    title="Optimizer race on a 2-D surface",
+)
 
 
 def race_widget():
@@ -106,17 +123,33 @@ def _moons():
 def moons_figure(lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999, epochs: int = 40):
     """Cost per epoch of the four optimizers and their decision boundaries on two moons."""
     X, Y, grid = _moons()
-    d = race_on_data(X, Y, MOONS_LAYERS, lr=lr, beta1=beta1, beta2=beta2, epochs=epochs,
-                     mini_batch_size=MOONS_BATCH, seed=0)
+    d = race_on_data(
+        X,
+        Y,
+        MOONS_LAYERS,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        epochs=epochs,
+        mini_batch_size=MOONS_BATCH,
+        seed=0,
+    )
     fig = new_figure(width=10.0, height=4.2, fixed=True)[0]
     fig.clear()  # the panels below are laid out on a grid of their own
-    gs = fig.add_gridspec(2, 4, left=0.07, right=0.99, bottom=0.11, top=0.94, wspace=0.06,
-                          hspace=0.12)
+    gs = fig.add_gridspec(
+        2, 4, left=0.07, right=0.99, bottom=0.11, top=0.94, wspace=0.06, hspace=0.12
+    )
     ax = fig.add_subplot(gs[:, :2])
     for k, name in enumerate(d.names):
-        ax.plot(np.arange(epochs + 1), d.epoch_costs[k], color=PATH_COLORS[name], lw=1.5,
-                label=f"{name}: J = {d.epoch_costs[k, -1]:.3g}"
-                if d.diverged_at[k] is None else f"{name}: diverged")
+        ax.plot(
+            np.arange(epochs + 1),
+            d.epoch_costs[k],
+            color=PATH_COLORS[name],
+            lw=1.5,
+            label=f"{name}: J = {d.epoch_costs[k, -1]:.3g}"
+            if d.diverged_at[k] is None
+            else f"{name}: diverged",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("cost $J$ (training set)")
     ax.set_yscale("log")
@@ -139,13 +172,19 @@ def moons_figure(lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.999, epo
 
 moons_explorer = Explorer(
     moons_figure,
-    [LogSlider("lr", 0.01, min=1e-4, max=0.3, step=0.1, readout_format=".4f",
-               description="α"),
-     FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
-     ChoiceSlider("beta2", 0.999, options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
-                  description="β2"),
-     IntSlider("epochs", 40, min=5, max=80, step=5, description="epochs")],
-    title="The same four optimizers training a 2-16-8-1 network on two moons")
+    [
+        LogSlider("lr", 0.01, min=1e-4, max=0.3, step=0.1, readout_format=".4f", description="α"),
+        FloatSlider("beta1", 0.9, min=0.0, max=0.99, step=0.01, description="β1"),
+        ChoiceSlider(
+            "beta2",
+            0.999,
+            options=(0.8, 0.85, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+            description="β2",
+        ),
+        IntSlider("epochs", 40, min=5, max=80, step=5, description="epochs"),
+    ],
+    title="The same four optimizers training a 2-16-8-1 network on two moons",
+)
 
 
 def moons_widget():

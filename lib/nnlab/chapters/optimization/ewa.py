@@ -29,6 +29,7 @@ does it lag behind the signal? Two closed forms answer it for ``v_t = β v_{t−
 curve) with its bias-corrected average, and the average's error against the true signal
 for every β, so the learner sees the U-shape: small β keeps the noise, large β lags.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -90,7 +91,7 @@ def ewa_weights(beta: float, t: int, bias_correction: bool = False) -> np.ndarra
     check_bool("bias_correction", bias_correction)
     w = (1.0 - beta) * beta ** np.arange(t)
     if bias_correction:
-        w = w / (1.0 - beta ** t)
+        w = w / (1.0 - beta**t)
     return w
 
 
@@ -105,11 +106,26 @@ def ewa_figure(beta: float = 0.9, bias_correction: bool = False, view: str = "wh
     shown = v_hat if bias_correction else v
 
     # Fixed margins: the constrained-layout solver would double the redraw time.
-    fig, (ax, axw) = new_figure(ncols=2, width=10.0, height=3.6, left=0.065, right=0.985,
-                                bottom=0.14, top=0.91, wspace=0.22, width_ratios=[2.6, 1.0])
+    fig, (ax, axw) = new_figure(
+        ncols=2,
+        width=10.0,
+        height=3.6,
+        left=0.065,
+        right=0.985,
+        bottom=0.14,
+        top=0.91,
+        wspace=0.22,
+        width_ratios=[2.6, 1.0],
+    )
     d = days[:t_end]
-    ax.plot(d, theta[:t_end], ".", ms=3 if t_end > 100 else 5, color=RAW_COLOR,
-            label="daily temperature $\\theta_t$")
+    ax.plot(
+        d,
+        theta[:t_end],
+        ".",
+        ms=3 if t_end > 100 else 5,
+        color=RAW_COLOR,
+        label="daily temperature $\\theta_t$",
+    )
     if bias_correction:
         ax.plot(d, v[:t_end], "--", color=GREY, lw=1.2, label="$v_t$ without correction")
         label = "$v_t / (1 - \\beta^t)$, bias-corrected"
@@ -122,8 +138,9 @@ def ewa_figure(beta: float = 0.9, bias_correction: bool = False, view: str = "wh
     ax.set_ylabel("°C")
     ax.legend(frameon=False, fontsize=8, loc="upper left")
     n_win = window(beta)
-    ax.set_title(f"β = {beta:.3f}: averages about the last 1/(1 − β) ≈ {n_win:.0f} days",
-                 fontsize=10)
+    ax.set_title(
+        f"β = {beta:.3f}: averages about the last 1/(1 − β) ≈ {n_win:.0f} days", fontsize=10
+    )
 
     _draw_weights(axw, beta, t_end, bias_correction, n_win)
     return fig
@@ -139,9 +156,15 @@ def _draw_weights(ax, beta: float, t_end: int, bias_correction: bool, n_win: flo
     if n_win < k_max:
         ax.axvline(n_win, color="black", lw=1.0, ls=":")
         right_half = n_win > 0.6 * k_max  # keep the label inside the panel
-        ax.text(n_win, 0.55, "1/(1 − β) " if right_half else " 1/(1 − β)",
-                transform=ax.get_xaxis_transform(), fontsize=8, va="center",
-                ha="right" if right_half else "left")
+        ax.text(
+            n_win,
+            0.55,
+            "1/(1 − β) " if right_half else " 1/(1 − β)",
+            transform=ax.get_xaxis_transform(),
+            fontsize=8,
+            va="center",
+            ha="right" if right_half else "left",
+        )
     ax.set_xlim(-0.5, k_max)
     ax.set_ylim(0, float(w[0]) * 1.25)
     ax.set_xlabel(f"days back from day {t_end}, $k$")
@@ -154,8 +177,16 @@ ewa_explorer = Explorer(
     controls=[
         # β near 1 is where the interesting behaviour is, but a log slider would crowd
         # 0.5 … 0.9 into nothing; a fine linear step reaches 0.999 exactly.
-        FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f",
-                    static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999)),
+        FloatSlider(
+            "beta",
+            0.9,
+            "β",
+            min=0.5,
+            max=0.999,
+            step=0.001,
+            readout_format=".3f",
+            static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999),
+        ),
         Checkbox("bias_correction", False, "bias correction"),
         Dropdown("view", "whole year", "show", options=tuple(VIEWS)),
     ],
@@ -167,10 +198,11 @@ def ewa_widget():
     """The EWA explorer for a notebook cell: β slider, bias-correction toggle, zoom."""
     return ewa_explorer.build()
 
+
 NOISE = 3.0
 STEP_DAY, STEP_LOW, STEP_HIGH = 120, 10.0, 20.0
 SIGNALS = ("seasonal temperature", "step on day 120")
-BETA_GRID = 1.0 - np.geomspace(0.5, 0.001, 40)     # 0.5 … 0.999, dense near 1
+BETA_GRID = 1.0 - np.geomspace(0.5, 0.001, 40)  # 0.5 … 0.999, dense near 1
 SKIP = 60  # the error is measured after the start-up days, where both signals are alike
 
 
@@ -246,16 +278,25 @@ def lag_noise_figure(beta: float = 0.9, signal: str = SIGNALS[0]):
     ax.set_xlabel("day $t$")
     ax.set_ylabel("°C")
     ax.legend(frameon=False, fontsize=8, loc="upper left")
-    ax.set_title(f"β = {beta:.3f}: mean lag β/(1 − β) = {mean_lag(beta):.3g} days, "
-                 f"noise × {noise_factor(beta):.2f}", fontsize=10)
+    ax.set_title(
+        f"β = {beta:.3f}: mean lag β/(1 − β) = {mean_lag(beta):.3g} days, "
+        f"noise × {noise_factor(beta):.2f}",
+        fontsize=10,
+    )
 
     x = 1.0 - BETA_GRID
     axe.plot(x, _error_curve(signal), color="#c0392b", lw=1.5, label="total error")
-    axe.plot(x, NOISE * np.sqrt(x / (2.0 - x)), color="#7aa6c2", ls="--", lw=1.2,
-             label="noise part $\\sigma\\sqrt{(1-\\beta)/(1+\\beta)}$")
+    axe.plot(
+        x,
+        NOISE * np.sqrt(x / (2.0 - x)),
+        color="#7aa6c2",
+        ls="--",
+        lw=1.2,
+        label="noise part $\\sigma\\sqrt{(1-\\beta)/(1+\\beta)}$",
+    )
     axe.plot([1.0 - beta], [rms_error(beta, signal)], "o", color="#c0392b", ms=7)
     axe.set_xscale("log")
-    axe.invert_xaxis()                      # β grows to the right
+    axe.invert_xaxis()  # β grows to the right
     axe.set_xticks([0.5, 0.1, 0.01, 0.001], ["0.5", "0.9", "0.99", "0.999"])
     axe.set_xlabel("β")
     axe.set_ylabel(f"RMS error after day {SKIP} (°C)")
@@ -267,10 +308,22 @@ def lag_noise_figure(beta: float = 0.9, signal: str = SIGNALS[0]):
 
 lag_noise_explorer = Explorer(
     lag_noise_figure,
-    [FloatSlider("beta", 0.9, "β", min=0.5, max=0.999, step=0.001, readout_format=".3f",
-                    static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999)),
-     Dropdown("signal", SIGNALS[0], "signal", options=SIGNALS)],
-    title="Choosing β: smoothing against lag", columns=2)
+    [
+        FloatSlider(
+            "beta",
+            0.9,
+            "β",
+            min=0.5,
+            max=0.999,
+            step=0.001,
+            readout_format=".3f",
+            static=(0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.999),
+        ),
+        Dropdown("signal", SIGNALS[0], "signal", options=SIGNALS),
+    ],
+    title="Choosing β: smoothing against lag",
+    columns=2,
+)
 
 
 def lag_noise_widget():

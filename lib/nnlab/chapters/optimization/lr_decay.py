@@ -11,6 +11,7 @@ the mini-batches (each is a :func:`nnlab.race.race_on_data` run of a
 :func:`nnlab.race.join_races` puts the two side by side), so any difference is the
 schedule's doing.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,8 +49,15 @@ def decay_data():
     return make_moons(m=256, noise=0.25, seed=3)
 
 
-def decay_schedule(kind: str, lr0: float, decay_rate: float = 1.0, keep: float = 0.95,
-                   every: int = 10, warmup: int = 5, total: int = DECAY_EPOCHS):
+def decay_schedule(
+    kind: str,
+    lr0: float,
+    decay_rate: float = 1.0,
+    keep: float = 0.95,
+    every: int = 10,
+    warmup: int = 5,
+    total: int = DECAY_EPOCHS,
+):
     """The widget's schedule ``t -> α`` (a :mod:`nnlab.schedules` schedule; ``t`` counts
     epochs, or mini-batches if the clock is wrong):
 
@@ -77,10 +85,18 @@ def decay_schedule(kind: str, lr0: float, decay_rate: float = 1.0, keep: float =
     raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
 
 
-def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float = 1.0,
-                 keep: float = 0.95, every: int = 10, warmup: int = 5,
-                 per_iteration: bool = False, epochs: int = DECAY_EPOCHS,
-                 mini_batch_size: int = DECAY_BATCH, seed: int = 0):
+def run_schedule(
+    kind: str = "inverse time",
+    lr0: float = 1.0,
+    decay_rate: float = 1.0,
+    keep: float = 0.95,
+    every: int = 10,
+    warmup: int = 5,
+    per_iteration: bool = False,
+    epochs: int = DECAY_EPOCHS,
+    mini_batch_size: int = DECAY_BATCH,
+    seed: int = 0,
+):
     """Train the 2-16-8-1 network with mini-batch GD twice: row 0 with the schedule,
     row 1 at the constant ``lr0``. ``per_iteration=True`` advances the schedule's clock
     once per mini-batch instead of once per epoch (a common bug). Returns the
@@ -90,32 +106,57 @@ def run_schedule(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     schedule = decay_schedule(kind, lr0, decay_rate, keep, every, warmup, epochs)  # checks them
     check_bool("per_iteration", per_iteration)
     X, Y = decay_data()
-    scheduled = race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
-                             mini_batch_size=mini_batch_size, seed=seed, schedule=schedule,
-                             schedule_every="iteration" if per_iteration else "epoch")
+    scheduled = race_on_data(
+        X,
+        Y,
+        DECAY_LAYERS,
+        optimizers=("GD",),
+        lr=lr0,
+        epochs=epochs,
+        mini_batch_size=mini_batch_size,
+        seed=seed,
+        schedule=schedule,
+        schedule_every="iteration" if per_iteration else "epoch",
+    )
     return join_races(scheduled, constant_run(lr0, epochs, mini_batch_size, seed))
 
 
 @lru_cache(maxsize=32)
-def constant_run(lr0: float = 1.0, epochs: int = DECAY_EPOCHS,
-                 mini_batch_size: int = DECAY_BATCH, seed: int = 0):
+def constant_run(
+    lr0: float = 1.0, epochs: int = DECAY_EPOCHS, mini_batch_size: int = DECAY_BATCH, seed: int = 0
+):
     """Mini-batch GD at the constant ``lr0`` on :func:`decay_data` (cached)."""
     check_positive("lr0", lr0)
     X, Y = decay_data()
-    return race_on_data(X, Y, DECAY_LAYERS, optimizers=("GD",), lr=lr0, epochs=epochs,
-                        mini_batch_size=mini_batch_size, seed=seed)
+    return race_on_data(
+        X,
+        Y,
+        DECAY_LAYERS,
+        optimizers=("GD",),
+        lr=lr0,
+        epochs=epochs,
+        mini_batch_size=mini_batch_size,
+        seed=seed,
+    )
 
 
-def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float = 1.0,
-                 keep: float = 0.95, every: int = 10, warmup: int = 5,
-                 per_iteration: bool = False):
+def decay_figure(
+    kind: str = "inverse time",
+    lr0: float = 1.0,
+    decay_rate: float = 1.0,
+    keep: float = 0.95,
+    every: int = 10,
+    warmup: int = 5,
+    per_iteration: bool = False,
+):
     """Left: α per iteration (in epochs). Right: training cost with the schedule and at
     the constant α₀, with the final costs in the legend."""
     d = run_schedule(kind, lr0, decay_rate, keep, every, warmup, per_iteration)
     n_iter = d.lrs.shape[1]
     x = np.arange(n_iter) * DECAY_EPOCHS / n_iter
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.6, left=0.07, right=0.99,
-                                bottom=0.13, top=0.92, wspace=0.22)
+    fig, (ax, ax2) = new_figure(
+        ncols=2, width=10.0, height=3.6, left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.22
+    )
     floor = lr0 * 1e-6  # log axis: draw α = 0 (end of a cosine) at a visible floor
     ax.plot(x, np.maximum(d.lrs[0], floor), color="#d62728", lw=1.6, label=kind)
     ax.axhline(lr0, color="#888888", ls="--", lw=1, label="constant α₀")
@@ -129,11 +170,13 @@ def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     ax.set_title(f"{kind}, clock = {clock}", fontsize=9)
     ax.legend(frameon=False, fontsize=8)
     epochs = np.arange(DECAY_EPOCHS + 1)
-    for k, (label, color) in enumerate([("with schedule", "#d62728"),
-                                        ("constant α₀", "#888888")]):
+    for k, (label, color) in enumerate([("with schedule", "#d62728"), ("constant α₀", "#888888")]):
         cost = d.epoch_costs[k]
-        text = (f"{label}: J = {cost[-1]:.3f}, acc {100 * d.accuracy[k]:.0f}%"
-                if d.diverged_at[k] is None else f"{label}: diverged")
+        text = (
+            f"{label}: J = {cost[-1]:.3f}, acc {100 * d.accuracy[k]:.0f}%"
+            if d.diverged_at[k] is None
+            else f"{label}: diverged"
+        )
         ax2.plot(epochs, cost, color=color, lw=1.5, label=text)
     finite = d.epoch_costs[np.isfinite(d.epoch_costs) & (d.epoch_costs > 0)]
     lo, hi = (0.0, finite.max() * 1.05) if finite.size else (0.0, 1.0)
@@ -141,8 +184,11 @@ def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("training cost $J$ (after each epoch)")
     ax2.legend(frameon=False, fontsize=8)
-    stops = [f"{name} diverged at iteration {t}" for name, t in
-             zip(("schedule", "constant α₀"), d.diverged_at) if t is not None]
+    stops = [
+        f"{name} diverged at iteration {t}"
+        for name, t in zip(("schedule", "constant α₀"), d.diverged_at)
+        if t is not None
+    ]
     if stops:
         note_on_axes(ax2, "\n".join(stops) + "\n(α₀ too large)")
     return fig
@@ -150,21 +196,60 @@ def decay_figure(kind: str = "inverse time", lr0: float = 1.0, decay_rate: float
 
 decay_explorer = Explorer(
     decay_figure,
-    [Dropdown("kind", "inverse time", options=KINDS, description="schedule"),
-     LogSlider("lr0", 1.0, min=0.01, max=5.0, step=0.1, readout_format=".2f",
-               description="α₀", static=3),
-     FloatSlider("decay_rate", 1.0, min=0.0, max=2.0, step=0.05,
-                 description="decay_rate (inverse time)", static=3,
-                 active=lambda v: v["kind"] == "inverse time"),
-     FloatSlider("keep", 0.95, min=0.5, max=1.0, step=0.01,
-                 description="k kept (exp., staircase)", static="pin",
-                 active=lambda v: v["kind"] in ("exponential", "staircase")),
-     IntSlider("every", 10, min=1, max=30, description="tick every N epochs", static="pin",
-               active=lambda v: v["kind"] in ("inverse time", "staircase")),
-     IntSlider("warmup", 5, min=0, max=20, description="warm-up epochs", static="pin",
-               active=lambda v: v["kind"] == "cosine + warm-up"),
-     Checkbox("per_iteration", False, description="advance the clock every mini-batch (bug)")],
-    title="A learning-rate schedule and the training it gives (mini-batch GD, two moons)")
+    [
+        Dropdown("kind", "inverse time", options=KINDS, description="schedule"),
+        LogSlider(
+            "lr0",
+            1.0,
+            min=0.01,
+            max=5.0,
+            step=0.1,
+            readout_format=".2f",
+            description="α₀",
+            static=3,
+        ),
+        FloatSlider(
+            "decay_rate",
+            1.0,
+            min=0.0,
+            max=2.0,
+            step=0.05,
+            description="decay_rate (inverse time)",
+            static=3,
+            active=lambda v: v["kind"] == "inverse time",
+        ),
+        FloatSlider(
+            "keep",
+            0.95,
+            min=0.5,
+            max=1.0,
+            step=0.01,
+            description="k kept (exp., staircase)",
+            static="pin",
+            active=lambda v: v["kind"] in ("exponential", "staircase"),
+        ),
+        IntSlider(
+            "every",
+            10,
+            min=1,
+            max=30,
+            description="tick every N epochs",
+            static="pin",
+            active=lambda v: v["kind"] in ("inverse time", "staircase"),
+        ),
+        IntSlider(
+            "warmup",
+            5,
+            min=0,
+            max=20,
+            description="warm-up epochs",
+            static="pin",
+            active=lambda v: v["kind"] == "cosine + warm-up",
+        ),
+        Checkbox("per_iteration", False, description="advance the clock every mini-batch (bug)"),
+    ],
+    title="A learning-rate schedule and the training it gives (mini-batch GD, two moons)",
+)
 
 
 def decay_widget():

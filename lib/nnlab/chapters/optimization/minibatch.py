@@ -27,6 +27,7 @@ small network is trained for a fixed number of epochs on two moons and the figur
 the cost of every mini-batch (noisy), the cost on the whole training set after each epoch
 (next to batch gradient descent at the same α) and that cost against wall time.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -74,8 +75,9 @@ def gradient_noise(net, X, Y, mini_batch_size: int, n_batches: int = 50, seed: i
     n_batches = check_int("n_batches", n_batches, low=1)
     rng = np.random.default_rng(check_seed("seed", seed))
     if not isinstance(net, Network) or net.layer_dims[0] != X.shape[0]:
-        raise ValueError(f"net must be a Network with layer_dims[0] = {X.shape[0]} "
-                         f"(the rows of X), got {net!r}")
+        raise ValueError(
+            f"net must be a Network with layer_dims[0] = {X.shape[0]} (the rows of X), got {net!r}"
+        )
     full = _flat_grads(net, X, Y)
     total = 0.0
     for _ in range(n_batches):
@@ -83,7 +85,8 @@ def gradient_noise(net, X, Y, mini_batch_size: int, n_batches: int = 50, seed: i
         total += float(np.sum((_flat_grads(net, X[:, cols], Y[:, cols]) - full) ** 2))
     return total / n_batches
 
-M = 128                      # training examples: batch GD uses all of them per update
+
+M = 128  # training examples: batch GD uses all of them per update
 EPOCHS = 6
 LAYER_DIMS = (2, 16, 8, 1)
 SIZES = (1, 4, 16, 32, 64, 128)
@@ -101,8 +104,9 @@ def _run(mini_batch_size: int, lr: float):
     X, Y = _data()
     net = Network(list(LAYER_DIMS), seed=0)
     try:
-        return train(net, X, Y, SGD(lr=lr), epochs=EPOCHS, mini_batch_size=mini_batch_size,
-                     seed=0), ""
+        return train(
+            net, X, Y, SGD(lr=lr), epochs=EPOCHS, mini_batch_size=mini_batch_size, seed=0
+        ), ""
     except DivergenceError as err:
         return err.history, str(err)
 
@@ -132,8 +136,9 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     mini_batch_size, lr = int(mini_batch_size), float(lr)
     run, message = _run(mini_batch_size, lr)
     batch, _ = _run(M, lr)
-    fig, (ax1, ax2, ax3) = new_figure(3, width=10.0, height=3.2, left=0.06, right=0.95,
-                                      bottom=0.15, top=0.89, wspace=0.354)
+    fig, (ax1, ax2, ax3) = new_figure(
+        3, width=10.0, height=3.2, left=0.06, right=0.95, bottom=0.15, top=0.89, wspace=0.354
+    )
 
     costs = np.asarray(run.costs, dtype=float)
     steps = np.arange(1, costs.size + 1)
@@ -141,8 +146,9 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     ax1.plot(steps[ok], costs[ok], color=COLOR, lw=0.6, alpha=0.35, label="cost of mini-batch t")
     per_epoch = steps_per_epoch(M, mini_batch_size)
     if per_epoch > 1 and ok.all():
-        ax1.plot(steps, smooth(costs, per_epoch), color=COLOR, lw=1.6,
-                 label="average over one epoch")
+        ax1.plot(
+            steps, smooth(costs, per_epoch), color=COLOR, lw=1.6, label="average over one epoch"
+        )
     ax1.set_xlabel(f"update t  ({per_epoch} per epoch)")
     ax1.set_ylabel("mini-batch cost")
     ax1.set_title(_label(mini_batch_size), fontsize=10)
@@ -165,8 +171,10 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     ax3.set_yscale("log")
     ax3.set_xlabel("mini-batch size")
     ax3.set_ylabel("wall time of one epoch (ms)")
-    ax3.set_title(f"size {mini_batch_size}: {per_epoch} updates, "
-                  f"{times[mini_batch_size]:.2g} ms per epoch", fontsize=10)
+    ax3.set_title(
+        f"size {mini_batch_size}: {per_epoch} updates, {times[mini_batch_size]:.2g} ms per epoch",
+        fontsize=10,
+    )
 
     if message:
         note_on_axes(ax2, message)
@@ -184,17 +192,21 @@ def _stalled(run) -> str:
     epoch_costs = np.asarray([J0] + run.train_costs, dtype=float)
     batch_costs = np.asarray(run.costs, dtype=float)
     if epoch_costs.max() > 1.05 * J0 or (batch_costs.size and batch_costs.max() > 2.0 * J0):
-        return f"the cost oscillated (α too large for\nthis size): no net progress in {EPOCHS} epochs"
+        return (
+            f"the cost oscillated (α too large for\nthis size): no net progress in {EPOCHS} epochs"
+        )
     return f"the cost barely moved in {EPOCHS} epochs"
 
 
 minibatch_explorer = Explorer(
     minibatch_figure,
-    [Dropdown("mini_batch_size", 64, "mini-batch size", options=SIZES),
-     LogSlider("lr", 0.3, "learning rate α", min=0.01, max=10.0, step=0.1,
-               readout_format=".3f")],
+    [
+        Dropdown("mini_batch_size", 64, "mini-batch size", options=SIZES),
+        LogSlider("lr", 0.3, "learning rate α", min=0.01, max=10.0, step=0.1, readout_format=".3f"),
+    ],
     title="Mini-batch size and learning rate: cost per update, per epoch and per second",
-    columns=2)
+    columns=2,
+)
 
 
 def minibatch_widget():

@@ -19,6 +19,7 @@ The paths come from :func:`nnlab.surfaces.run_optimizer` driving the library's o
 :class:`~nnlab.optimizers.SGD`, :class:`~nnlab.optimizers.Momentum`,
 :class:`~nnlab.optimizers.Nesterov` and :class:`~nnlab.optimizers.RMSprop`.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -39,8 +40,14 @@ NAMES = ("GD", "Momentum", "Nesterov", "RMSprop")
 
 
 @lru_cache(maxsize=256)
-def trajectories(surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9,
-                 epsilon: float = 1e-8, steps: int = STEPS, tol: float = TOL) -> dict:
+def trajectories(
+    surface: str = "elongated quadratic",
+    lr: float = 0.1,
+    beta: float = 0.9,
+    epsilon: float = 1e-8,
+    steps: int = STEPS,
+    tol: float = TOL,
+) -> dict:
     """``{name: Path}`` for GD, momentum, Nesterov and RMSprop from the surface's default start.
 
     ``surface`` is a label of :data:`SURFACE_KEYS`. Cached: the chapter and the widget
@@ -66,8 +73,9 @@ def outcome(path) -> str:
     return f"{path.steps_to_tol} steps"
 
 
-def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9,
-                    epsilon: float = 1e-8):
+def momentum_figure(
+    surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9, epsilon: float = 1e-8
+):
     """Left: the three paths on the contours. Right: ``J − J*`` per step (log scale)."""
     s = SURFACES[SURFACE_KEYS[surface]]
     paths = trajectories(surface, float(lr), float(beta), float(epsilon))
@@ -79,12 +87,14 @@ def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta:
     for name, p in paths.items():
         plot_path(ax1, p.points, label=name)
         gap = np.clip(np.asarray(p.values) - s.f_min, 1e-16, 1e12)
-        ax2.plot(np.arange(gap.size), gap, color=PATH_COLORS[name], lw=1.4,
-                 label=f"{name}: {outcome(p)}")
+        ax2.plot(
+            np.arange(gap.size), gap, color=PATH_COLORS[name], lw=1.4, label=f"{name}: {outcome(p)}"
+        )
     ax1.set_xlim(*s.bounds[0])
     ax1.set_ylim(*s.bounds[1])
-    ax1.set_title(f"{surface}: α = {lr:.3g}, β = {beta:.3g}, RMSprop ε = {epsilon:.0e}",
-                  fontsize=10)
+    ax1.set_title(
+        f"{surface}: α = {lr:.3g}, β = {beta:.3g}, RMSprop ε = {epsilon:.0e}", fontsize=10
+    )
     ax1.legend(frameon=True, fontsize=8, loc="lower right")
     ax2.axhline(TOL, color="#999999", ls="--", lw=1)
     ax2.set_yscale("log")
@@ -94,8 +104,9 @@ def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta:
     ax2.set_ylabel("$J - J^*$")
     ax2.set_title(f"steps to reach $J - J^* < {TOL:g}$ (dashed line)", fontsize=10)
     ax2.legend(frameon=False, fontsize=8, loc="upper right")
-    diverged = [f"{name} diverged at step {p.diverged_at}" for name, p in paths.items()
-                if p.diverged]
+    diverged = [
+        f"{name} diverged at step {p.diverged_at}" for name, p in paths.items() if p.diverged
+    ]
     if diverged:
         note_on_axes(ax1, "\n".join(diverged) + "\n(α too large for it)")
     return fig
@@ -103,13 +114,15 @@ def momentum_figure(surface: str = "elongated quadratic", lr: float = 0.1, beta:
 
 momentum_explorer = Explorer(
     momentum_figure,
-    [Dropdown("surface", "elongated quadratic", "surface", options=tuple(SURFACE_KEYS)),
-     LogSlider("lr", 0.1, "learning rate α", min=0.001, max=1.0, step=0.1,
-               readout_format=".3f"),
-     FloatSlider("beta", 0.9, "β", min=0.0, max=0.99, step=0.01),
-     LogSlider("epsilon", 1e-8, "RMSprop ε", min=1e-8, max=10.0, step=1.0,
-               readout_format=".0e")],
-    title="Gradient descent, momentum and RMSprop on the same surface", columns=2)
+    [
+        Dropdown("surface", "elongated quadratic", "surface", options=tuple(SURFACE_KEYS)),
+        LogSlider("lr", 0.1, "learning rate α", min=0.001, max=1.0, step=0.1, readout_format=".3f"),
+        FloatSlider("beta", 0.9, "β", min=0.0, max=0.99, step=0.01),
+        LogSlider("epsilon", 1e-8, "RMSprop ε", min=1e-8, max=10.0, step=1.0, readout_format=".0e"),
+    ],
+    title="Gradient descent, momentum and RMSprop on the same surface",
+    columns=2,
+)
 
 
 def momentum_widget():
@@ -147,7 +160,7 @@ def momentum_optimum(mu: float = CURVATURES[0], L: float = CURVATURES[1]) -> dic
     check_positive("L", L)
     kappa = L / mu
     root = (np.sqrt(kappa) - 1.0) / (np.sqrt(kappa) + 1.0)
-    beta = root ** 2
+    beta = root**2
     lr_hb = 4.0 / (np.sqrt(L) + np.sqrt(mu)) ** 2
     return {"lr": lr_hb / (1.0 - beta), "lr_heavy_ball": lr_hb, "beta": beta, "rate": root}
 
@@ -192,13 +205,16 @@ def rate(lr, beta, curvatures=CURVATURES, nesterov: bool = False) -> np.ndarray:
     :func:`iteration_matrices` over the curvatures (``< 1``: converges; ``β = 0``: GD's
     ``max |1 − αλ|``)."""
     _rates("curvatures", curvatures, "lr", grid=True)
-    radii = [np.abs(np.linalg.eigvals(iteration_matrices(lr, beta, lam, nesterov))).max(axis=-1)
-             for lam in curvatures]
+    radii = [
+        np.abs(np.linalg.eigvals(iteration_matrices(lr, beta, lam, nesterov))).max(axis=-1)
+        for lam in curvatures
+    ]
     return np.max(radii, axis=0)
 
 
-def steps_grid(lrs, betas, nesterov: bool = False, steps: int = STEPS, tol: float = TOL,
-               stay: bool = False) -> np.ndarray:
+def steps_grid(
+    lrs, betas, nesterov: bool = False, steps: int = STEPS, tol: float = TOL, stay: bool = False
+) -> np.ndarray:
     """Steps to ``J − J* < tol`` on the valley from its start, for every ``(α, β)`` at once.
 
     Returns an int array of shape ``(len(lrs), len(betas))``, ``-1`` where the run does not
@@ -241,8 +257,11 @@ def best_settings(lrs, betas, nesterov: bool = False, stay: bool = False, **kw) 
     counts = steps_grid(lrs, betas, nesterov=nesterov, stay=stay, **kw)
     counts = np.where(counts < 0, np.iinfo(int).max, counts)
     i, j = np.unravel_index(np.argmin(counts), counts.shape)
-    return {"steps": int(counts[i, j]), "lr": float(np.asarray(lrs)[i]),
-            "beta": float(np.asarray(betas)[j])}
+    return {
+        "steps": int(counts[i, j]),
+        "lr": float(np.asarray(lrs)[i]),
+        "beta": float(np.asarray(betas)[j]),
+    }
 
 
 def best_rate_per_beta(betas, lrs=None, nesterov: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -262,10 +281,15 @@ def tuning_figure(runs: dict):
     """Left: ``J − J*`` per step on the valley for ``runs = {label: optimizer}``. Right: the
     best per-step rate over α as a function of β, for momentum and Nesterov, with gradient
     descent's best rate and the oscillation floor √β."""
-    if not isinstance(runs, dict) or not runs or not all(
-            isinstance(o, Optimizer) for o in runs.values()):
-        raise ValueError(f"runs must be a non-empty dict {{label: optimizer}} of nnlab "
-                         f"optimizers, got {runs!r:.60}")
+    if (
+        not isinstance(runs, dict)
+        or not runs
+        or not all(isinstance(o, Optimizer) for o in runs.values())
+    ):
+        raise ValueError(
+            f"runs must be a non-empty dict {{label: optimizer}} of nnlab "
+            f"optimizers, got {runs!r:.60}"
+        )
     s = SURFACES["elongated_quadratic"]
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.6)
     for label, opt in runs.items():

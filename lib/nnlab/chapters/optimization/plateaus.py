@@ -25,6 +25,7 @@ The learner picks a start
 and an optimizer; the figure shows the path and the two milestones of an escape:
 leaving the plateau (``|x| < 1``) and leaving the saddle (``|y| > 1/2``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -56,9 +57,11 @@ def random_hessians(n: int, samples: int, seed: int = 0) -> np.ndarray:
     """
     n = check_int("n", n, high=1000)
     samples = check_int("samples", samples)
-    if samples * n * n > 10 ** 8:
-        raise ValueError(f"samples * n**2 = {samples * n * n:.3g} numbers is too many "
-                         "(keep samples * n**2 <= 1e8)")
+    if samples * n * n > 10**8:
+        raise ValueError(
+            f"samples * n**2 = {samples * n * n:.3g} numbers is too many "
+            "(keep samples * n**2 <= 1e8)"
+        )
     rng = np.random.default_rng(check_seed("seed", seed))
     A = rng.standard_normal((samples, n, n))
     return (A + np.swapaxes(A, 1, 2)) / np.sqrt(2.0)
@@ -103,6 +106,7 @@ def hessian_2d(grad: Callable, x: float, y: float, h: float = 1e-5) -> np.ndarra
     H = np.column_stack(cols)
     return (H + H.T) / 2
 
+
 SURFACE = SURFACES["saddle_plateau"]
 XLIM, YLIM = SURFACE.bounds
 CHOICES = ("all four",) + CONTESTANTS
@@ -121,23 +125,41 @@ def milestones(result: RaceResult) -> dict:
         off_plateau = np.abs(path[:, 0]) < 1.0
         off_saddle = np.abs(path[:, 1]) > 0.5
         out[name] = {}
-        for key, mask in (("plateau", off_plateau), ("saddle", off_saddle),
-                          ("escaped", off_plateau & off_saddle)):
+        for key, mask in (
+            ("plateau", off_plateau),
+            ("saddle", off_saddle),
+            ("escaped", off_plateau & off_saddle),
+        ):
             hits = np.flatnonzero(mask)
             out[name][key] = int(hits[0]) if hits.size else None
     return out
 
 
-def escape_race(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
-                y0: float = 0.01, steps: int = 300, beta1: float = 0.9, beta2: float = 0.999,
-                beta_rms: float = 0.9):
+def escape_race(
+    optimizer: str = "all four",
+    lr: float = 0.1,
+    x0: float = 3.5,
+    y0: float = 0.01,
+    steps: int = 300,
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    beta_rms: float = 0.9,
+):
     """Run the chosen optimizer(s) from ``(x0, y0)`` on the saddle + plateau surface
     (RMSprop with its usual ``β = 0.9``, Adam with ``β1``, ``β2``)."""
     check_option("optimizer", optimizer, CHOICES)
     x0, y0 = check_number("x0", x0), check_number("y0", y0)
     names = CONTESTANTS if optimizer == "all four" else (optimizer,)
-    r = race_on_surface(SURFACE, lr=lr, beta1=beta1, beta2=beta2, steps=steps,
-                        optimizers=names, start=(x0, y0), beta_rms=beta_rms)
+    r = race_on_surface(
+        SURFACE,
+        lr=lr,
+        beta1=beta1,
+        beta2=beta2,
+        steps=steps,
+        optimizers=names,
+        start=(x0, y0),
+        beta_rms=beta_rms,
+    )
     return r, milestones(r)
 
 
@@ -145,15 +167,20 @@ def _fmt(t):
     return "never" if t is None else str(t)
 
 
-def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
-                  y0: float = 0.01, steps: int = 300):
+def escape_figure(
+    optimizer: str = "all four",
+    lr: float = 0.1,
+    x0: float = 3.5,
+    y0: float = 0.01,
+    steps: int = 300,
+):
     """Left: the paths over the contours. Right: ``f`` per step, with the escape step of
     each optimizer marked and listed."""
     r, ms = escape_race(optimizer, lr, x0, y0, steps)
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.8, left=0.06, right=0.99,
-                                bottom=0.13, top=0.91, wspace=0.28)
-    plot_contours(ax, SURFACE.f, XLIM, YLIM, levels=22, resolution=90,
-                  log=False)
+    fig, (ax, ax2) = new_figure(
+        ncols=2, width=10.0, height=3.8, left=0.06, right=0.99, bottom=0.13, top=0.91, wspace=0.28
+    )
+    plot_contours(ax, SURFACE.f, XLIM, YLIM, levels=22, resolution=90, log=False)
     ax.plot([0, 0], [-1, 1], "k*", ms=8)
     ax.plot([0], [0], "kx", ms=8)
     for k, name in enumerate(r.names):
@@ -163,8 +190,7 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     ax.axvspan(3, XLIM[1], color="#bbbbbb", alpha=0.25, lw=0)
     ax.axvspan(XLIM[0], -3, color="#bbbbbb", alpha=0.25, lw=0)
     ax.text(4.0, 1.45, "plateau", ha="center", fontsize=8, color="#555555")
-    ax.set_title(f"start ({x0:.2f}, {y0:.3f}), α = {lr:.3g}; × saddle, ★ minima",
-                 fontsize=9)
+    ax.set_title(f"start ({x0:.2f}, {y0:.3f}), α = {lr:.3g}; × saddle, ★ minima", fontsize=9)
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     lines = []
     for k, name in enumerate(r.names):
@@ -176,8 +202,10 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
         if r.diverged_at[k] is not None:
             lines.append(f"{name}: diverged at step {r.diverged_at[k]}")
         else:
-            lines.append(f"{name}: plateau {_fmt(ms[name]['plateau'])}, "
-                         f"saddle {_fmt(ms[name]['saddle'])}, escaped {_fmt(t)}")
+            lines.append(
+                f"{name}: plateau {_fmt(ms[name]['plateau'])}, "
+                f"saddle {_fmt(ms[name]['saddle'])}, escaped {_fmt(t)}"
+            )
     ax2.axhline(0.0, color="#888888", ls=":", lw=1)
     ax2.text(steps, 0.02, "saddle level", ha="right", fontsize=7, color="#666666")
     ax2.axhline(1.0, color="#888888", ls=":", lw=1)
@@ -186,22 +214,33 @@ def escape_figure(optimizer: str = "all four", lr: float = 0.1, x0: float = 3.5,
     ax2.set_xlabel("step $t$")
     ax2.set_ylabel("$f(\\theta_t)$")
     ax2.set_title("steps to leave the plateau / the saddle / both", fontsize=9)
-    ax2.text(0.98, 0.97, "\n".join(lines), transform=ax2.transAxes, ha="right", va="top",
-             fontsize=7.5, family="monospace",
-             bbox=dict(boxstyle="round", fc="white", ec="#cccccc", alpha=0.9))
+    ax2.text(
+        0.98,
+        0.97,
+        "\n".join(lines),
+        transform=ax2.transAxes,
+        ha="right",
+        va="top",
+        fontsize=7.5,
+        family="monospace",
+        bbox=dict(boxstyle="round", fc="white", ec="#cccccc", alpha=0.9),
+    )
     return fig
 
 
 escape_explorer = Explorer(
     escape_figure,
-    [Dropdown("optimizer", "all four", options=CHOICES, description="optimizer"),
-     LogSlider("lr", 0.1, min=0.01, max=10.0, step=0.1, readout_format=".3f",
-               description="α"),
-     IntSlider("steps", 300, min=50, max=600, step=50, description="steps"),
-     FloatSlider("x0", 3.5, min=0.0, max=4.5, step=0.1, description="start x₀"),
-     FloatSlider("y0", 0.01, min=0.0, max=0.3, step=0.005, readout_format=".3f",
-                 description="start y₀")],
-    title="Escaping a plateau and a saddle: f = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4")
+    [
+        Dropdown("optimizer", "all four", options=CHOICES, description="optimizer"),
+        LogSlider("lr", 0.1, min=0.01, max=10.0, step=0.1, readout_format=".3f", description="α"),
+        IntSlider("steps", 300, min=50, max=600, step=50, description="steps"),
+        FloatSlider("x0", 3.5, min=0.0, max=4.5, step=0.1, description="start x₀"),
+        FloatSlider(
+            "y0", 0.01, min=0.0, max=0.3, step=0.005, readout_format=".3f", description="start y₀"
+        ),
+    ],
+    title="Escaping a plateau and a saddle: f = 1 − exp(−x²/2)(1 + y²/2) + y⁴/4",
+)
 
 
 def escape_widget():

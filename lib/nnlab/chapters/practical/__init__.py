@@ -3,6 +3,7 @@
 :func:`football_with_grid` is the goalkeeper split and plotting grid that the
 Part I explorers share.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -17,4 +18,3 @@ def football_with_grid():
     (:func:`nnlab.plots.grid_over`), made once and shared by the Part I widgets."""
     s = football_split()
     return s, grid_over(s.X_train, resolution=70, margin=0.05)
-

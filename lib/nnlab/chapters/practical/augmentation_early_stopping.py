@@ -13,6 +13,7 @@ training and after every epoch (every pass over the 200 kicks) with mini-batches
 and the figure marks where it stops and which weights it keeps, next to the decision
 boundary of those weights.
 """
+
 from __future__ import annotations
 
 import copy
@@ -29,7 +30,7 @@ from nnlab.train import train
 
 LAYER_DIMS = (2, 48, 24, 1)
 LR, ITERATIONS, EVERY = 0.005, 600, 5
-BATCHES = (200, 64, 16, 8)     # 200 = the whole training set: batch gradient descent
+BATCHES = (200, 64, 16, 8)  # 200 = the whole training set: batch gradient descent
 
 
 def updates_per_epoch(mini_batch_size: int, m: int = 200) -> int:
@@ -53,10 +54,19 @@ def _run(mini_batch_size: int):
             snapshots.append(copy.deepcopy(net.params))
             steps.append(len(history.costs))
 
-    hist = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS // per_epoch,
-                 mini_batch_size=mini_batch_size, X_dev=s.X_dev, Y_dev=s.Y_dev,
-                 measure_every=EVERY if full_batch else 1, callback=keep,
-                 on_divergence="stop")
+    hist = train(
+        net,
+        s.X_train,
+        s.Y_train,
+        Adam(lr=LR),
+        epochs=ITERATIONS // per_epoch,
+        mini_batch_size=mini_batch_size,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        measure_every=EVERY if full_batch else 1,
+        callback=keep,
+        on_divergence="stop",
+    )
     return s, grid, net, hist, steps, snapshots
 
 
@@ -80,20 +90,25 @@ def early_stopping_figure(patience: int = 10, mini_batch_size: int = 200):
     """Train/dev cost curves with the stop and the kept weights marked, and their boundary."""
     patience, mini_batch_size = int(patience), int(mini_batch_size)
     s, grid, net, rec, steps, snapshots = _run(mini_batch_size)
-    if not steps:      # diverged before the first check: nothing to replay
-        fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
+    if not steps:  # diverged before the first check: nothing to replay
+        fig, (ax1, ax2) = new_figure(
+            2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165
+        )
         note_on_axes(ax1, rec.message)
         return fig
     best, stopped = stopping_point(rec.dev_costs, patience)
     every = updates_per_epoch(mini_batch_size, s.X_train.shape[1])
     every = EVERY if every == 1 else every
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
+    fig, (ax1, ax2) = new_figure(
+        2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165
+    )
     ax1.plot(steps, rec.train_costs, color="#1f77b4", label="train cost")
     ax1.plot(steps, rec.dev_costs, color="#d62728", label="dev cost")
     ax1.axvline(steps[best], color="#2ca02c", lw=1.2, label=f"kept: step {steps[best]}")
     if stopped is not None:
-        ax1.axvline(steps[stopped], color="#444444", ls="--", lw=1,
-                    label=f"stopped: step {steps[stopped]}")
+        ax1.axvline(
+            steps[stopped], color="#444444", ls="--", lw=1, label=f"stopped: step {steps[stopped]}"
+        )
         ax1.axvspan(steps[stopped], steps[-1], color="#dddddd", alpha=0.5, lw=0)
     ax1.set_ylim(0, 1.0)
     ax1.set_xlabel(f"iterations (dev cost checked every {every})")
@@ -104,9 +119,15 @@ def early_stopping_figure(patience: int = 10, mini_batch_size: int = 200):
 
     net.params = snapshots[best]
     plot_decision_boundary(
-        ax2, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
+        ax2,
+        net.predict,
+        s.X_train,
+        s.Y_train,
+        grid=grid,
+        s=9,
         title=f"kept weights: dev {100 * rec.dev_acc[best]:.1f}% "
-              f"(full run: {100 * rec.dev_acc[-1]:.1f}%)")
+        f"(full run: {100 * rec.dev_acc[-1]:.1f}%)",
+    )
     ax2.title.set_fontsize(10)
     if rec.message:
         note_on_axes(ax1, rec.message)
@@ -115,9 +136,12 @@ def early_stopping_figure(patience: int = 10, mini_batch_size: int = 200):
 
 early_stopping_explorer = Explorer(
     early_stopping_figure,
-    [IntSlider("patience", 10, "patience (checks)", min=1, max=60, step=1),
-     Dropdown("mini_batch_size", 200, "mini-batch size (noise)", options=BATCHES)],
-    title="Early stopping: when to stop, which weights to keep")
+    [
+        IntSlider("patience", 10, "patience (checks)", min=1, max=60, step=1),
+        Dropdown("mini_batch_size", 200, "mini-batch size (noise)", options=BATCHES),
+    ],
+    title="Early stopping: when to stop, which weights to keep",
+)
 
 
 def early_stopping_widget():

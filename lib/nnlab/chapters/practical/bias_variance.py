@@ -8,6 +8,7 @@ long it trains; the figure shows its decision boundary on the goalkeeper data, t
 train and dev error curves with the chosen moment marked, and the basic recipe's
 diagnosis (the labels are 10 % noisy, so 10 % error is the best possible).
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,8 +24,9 @@ from nnlab.plots import new_figure, note_on_axes, plot_decision_boundary
 from nnlab.train import train
 
 
-def diagnose(train_error: float, dev_error: float, bayes_error: float = 0.0,
-             tolerance: float = 0.03) -> str:
+def diagnose(
+    train_error: float, dev_error: float, bayes_error: float = 0.0, tolerance: float = 0.03
+) -> str:
     """The basic recipe's reading of the two errors (fractions in [0, 1]).
 
     *Avoidable bias* is ``train_error - bayes_error``; *variance* is
@@ -32,8 +34,12 @@ def diagnose(train_error: float, dev_error: float, bayes_error: float = 0.0,
     Returns ``"high bias"``, ``"high variance"``, ``"high bias and high variance"`` or
     ``"low bias, low variance"``.
     """
-    for name, v in (("train_error", train_error), ("dev_error", dev_error),
-                    ("bayes_error", bayes_error), ("tolerance", tolerance)):
+    for name, v in (
+        ("train_error", train_error),
+        ("dev_error", dev_error),
+        ("bayes_error", bayes_error),
+        ("tolerance", tolerance),
+    ):
         check_range(name, v, 0, 1)
     bias = train_error - bayes_error > tolerance
     variance = dev_error - train_error > tolerance
@@ -45,14 +51,16 @@ def diagnose(train_error: float, dev_error: float, bayes_error: float = 0.0,
         return "high variance"
     return "low bias, low variance"
 
+
 WIDTHS = (1, 2, 4, 16, 64)
 LR, ITERATIONS, EVERY = 0.02, 500, 25
-BAYES_ERROR = 0.10     # football_split's label noise: flipped labels cannot be predicted
+BAYES_ERROR = 0.10  # football_split's label noise: flipped labels cannot be predicted
 
 
 class Run(NamedTuple):
     """One recorded run: at each of ``checkpoints`` (iterations ``0, EVERY, 2 EVERY, …``)
     the train and dev accuracy and a copy of the parameters; ``message`` if it diverged."""
+
     checkpoints: list
     train_acc: list
     dev_acc: list
@@ -73,11 +81,26 @@ def _run(width: int):
         if history.measured_epochs and history.measured_epochs[-1] == epoch:
             snapshots.append(copy.deepcopy(net.params))
 
-    h = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS, mini_batch_size=None,
-              X_dev=s.X_dev, Y_dev=s.Y_dev, measure_every=EVERY, callback=keep,
-              on_divergence="stop")
-    run = Run([0] + [e + 1 for e in h.measured_epochs], [acc0[0]] + h.train_acc,
-              [acc0[1]] + h.dev_acc, snapshots, h.message)
+    h = train(
+        net,
+        s.X_train,
+        s.Y_train,
+        Adam(lr=LR),
+        epochs=ITERATIONS,
+        mini_batch_size=None,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        measure_every=EVERY,
+        callback=keep,
+        on_divergence="stop",
+    )
+    run = Run(
+        [0] + [e + 1 for e in h.measured_epochs],
+        [acc0[0]] + h.train_acc,
+        [acc0[1]] + h.dev_acc,
+        snapshots,
+        h.message,
+    )
     return net, run
 
 
@@ -99,9 +122,18 @@ def bias_variance_figure(width: int = 16, iterations: int = 300):
     k = min(iterations // EVERY, len(rec.checkpoints) - 1)
     net.params = rec.snapshots[k]
     tr, dev = 1 - rec.train_acc[k], 1 - rec.dev_acc[k]
-    fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165)
-    plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
-                           title=f"[2, {width}, {width}, 1] after {rec.checkpoints[k]} steps")
+    fig, (ax1, ax2) = new_figure(
+        2, width=10.0, height=3.7, left=0.05, right=0.97, bottom=0.14, top=0.86, wspace=0.165
+    )
+    plot_decision_boundary(
+        ax1,
+        net.predict,
+        s.X_train,
+        s.Y_train,
+        grid=grid,
+        s=9,
+        title=f"[2, {width}, {width}, 1] after {rec.checkpoints[k]} steps",
+    )
     if rec.message:
         note_on_axes(ax1, rec.message)
     steps = rec.checkpoints
@@ -120,9 +152,12 @@ def bias_variance_figure(width: int = 16, iterations: int = 300):
 
 bias_variance_explorer = Explorer(
     bias_variance_figure,
-    [Dropdown("width", 16, "hidden units per layer", options=WIDTHS),
-     IntSlider("iterations", 300, "training iterations", min=0, max=ITERATIONS, step=EVERY)],
-    title="Network size, training length, bias and variance")
+    [
+        Dropdown("width", 16, "hidden units per layer", options=WIDTHS),
+        IntSlider("iterations", 300, "training iterations", min=0, max=ITERATIONS, step=EVERY),
+    ],
+    title="Network size, training length, bias and variance",
+)
 
 
 def bias_variance_widget():

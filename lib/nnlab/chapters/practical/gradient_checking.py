@@ -29,6 +29,7 @@ dropout (off, frozen masks or fresh masks) and a check at initialization or afte
 ``epsilon_explorer``: the relative difference of a *correct* gradient as the step ε goes
 from 1e-1 to 1e-12: truncation error on the right, round-off error on the left.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -57,8 +58,14 @@ from nnlab.model import Network
 from nnlab.plots import new_figure, plain_log_axis
 from nnlab.train import gradient_descent
 
-BUGS = ("none", "dW missing 1/m", "db wrong sign", "activation derivative wrong",
-        "L2 term missing", "dropout mask missing")
+BUGS = (
+    "none",
+    "dW missing 1/m",
+    "db wrong sign",
+    "activation derivative wrong",
+    "L2 term missing",
+    "dropout mask missing",
+)
 
 
 def buggy_backward(net: Network, Y, cache, bug: str = "none", layer: int = 1) -> dict:
@@ -110,6 +117,7 @@ def buggy_backward(net: Network, Y, cache, bug: str = "none", layer: int = 1) ->
             dZ = g_backward(dA, cache[f"Z{below}"])
     return {k: grads[k] for k in ("d" + p for p in P)}
 
+
 LAYER_DIMS = (2, 5, 4, 1)
 INITS = {"Xavier": ("xavier", 0.01), "small random (×0.1)": ("random", 0.1)}
 DROPOUT = ("off", "on, masks frozen", "on, fresh masks each call")
@@ -126,14 +134,22 @@ def check_data():
     return Normalizer().fit_transform(X), Y
 
 
-def make_network(hidden: str = "tanh", lambd: float = 0.0, keep_prob: float = 1.0,
-                 init: str = "Xavier") -> Network:
+def make_network(
+    hidden: str = "tanh", lambd: float = 0.0, keep_prob: float = 1.0, init: str = "Xavier"
+) -> Network:
     """The chapter's small network ``[2, 5, 4, 1]``, seeded."""
     check_option("hidden", hidden, ("tanh", "relu", "sigmoid"))
     check_option("init", init, INITS)
     method, scale = INITS[init]
-    return Network(list(LAYER_DIMS), hidden=hidden, init=method, init_scale=scale, seed=0,
-                   lambd=lambd, keep_prob=keep_prob)
+    return Network(
+        list(LAYER_DIMS),
+        hidden=hidden,
+        init=method,
+        init_scale=scale,
+        seed=0,
+        lambd=lambd,
+        keep_prob=keep_prob,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -147,8 +163,14 @@ def trained_params(lambd: float, init: str):
     return {k: v.copy() for k, v in net.params.items()}
 
 
-def run_check(bug: str = "none", layer: int = 1, lambd: float = 0.1, dropout: str = "off",
-              init: str = "Xavier", when: str = "at initialization"):
+def run_check(
+    bug: str = "none",
+    layer: int = 1,
+    lambd: float = 0.1,
+    dropout: str = "off",
+    init: str = "Xavier",
+    when: str = "at initialization",
+):
     """The gradient check of ``buggy_backward`` for one setting: a :class:`GradCheckReport`."""
     check_option("bug", bug, BUGS)
     check_int("layer", layer, high=len(LAYER_DIMS) - 1)
@@ -179,8 +201,14 @@ def _cached_check(bug, layer, lambd, dropout, init, when):
     return run_check(bug, layer, lambd, dropout, init, when)
 
 
-def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: float = 0.1,
-               dropout: str = "off", init: str = "Xavier", when: str = "at initialization"):
+def bug_figure(
+    bug: str = "activation derivative wrong",
+    layer: int = 2,
+    lambd: float = 0.1,
+    dropout: str = "off",
+    init: str = "Xavier",
+    when: str = "at initialization",
+):
     """Left: relative difference per parameter. Right: |difference| per component."""
     rep = _cached_check(bug, int(layer), round(float(lambd), 4), dropout, init, when)
     fig, (ax, ax2) = new_figure(2, width=11.0, height=3.9, bottom=0.16, top=0.86)
@@ -196,8 +224,11 @@ def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: 
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(0.0, 1.0), framealpha=0.9)
     ax.set_ylabel("relative difference", fontsize=8)
     ax.tick_params(labelsize=8)
-    ax.set_title(f"λ = {lambd:g}, overall {rep.difference:.1e}: {verdict(rep.difference)}"
-                 + (f"  (worst: {rep.worst})" if rep.difference > GOOD else ""), fontsize=9)
+    ax.set_title(
+        f"λ = {lambd:g}, overall {rep.difference:.1e}: {verdict(rep.difference)}"
+        + (f"  (worst: {rep.worst})" if rep.difference > GOOD else ""),
+        fontsize=9,
+    )
     num, _ = dict_to_vector(rep.numerical)
     ana, _ = dict_to_vector(rep.analytic)
     gap = np.maximum(np.abs(num - ana), 1e-16)
@@ -224,15 +255,22 @@ def bug_figure(bug: str = "activation derivative wrong", layer: int = 2, lambd: 
 
 bug_explorer = Explorer(
     bug_figure,
-    [Dropdown("bug", "activation derivative wrong", options=BUGS, description="bug"),
-     IntSlider("layer", 2, min=1, max=len(LAYER_DIMS) - 1, description="in layer"),
-     FloatSlider("lambd", 0.1, min=0.0, max=1.0, step=0.05, description="λ (L2)"),
-     Dropdown("dropout", "off", options=DROPOUT, description="dropout"),
-     Dropdown("init", "Xavier", options=tuple(INITS), description="initial weights"),
-     Dropdown("when", "at initialization",
-              options=("at initialization", f"after {TRAIN_STEPS} training steps"),
-              description="check")],
-    title="Gradient check of a backward pass with an injected bug", columns=3)
+    [
+        Dropdown("bug", "activation derivative wrong", options=BUGS, description="bug"),
+        IntSlider("layer", 2, min=1, max=len(LAYER_DIMS) - 1, description="in layer"),
+        FloatSlider("lambd", 0.1, min=0.0, max=1.0, step=0.05, description="λ (L2)"),
+        Dropdown("dropout", "off", options=DROPOUT, description="dropout"),
+        Dropdown("init", "Xavier", options=tuple(INITS), description="initial weights"),
+        Dropdown(
+            "when",
+            "at initialization",
+            options=("at initialization", f"after {TRAIN_STEPS} training steps"),
+            description="check",
+        ),
+    ],
+    title="Gradient check of a backward pass with an injected bug",
+    columns=3,
+)
 
 
 @lru_cache(maxsize=2)
@@ -264,8 +302,9 @@ def difference_at(epsilon: float, hidden: str, one_sided: bool) -> float:
 def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str = "tanh"):
     """The relative difference of a correct gradient against ε, log-log."""
     fig, (ax,) = new_figure(1, width=8.0, height=3.9, bottom=0.16, top=0.86, left=0.1, right=0.97)
-    styles = [(False, "two-sided", "#1f77b4")] + ([(True, "one-sided", "#9467bd")]
-                                                  if one_sided else [])
+    styles = [(False, "two-sided", "#1f77b4")] + (
+        [(True, "one-sided", "#9467bd")] if one_sided else []
+    )
     for side, label, color in styles:
         ax.plot(EPS_GRID, sweep(hidden, side), "o-", ms=3, lw=1.4, color=color, label=label)
         d = difference_at(float(epsilon), hidden, side)
@@ -275,8 +314,14 @@ def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str =
     ax.axhline(LOOK_CLOSER, color="#d62728", ls="--", lw=1)
     ax.text(1.5e-1, GOOD * 1.6, "1e-7: good", fontsize=7, color="#2ca02c")
     ax.text(1.5e-1, LOOK_CLOSER * 1.6, "1e-3: likely a bug", fontsize=7, color="#d62728")
-    ax.text(2e-3, 3e-13, "truncation error\n∝ ε² (two-sided), ∝ ε (one-sided)", fontsize=7,
-            ha="center", color="#444444")
+    ax.text(
+        2e-3,
+        3e-13,
+        "truncation error\n∝ ε² (two-sided), ∝ ε (one-sided)",
+        fontsize=7,
+        ha="center",
+        color="#444444",
+    )
     ax.text(5e-11, 3e-13, "round-off error ∝ 1/ε", fontsize=7, ha="center", color="#444444")
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -289,18 +334,26 @@ def epsilon_figure(epsilon: float = 1e-7, one_sided: bool = False, hidden: str =
     ax.set_ylabel("relative difference", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(frameon=False, fontsize=8, loc="upper center")
-    ax.set_title(f"{hidden} network, correct backprop: two-sided difference at ε = {epsilon:.0e}"
-                 f" is {d2:.1e} ({verdict(d2)})", fontsize=9)
+    ax.set_title(
+        f"{hidden} network, correct backprop: two-sided difference at ε = {epsilon:.0e}"
+        f" is {d2:.1e} ({verdict(d2)})",
+        fontsize=9,
+    )
     return fig
 
 
 epsilon_explorer = Explorer(
     epsilon_figure,
-    [LogSlider("epsilon", 1e-7, min=1e-12, max=1e-1, step=0.5, readout_format=".0e",
-               description="ε"),
-     Checkbox("one_sided", False, description="also one-sided differences"),
-     Dropdown("hidden", "tanh", options=("tanh", "relu"), description="hidden activation")],
-    title="How the step ε affects the gradient check", columns=3)
+    [
+        LogSlider(
+            "epsilon", 1e-7, min=1e-12, max=1e-1, step=0.5, readout_format=".0e", description="ε"
+        ),
+        Checkbox("one_sided", False, description="also one-sided differences"),
+        Dropdown("hidden", "tanh", options=("tanh", "relu"), description="hidden activation"),
+    ],
+    title="How the step ε affects the gradient check",
+    columns=3,
+)
 
 
 def bug_widget():

@@ -23,6 +23,7 @@ of each hidden layer's activations and of its backpropagated gradient ``dZ[l]``,
 plain gradient descent. Everything except the histogram choice is cached per
 ``(depth, activation, scheme)``.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -71,17 +72,22 @@ def layer_statistics(net: Network, X, Y) -> LayerStats:
     if not isinstance(net, Network):
         raise ValueError(f"net must be an nnlab.model.Network, got {type(net).__name__}")
     if any(kp < 1.0 for kp in net.keep_probs):
-        raise ValueError("net must have keep_prob = 1: dropout would change the statistics "
-                         "from one call to the next")
+        raise ValueError(
+            "net must have keep_prob = 1: dropout would change the statistics "
+            "from one call to the next"
+        )
     _, cache = net.forward(X, training=True, update_running=False)
     grads = net.backward(Y, cache)
     cache["Y_for_stats"] = net.targets(Y, cache["m"])
     A = [cache[f"A{l}"] for l in range(1, net.L)]
     dW = [grads[f"dW{l}"] for l in range(1, net.L + 1)]
-    return LayerStats(A=A, dW=dW,
-                      act_std=np.array([a.std() for a in A]),
-                      grad_norm=np.array([np.linalg.norm(g) for g in dW]),
-                      dZ_rms=_hidden_dZ_rms(net, cache))
+    return LayerStats(
+        A=A,
+        dW=dW,
+        act_std=np.array([a.std() for a in A]),
+        grad_norm=np.array([np.linalg.norm(g) for g in dW]),
+        dZ_rms=_hidden_dZ_rms(net, cache),
+    )
 
 
 def _hidden_dZ_rms(net: Network, cache) -> np.ndarray:
@@ -99,7 +105,7 @@ def _hidden_dZ_rms(net: Network, cache) -> np.ndarray:
     out = []
     for l in range(L - 1, 0, -1):
         dZ = backward(cache["params"][f"W{l + 1}"].T @ dZ, cache[f"Z{l}"])
-        out.append(np.sqrt(np.mean(dZ ** 2)))
+        out.append(np.sqrt(np.mean(dZ**2)))
     return np.array(out[::-1])
 
 
@@ -117,11 +123,12 @@ def max_variance_ratio(act_std) -> float:
     act_std = check_array("act_std", act_std, allow_empty=True)
     if np.any(act_std < 0):
         raise ValueError("act_std must hold standard deviations (>= 0)")
-    var = act_std ** 2
+    var = act_std**2
     if var.size == 0:
         raise ValueError("act_std must hold at least one layer")
     lo = var.min()
     return float("inf") if lo == 0 else float(var.max() / lo)
+
 
 #: label shown in the dropdown -> (Network ``init``, ``init_scale``)
 SCHEMES = {
@@ -131,8 +138,8 @@ SCHEMES = {
     "Xavier √(1/n)": ("xavier", 0.01),
     "He √(2/n)": ("he", 0.01),
 }
-WIDTH = 32          # units per hidden layer: wide enough for a steady signal, fast to train
-EPOCHS = 80         # full-batch gradient-descent steps in the training panel
+WIDTH = 32  # units per hidden layer: wide enough for a steady signal, fast to train
+EPOCHS = 80  # full-batch gradient-descent steps in the training panel
 # With 32 units a layer's gain is itself random (a few percent per layer); this draw of the
 # weights keeps He's ReLU signal within a factor 2 at every depth, like a wide layer would.
 SEED = 2
@@ -148,8 +155,9 @@ def moons_data():
 
 def _network(depth, activation, scheme, seed=SEED):
     init, scale = SCHEMES[scheme]
-    return Network([2] + [WIDTH] * depth + [1], hidden=activation, init=init,
-                   init_scale=scale, seed=seed)
+    return Network(
+        [2] + [WIDTH] * depth + [1], hidden=activation, init=init, init_scale=scale, seed=seed
+    )
 
 
 @lru_cache(maxsize=256)
@@ -186,7 +194,7 @@ def histogram(ax, name: str, values, color):
     v = np.asarray(values, dtype=float).ravel()
     v = v[np.isfinite(v)]
     lo, hi = (v.min(), v.max()) if v.size else (0.0, 1.0)
-    if hi - lo < 1e-300 * max(1.0, abs(lo)) or hi == lo:   # all equal: a single bar
+    if hi - lo < 1e-300 * max(1.0, abs(lo)) or hi == lo:  # all equal: a single bar
         lo, hi = lo - 0.5, hi + 0.5
     counts, edges = np.histogram(v, bins=30, range=(lo, hi))
     ax.stairs(counts, edges, fill=True, color=color, alpha=0.8)
@@ -214,8 +222,12 @@ def _per_layer(ax, values, title, color, ylabel):
         lo, hi = values[positive].min(), values[positive].max()
         ax.set_ylim(lo / 10, hi * 10)
     if not positive.all():
-        note_on_axes(ax, "exactly 0 at every layer" if not positive.any()
-                     else f"exactly 0 at {int((~positive).sum())} layer(s)")
+        note_on_axes(
+            ax,
+            "exactly 0 at every layer"
+            if not positive.any()
+            else f"exactly 0 at {int((~positive).sum())} layer(s)",
+        )
     ax.set_xlabel("layer l")
     ax.tick_params(labelsize=7)
     ax.set_ylabel(ylabel, fontsize=8)
@@ -223,12 +235,14 @@ def _per_layer(ax, values, title, color, ylabel):
     ax.set_xlim(0.5, max(values.size, 1) + 0.5)
 
 
-def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √(2/n)",
-                show: str = "activations"):
+def init_figure(
+    depth: int = 10, activation: str = "relu", scheme: str = "He √(2/n)", show: str = "activations"
+):
     """Top: histograms at three layers. Bottom: std of ``A[l]``, rms of ``dZ[l]``, training cost."""
     stats, costs, acc, error = init_run(int(depth), activation, scheme)
-    fig, axes = new_figure(3, 2, width=10.5, height=5.2, left=0.07, bottom=0.1, top=0.93,
-                           wspace=0.35, hspace=0.55)
+    fig, axes = new_figure(
+        3, 2, width=10.5, height=5.2, left=0.07, bottom=0.1, top=0.93, wspace=0.35, hspace=0.55
+    )
     if show == "activations":
         picked = {f"A[{l}]": stats.A[l - 1] for l in shown_layers(len(stats.A))}
         color = "#1f77b4"
@@ -237,10 +251,9 @@ def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √
         color = "#d62728"
     for ax, (name, values) in zip(axes, picked.items()):
         histogram(ax, name, values, color)
-    for ax in axes[len(picked):3]:
+    for ax in axes[len(picked) : 3]:
         ax.axis("off")
-    _per_layer(axes[3], stats.act_std, "spread of activations", "#1f77b4",
-               "std of A[l]")
+    _per_layer(axes[3], stats.act_std, "spread of activations", "#1f77b4", "std of A[l]")
     _per_layer(axes[4], stats.dZ_rms, "backprop signal", "#d62728", "rms of dZ[l]")
     ax = axes[5]
     if costs.size:
@@ -261,12 +274,17 @@ def init_figure(depth: int = 10, activation: str = "relu", scheme: str = "He √
 
 init_explorer = Explorer(
     init_figure,
-    [IntSlider("depth", 10, min=1, max=16, description="hidden layers"),
-     Dropdown("activation", "relu", options=("relu", "tanh"), description="activation g"),
-     Dropdown("scheme", "He √(2/n)", options=tuple(SCHEMES), description="initialization"),
-     Dropdown("show", "activations", options=("activations", "gradients"),
-              description="histograms of")],
-    title="Signal size through a deep network at initialization, and training", columns=4)
+    [
+        IntSlider("depth", 10, min=1, max=16, description="hidden layers"),
+        Dropdown("activation", "relu", options=("relu", "tanh"), description="activation g"),
+        Dropdown("scheme", "He √(2/n)", options=tuple(SCHEMES), description="initialization"),
+        Dropdown(
+            "show", "activations", options=("activations", "gradients"), description="histograms of"
+        ),
+    ],
+    title="Signal size through a deep network at initialization, and training",
+    columns=4,
+)
 
 
 def initialization_widget():

@@ -23,6 +23,7 @@ learning rate drives gradient descent on both bowls; a third panel shows, for ev
 learning rate, how many steps each needs, so the learner sees that no learning rate
 rescues the raw features.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -43,8 +44,14 @@ from nnlab.plots import new_figure, note_on_axes, plain_log_axis, plot_contours,
 from nnlab.surfaces import LIMIT, Path
 
 
-def make_scaled_regression(m: int = 200, scales=(1.0, 10.0), means=(0.0, 0.0),
-                           w_true=(1.5, -1.0), noise: float = 0.1, seed: int = 0):
+def make_scaled_regression(
+    m: int = 200,
+    scales=(1.0, 10.0),
+    means=(0.0, 0.0),
+    w_true=(1.5, -1.0),
+    noise: float = 0.1,
+    seed: int = 0,
+):
     """A regression set whose features have standard deviations ``scales`` and ``means``.
 
     ``x_j⁽ⁱ⁾ = means[j] + scales[j] · N(0, 1)`` and
@@ -53,11 +60,15 @@ def make_scaled_regression(m: int = 200, scales=(1.0, 10.0), means=(0.0, 0.0),
     features of very different sizes. Returns ``X`` ``(n_x, m)`` and ``y`` ``(1, m)``.
     """
     m = check_int("m", m, low=2)
-    scales, means, w_true = (check_array(name, v).reshape(-1) for name, v in
-                             (("scales", scales), ("means", means), ("w_true", w_true)))
+    scales, means, w_true = (
+        check_array(name, v).reshape(-1)
+        for name, v in (("scales", scales), ("means", means), ("w_true", w_true))
+    )
     if not (scales.size == means.size == w_true.size):
-        raise ValueError("scales, means and w_true must have one entry per feature, got "
-                         f"{scales.size}, {means.size}, {w_true.size}")
+        raise ValueError(
+            "scales, means and w_true must have one entry per feature, got "
+            f"{scales.size}, {means.size}, {w_true.size}"
+        )
     for s in scales:
         check_positive("scales entries", s)
     noise = check_range("noise", noise, 0, None)
@@ -77,8 +88,10 @@ def _check_Xy(X, y):
 def _check_w(name, w, n_x):
     w = check_array(name, w)
     if w.size != n_x or (w.ndim == 2 and 1 not in w.shape) or w.ndim > 2:
-        raise ValueError(f"{name} must have {n_x} entries (one per feature: a row of X, "
-                         f"shape ({n_x}, 1)), got shape {w.shape}")
+        raise ValueError(
+            f"{name} must have {n_x} entries (one per feature: a row of X, "
+            f"shape ({n_x}, 1)), got shape {w.shape}"
+        )
     return w
 
 
@@ -86,7 +99,7 @@ def least_squares_cost(w, X, y) -> float:
     """``J(w) = (1/2m) ‖wᵀX - y‖²``."""
     X, y = _check_Xy(X, y)
     r = _check_w("w", w, X.shape[0]).reshape(1, -1) @ X - y
-    return float(np.sum(r ** 2) / (2 * X.shape[1]))
+    return float(np.sum(r**2) / (2 * X.shape[1]))
 
 
 def least_squares_grad(w, X, y) -> np.ndarray:
@@ -133,6 +146,7 @@ def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> Path:
     w = np.asarray(w0, dtype=float).reshape(-1, 1).copy()
     if w.shape[0] != X.shape[0]:
         raise ValueError(f"w0 must have {X.shape[0]} entries (one per feature), got {w.shape[0]}")
+
     def excess(w):  # J(w) - J* = ½ (w - w*)ᵀ H (w - w*), exact for a quadratic
         d = w - w_star
         return 0.5 * (d.T @ H @ d).item()
@@ -151,8 +165,13 @@ def gd_path(X, y, lr: float, w0, steps: int = 500, tol: float = 1e-4) -> Path:
             diverged_at = t
             break
     costs = J_star + np.array(excesses)
-    return Path(np.array(path), costs, steps_to_tol=done, diverged=diverged_at is not None,
-                diverged_at=diverged_at)
+    return Path(
+        np.array(path),
+        costs,
+        steps_to_tol=done,
+        diverged=diverged_at is not None,
+        diverged_at=diverged_at,
+    )
 
 
 def steps_to_converge(X, lrs, w0, w_star=None, tol: float = 1e-4, max_steps: int = 5000):
@@ -171,11 +190,12 @@ def steps_to_converge(X, lrs, w0, w_star=None, tol: float = 1e-4, max_steps: int
     check_range("tol", tol, 0, 1, low_open=True, high_open=True)
     max_steps = check_int("max_steps", max_steps)
     w0 = _check_w("w0", w0, X.shape[0]).reshape(-1)
-    w_star = np.zeros_like(w0) if w_star is None else _check_w("w_star", w_star,
-                                                               X.shape[0]).reshape(-1)
+    w_star = (
+        np.zeros_like(w0) if w_star is None else _check_w("w_star", w_star, X.shape[0]).reshape(-1)
+    )
     lam, V = np.linalg.eigh(hessian(X))
-    weight = 0.5 * lam * (V.T @ (w0 - w_star)) ** 2          # each direction's share of J - J*
-    rate = np.abs(1.0 - lrs[:, None] * lam[None, :])          # (n_lr, n_x)
+    weight = 0.5 * lam * (V.T @ (w0 - w_star)) ** 2  # each direction's share of J - J*
+    rate = np.abs(1.0 - lrs[:, None] * lam[None, :])  # (n_lr, n_x)
     out = np.full(lrs.size, np.nan)
     log_rate = np.log(np.maximum(rate, 1e-300))
     t = np.arange(max_steps + 1)
@@ -189,8 +209,9 @@ def steps_to_converge(X, lrs, w0, w_star=None, tol: float = 1e-4, max_steps: int
             out[i] = hit[0]
     return out
 
+
 START_OFFSET = np.array([-2.0, 1.0])  #: where GD starts, relative to the optimum ``w*``
-HALF_WIDTH = 2.6                      #: half the side of the box drawn around ``w*``
+HALF_WIDTH = 2.6  #: half the side of the box drawn around ``w*``
 MAX_STEPS = 3000
 TOL = 1e-4
 LR_GRID = np.geomspace(1e-4, 2.0, 80)
@@ -216,16 +237,21 @@ def scaled_problem(ratio: float):
 def steps_curves(ratio: float):
     """Steps to converge against the learning rate (``LR_GRID``), raw and normalized."""
     prob = scaled_problem(ratio)
-    return {name: steps_to_converge(Xs, LR_GRID, w_star + START_OFFSET, w_star, tol=TOL,
-                                    max_steps=MAX_STEPS)
-            for name, (Xs, _, w_star, _) in prob.items()}
+    return {
+        name: steps_to_converge(
+            Xs, LR_GRID, w_star + START_OFFSET, w_star, tol=TOL, max_steps=MAX_STEPS
+        )
+        for name, (Xs, _, w_star, _) in prob.items()
+    }
 
 
 def _bowl(H, w_star):
     """The excess cost ``½ (w - w*)ᵀ H (w - w*)`` as a vectorized ``f(w1, w2)``."""
+
     def f(a, b):
         d1, d2 = a - w_star[0], b - w_star[1]
-        return 0.5 * (H[0, 0] * d1 ** 2 + 2 * H[0, 1] * d1 * d2 + H[1, 1] * d2 ** 2)
+        return 0.5 * (H[0, 0] * d1**2 + 2 * H[0, 1] * d1 * d2 + H[1, 1] * d2**2)
+
     return f
 
 
@@ -268,8 +294,13 @@ def contours_figure(ratio: float = 10.0, lr: float = 0.015):
         s = curves[name]
         ok = np.isfinite(s)
         if ok.any():
-            ax_steps.plot(LR_GRID[ok], s[ok], color=color, lw=1.5,
-                          label=f"{name} (best {int(np.nanmin(s))} steps)")
+            ax_steps.plot(
+                LR_GRID[ok],
+                s[ok],
+                color=color,
+                lw=1.5,
+                label=f"{name} (best {int(np.nanmin(s))} steps)",
+            )
     ax_steps.axvline(lr, color="#444444", ls="--", lw=1, label=f"α = {lr:.3g}")
     ax_steps.set_xscale("log")
     ax_steps.set_yscale("log")
@@ -285,11 +316,29 @@ def contours_figure(ratio: float = 10.0, lr: float = 0.015):
 
 contours_explorer = Explorer(
     contours_figure,
-    [FloatSlider("ratio", 10.0, min=1.0, max=30.0, step=0.5, readout_format=".1f",
-                 description="scale ratio σ(x₂)/σ(x₁)"),
-     LogSlider("lr", 0.015, min=1e-4, max=2.0, step=0.1, readout_format=".4f",
-               description="learning rate α")],
-    title="Gradient descent on raw and normalized features", columns=2)
+    [
+        FloatSlider(
+            "ratio",
+            10.0,
+            min=1.0,
+            max=30.0,
+            step=0.5,
+            readout_format=".1f",
+            description="scale ratio σ(x₂)/σ(x₁)",
+        ),
+        LogSlider(
+            "lr",
+            0.015,
+            min=1e-4,
+            max=2.0,
+            step=0.1,
+            readout_format=".4f",
+            description="learning rate α",
+        ),
+    ],
+    title="Gradient descent on raw and normalized features",
+    columns=2,
+)
 
 
 def normalization_widget():

@@ -12,6 +12,7 @@ The hidden units are tanh, not ReLU: a ReLU unit that dies has no data gradient,
 any penalty (even L2, especially under Adam) sends its weights to zero, which would
 blur the L1/L2 contrast the histogram is there to show.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -32,10 +33,11 @@ def weights_of(params: dict) -> np.ndarray:
         raise ValueError(f"params must be a dict {{'W1': …}}, got {type(params).__name__}")
     return np.concatenate([np.ravel(v) for k, v in params.items() if k.startswith("W")])
 
+
 LAYER_DIMS = (2, 48, 24, 1)
 LR, ITERATIONS = 0.02, 350
 PENALTIES = ("none", "L2", "L1")
-NEAR_ZERO = 0.01       # |w| below this counts as "switched off" in the histogram title
+NEAR_ZERO = 0.01  # |w| below this counts as "switched off" in the histogram title
 
 
 @lru_cache(maxsize=96)
@@ -45,9 +47,18 @@ def _fit(penalty: str, lambd: float):
     s, _ = football_with_grid()
     kw = {} if penalty == "none" else {"lambd": lambd, "penalty": penalty.lower()}
     net = Network(list(LAYER_DIMS), hidden="tanh", init="xavier", seed=1, **kw)
-    hist = train(net, s.X_train, s.Y_train, Adam(lr=LR), epochs=ITERATIONS,
-                 mini_batch_size=None, X_dev=s.X_dev, Y_dev=s.Y_dev,
-                 measure_every=ITERATIONS, on_divergence="stop")
+    hist = train(
+        net,
+        s.X_train,
+        s.Y_train,
+        Adam(lr=LR),
+        epochs=ITERATIONS,
+        mini_batch_size=None,
+        X_dev=s.X_dev,
+        Y_dev=s.Y_dev,
+        measure_every=ITERATIONS,
+        on_divergence="stop",
+    )
     return net, hist
 
 
@@ -62,11 +73,11 @@ def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
     s, grid = football_with_grid()
     net, rec = _fit(penalty, lambd if penalty != "none" else 0.0)
     base, base_rec = _fit("none", 0.0)
-    fig, (ax1, ax2, ax3) = new_figure(3, width=11.0, height=3.5, left=0.05, right=0.97, bottom=0.15,
-                                      top=0.89, wspace=0.27)
+    fig, (ax1, ax2, ax3) = new_figure(
+        3, width=11.0, height=3.5, left=0.05, right=0.97, bottom=0.15, top=0.89, wspace=0.27
+    )
     name = "no penalty" if penalty == "none" else f"{penalty}, λ = {lambd:.3g}"
-    plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9,
-                           title=name)
+    plot_decision_boundary(ax1, net.predict, s.X_train, s.Y_train, grid=grid, s=9, title=name)
     if rec.message:
         note_on_axes(ax1, rec.message)
 
@@ -106,9 +117,12 @@ def regularization_figure(lambd: float = 0.1, penalty: str = "L2"):
 
 regularization_explorer = Explorer(
     regularization_figure,
-    [LogSlider("lambd", 0.1, "λ (lambd)", min=1e-3, max=10.0, step=0.25, readout_format=".3g"),
-     Dropdown("penalty", "L2", "penalty", options=PENALTIES)],
-    title="Regularizing an overfitting network")
+    [
+        LogSlider("lambd", 0.1, "λ (lambd)", min=1e-3, max=10.0, step=0.25, readout_format=".3g"),
+        Dropdown("penalty", "L2", "penalty", options=PENALTIES),
+    ],
+    title="Regularizing an overfitting network",
+)
 
 
 def regularization_widget():

@@ -14,6 +14,7 @@ that mean for a chosen momentum against the per-step batch means. Right: the net
 outputs in train mode (statistics of the example's mini-batch) against test mode
 (running averages).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -79,10 +80,11 @@ def batch_stat_noise(Z, mini_batch_size: int, n_batches: int = 200, seed: int = 
     rng = np.random.default_rng(check_seed("seed", seed))
     # argsort of uniform keys: n_batches independent draws without replacement at once
     idx = np.argsort(rng.random((n_batches, m)), axis=1)[:, :s]
-    batches = Z[:, idx]                       # (n, n_batches, s)
+    batches = Z[:, idx]  # (n, n_batches, s)
     mus = batches.mean(axis=2)
     variances = batches.var(axis=2)
     return mus.T, variances.T
+
 
 LAYER_DIMS = (2, 16, 16, 16, 16, 1)
 EPOCHS = 12
@@ -95,6 +97,7 @@ LAYER_COLORS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd")
 class BatchStats(NamedTuple):
     """``mu[l]`` / ``var[l]``: the ``(n[l], 1)`` mini-batch mean and variance of batch-norm
     layer ``l`` at every training step, in order."""
+
     mu: dict
     var: dict
 
@@ -106,8 +109,9 @@ def moons():
 
 
 @lru_cache(maxsize=64)
-def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCHS,
-           bn_momentum: float = 0.9):
+def bn_run(
+    batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCHS, bn_momentum: float = 0.9
+):
     """Train ``LAYER_DIMS`` with plain mini-batch GD (:func:`~nnlab.train.train`, stopping
     without raising if the cost passes ``nnlab.train.MAX_COST``); returns ``(net, history)``:
     ``history.train_costs`` is the cost on all 256 examples after each epoch,
@@ -117,8 +121,16 @@ def bn_run(batchnorm: bool, lr: float, mini_batch_size: int, epochs: int = EPOCH
     """
     X, Y = moons()
     net = Network(list(LAYER_DIMS), batchnorm=batchnorm, seed=1, bn_momentum=bn_momentum)
-    hist = train(net, X, Y, SGD(lr=lr), epochs=epochs, mini_batch_size=mini_batch_size, seed=0,
-                 on_divergence="stop")
+    hist = train(
+        net,
+        X,
+        Y,
+        SGD(lr=lr),
+        epochs=epochs,
+        mini_batch_size=mini_batch_size,
+        seed=0,
+        on_divergence="stop",
+    )
     return net, hist
 
 
@@ -143,9 +155,14 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
         chosen = bn == batchnorm
         label = "with BN" if bn else "without BN"
         if h.train_costs:
-            ax.plot(np.arange(1, len(h.train_costs) + 1), h.train_costs, label=label,
-                    color="#d62728" if bn else "#1f77b4", lw=2.0 if chosen else 1.0,
-                    alpha=1.0 if chosen else 0.45)
+            ax.plot(
+                np.arange(1, len(h.train_costs) + 1),
+                h.train_costs,
+                label=label,
+                color="#d62728" if bn else "#1f77b4",
+                lw=2.0 if chosen else 1.0,
+                alpha=1.0 if chosen else 0.45,
+            )
     ax.set_xlim(1, EPOCHS)
     ax.set_ylim(0, 1.0)
     ax.set_xlabel("epoch")
@@ -154,8 +171,9 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     net, h = bn_run(batchnorm, lr, mini_batch_size)
     ax.set_title(f"α = {lr:.3g}, batch = {mini_batch_size}: cost per epoch", fontsize=9)
     if h.diverged:
-        note_on_axes(ax, f"{'with' if batchnorm else 'without'} BN:\ndiverged at step "
-                         f"{len(h.costs)}")
+        note_on_axes(
+            ax, f"{'with' if batchnorm else 'without'} BN:\ndiverged at step {len(h.costs)}"
+        )
         ax_h.axis("off")
         return fig
     # one step histogram per layer on a shared, fixed window (values beyond it are piled
@@ -165,26 +183,36 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
         z = Z.ravel()
         z = z[np.isfinite(z)]
         # the share at or below 0 is the share of ReLU outputs that are exactly 0
-        ax_h.hist(np.clip(z, -HIST_RANGE, HIST_RANGE), bins=bins, histtype="step", lw=1.5,
-                  color=color, density=True,
-                  label=f"{name}: mean {z.mean():+.2f}, std {z.std():.2f}, "
-                        f"{np.mean(z <= 0):.0%} ≤ 0")
+        ax_h.hist(
+            np.clip(z, -HIST_RANGE, HIST_RANGE),
+            bins=bins,
+            histtype="step",
+            lw=1.5,
+            color=color,
+            density=True,
+            label=f"{name}: mean {z.mean():+.2f}, std {z.std():.2f}, {np.mean(z <= 0):.0%} ≤ 0",
+        )
     ax_h.set_xlim(-HIST_RANGE, HIST_RANGE)
     ax_h.set_yticks([])
     ax_h.set_xlabel("input to g of each hidden layer (all units, all examples)", fontsize=8)
-    ax_h.set_title(f"after training, {'with' if batchnorm else 'without'} batch norm "
-                   "(≤ 0: ReLU off)", fontsize=9)
+    ax_h.set_title(
+        f"after training, {'with' if batchnorm else 'without'} batch norm (≤ 0: ReLU off)",
+        fontsize=9,
+    )
     ax_h.set_ylim(0, ax_h.get_ylim()[1] * 1.45)  # head room for the legend
     ax_h.legend(frameon=False, fontsize=7, loc="upper left")
     return fig
 
+
 bn_training_explorer = Explorer(
     bn_training_figure,
-    [Checkbox("batchnorm", True, description="batch norm"),
-     LogSlider("lr", 1.0, min=0.01, max=5.0, step=0.1, readout_format=".3f",
-               description="α"),
-     Dropdown("mini_batch_size", 32, options=BATCH_SIZES, description="mini-batch size")],
-    title="A 4-hidden-layer network on two moons, with and without batch norm")
+    [
+        Checkbox("batchnorm", True, description="batch norm"),
+        LogSlider("lr", 1.0, min=0.01, max=5.0, step=0.1, readout_format=".3f", description="α"),
+        Dropdown("mini_batch_size", 32, options=BATCH_SIZES, description="mini-batch size"),
+    ],
+    title="A 4-hidden-layer network on two moons, with and without batch norm",
+)
 
 
 def bn_training_widget():
@@ -220,8 +248,16 @@ def noise_run(mini_batch_size: int, bn_momentum: float = 0.9):
             stats.mu[l].append(net.running[f"mu{l}"])
             stats.var[l].append(net.running[f"var{l}"])
 
-    train(net, X, Y, SGD(lr=0.3), epochs=6, mini_batch_size=int(mini_batch_size), seed=0,
-          step_callback=record)
+    train(
+        net,
+        X,
+        Y,
+        SGD(lr=0.3),
+        epochs=6,
+        mini_batch_size=int(mini_batch_size),
+        seed=0,
+        step_callback=record,
+    )
     net.bn_momentum = bn_momentum
     net.running.update(running_averages(stats, bn_momentum))
     _, cache = net.forward(X, training=True, update_running=False)
@@ -239,7 +275,7 @@ def running_averages(stats: BatchStats, momentum: float) -> dict:
     for l in stats.mu:
         T = len(stats.mu[l])
         out[f"mu{l}"] = ewa(np.array(stats.mu[l]), momentum)[-1]
-        out[f"var{l}"] = ewa(np.array(stats.var[l]), momentum)[-1] + momentum ** T
+        out[f"var{l}"] = ewa(np.array(stats.var[l]), momentum)[-1] + momentum**T
     return out
 
 
@@ -282,7 +318,7 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     s = int(mini_batch_size)
     net, stats, Z = noise_run(s)
     layer, unit = UNIT
-    z = Z[layer][unit:unit + 1]
+    z = Z[layer][unit : unit + 1]
     fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.4)
 
     mus, _ = batch_stat_noise(z, s, n_batches=300, seed=0)
@@ -291,12 +327,20 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     # a fixed window (±σ around the full-data mean) so the histogram visibly narrows as
     # the batch grows; at s = m every batch is the whole set and the spread is zero
     lo, hi = full_mu - full_sd, full_mu + full_sd
-    ax1.hist(np.clip(mus[:, 0], lo, hi), bins=np.linspace(lo, hi, 41), histtype="stepfilled",
-             color="#9467bd", alpha=0.8)
+    ax1.hist(
+        np.clip(mus[:, 0], lo, hi),
+        bins=np.linspace(lo, hi, 41),
+        histtype="stepfilled",
+        color="#9467bd",
+        alpha=0.8,
+    )
     ax1.set_xlim(lo, hi)
     ax1.axvline(full_mu, color="k", ls="--", lw=1, label="full-data μ")
-    ax1.set_title(f"batch means of one unit, batch {s}\nspread {spread:.2f} "
-                  f"(σ/√s = {full_sd / np.sqrt(s):.2f})", fontsize=9)
+    ax1.set_title(
+        f"batch means of one unit, batch {s}\nspread {spread:.2f} "
+        f"(σ/√s = {full_sd / np.sqrt(s):.2f})",
+        fontsize=9,
+    )
     ax1.set_xlabel(r"batch mean $\mu^{\{t\}}$ of z (layer 2, unit 1)")
     ax1.set_yticks([])
     ax1.legend(frameon=False, fontsize=8)
@@ -326,10 +370,17 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
 
 bn_noise_explorer = Explorer(
     bn_noise_figure,
-    [Dropdown("mini_batch_size", 16, options=NOISE_BATCH_SIZES, description="mini-batch size"),
-     ChoiceSlider("momentum", 0.9, options=(0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
-                  description="running-average momentum")],
-    title="Batch statistics: noise in training, running averages at test time")
+    [
+        Dropdown("mini_batch_size", 16, options=NOISE_BATCH_SIZES, description="mini-batch size"),
+        ChoiceSlider(
+            "momentum",
+            0.9,
+            options=(0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+            description="running-average momentum",
+        ),
+    ],
+    title="Batch statistics: noise in training, running averages at test time",
+)
 
 
 def bn_noise_widget():

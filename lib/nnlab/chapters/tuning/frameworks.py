@@ -16,6 +16,7 @@ examples, and each mini-batch is padded with zero-weight columns to ``M`` column
 compiled training loop per floating-point type serves every learning rate and mini-batch
 size (JAX compiles once per shape, and a compile takes seconds; a run takes milliseconds).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,11 +42,27 @@ from nnlab.optimizers import Adam, AdamW
 from nnlab.plots import new_figure, note_on_axes, plain_log_axis
 from nnlab.train import MAX_COST, train
 
-__all__ = ["LAYERS", "M", "STEPS", "BATCH_SIZES", "PRECISIONS", "jax_modules", "moons",
-           "chapter_network", "jax_cost", "jax_grads", "padded_batches", "jax_adam_run",
-           "nnlab_adam_run", "Comparison", "compare_runs", "gradient_agreement",
-           "frameworks_figure",
-           "frameworks_explorer", "frameworks_widget"]
+__all__ = [
+    "LAYERS",
+    "M",
+    "STEPS",
+    "BATCH_SIZES",
+    "PRECISIONS",
+    "jax_modules",
+    "moons",
+    "chapter_network",
+    "jax_cost",
+    "jax_grads",
+    "padded_batches",
+    "jax_adam_run",
+    "nnlab_adam_run",
+    "Comparison",
+    "compare_runs",
+    "gradient_agreement",
+    "frameworks_figure",
+    "frameworks_explorer",
+    "frameworks_widget",
+]
 
 LAYERS = (2, 16, 8, 1)
 """The chapter's network: two inputs, ReLU layers of 16 and 8 units, one sigmoid output."""
@@ -68,9 +85,11 @@ def jax_modules():
     and a step-by-step comparison to 1e-10 needs the same precision on both sides.
     """
     import jax
+
     jax.config.update("jax_enable_x64", True)
     import jax.numpy as jnp
     import optax
+
     return jax, jnp, optax
 
 
@@ -92,8 +111,10 @@ def chapter_network(seed: int = 0) -> Network:
 def _n_layers(params) -> int:
     L = sum(1 for k in params if k.startswith("W"))
     if L < 1 or any(f"W{l}" not in params or f"b{l}" not in params for l in range(1, L + 1)):
-        raise ValueError("params must hold W1, b1, …, WL, bL (no batch-norm gamma/beta), "
-                         f"got keys {sorted(params)}")
+        raise ValueError(
+            "params must hold W1, b1, …, WL, bL (no batch-norm gamma/beta), "
+            f"got keys {sorted(params)}"
+        )
     return L
 
 
@@ -108,6 +129,7 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     """
     _, jnp, optax = jax_modules()
     import jax
+
     L = _n_layers(params)
     A = X
     for l in range(1, L):
@@ -133,8 +155,9 @@ def jax_grads(params, X, Y, lambd: float = 0.0) -> dict:
     _, jnp, _ = jax_modules()
     check_range("lambd", lambd, 0, None)
     P = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()}
-    g = _compiled_grad()(P, jnp.asarray(X, dtype=jnp.float64), jnp.asarray(Y, dtype=jnp.float64),
-                         float(lambd))
+    g = _compiled_grad()(
+        P, jnp.asarray(X, dtype=jnp.float64), jnp.asarray(Y, dtype=jnp.float64), float(lambd)
+    )
     return {"d" + k: np.asarray(g[k]) for k in params}
 
 
@@ -164,8 +187,10 @@ def padded_batches(X, Y, mini_batch_size: int, epochs: int, seed: int = 0):
     if seed + epochs - 1 > MAX_SEED:
         raise ValueError(f"seed must be <= {MAX_SEED - epochs + 1} (epoch e uses seed + e)")
     if m % size:
-        raise ValueError(f"mini_batch_size must divide m = {m} (full batches only, so every "
-                         f"step has the same shape), got {size}")
+        raise ValueError(
+            f"mini_batch_size must divide m = {m} (full batches only, so every "
+            f"step has the same shape), got {size}"
+        )
     T = epochs * (m // size)
     Xb = np.zeros((T, X.shape[0], m))
     Yb = np.zeros((T, Y.shape[0], m))
@@ -178,14 +203,14 @@ def padded_batches(X, Y, mini_batch_size: int, epochs: int, seed: int = 0):
     return Xb, Yb, Wb
 
 
-def _scan_run(params, Xb, Yb, Wb, lr, beta1, beta2, epsilon, eps_root, weight_decay,
-              decoupled):
+def _scan_run(params, Xb, Yb, Wb, lr, beta1, beta2, epsilon, eps_root, weight_decay, decoupled):
     """Adam (``optax.adam``) or AdamW (``optax.adamw``) over the stacked batches, as one
     ``jax.lax.scan``: returns ``(J^{t} for every step, final params)``."""
     jax, _, optax = jax_modules()
     if decoupled:
-        optimizer = optax.adamw(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root,
-                                weight_decay=weight_decay)
+        optimizer = optax.adamw(
+            lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root, weight_decay=weight_decay
+        )
     else:
         optimizer = optax.adam(lr, b1=beta1, b2=beta2, eps=epsilon, eps_root=eps_root)
 
@@ -211,10 +236,21 @@ def _compiled_run():
     return jax.jit(_scan_run, static_argnames="decoupled")
 
 
-def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epochs: int = 32,
-                 seed: int = 0, precision: str = "float64", beta1: float = 0.9,
-                 beta2: float = 0.999, epsilon: float = 1e-8, eps_root: float = 0.0,
-                 weight_decay: float = 0.0):
+def jax_adam_run(
+    params,
+    X,
+    Y,
+    lr: float = 0.01,
+    mini_batch_size: int = 64,
+    epochs: int = 32,
+    seed: int = 0,
+    precision: str = "float64",
+    beta1: float = 0.9,
+    beta2: float = 0.999,
+    epsilon: float = 1e-8,
+    eps_root: float = 0.0,
+    weight_decay: float = 0.0,
+):
     """Train ``params`` with ``optax.adam`` (``optax.adamw`` if ``weight_decay > 0``).
 
     The mini-batches are those of ``train(…, seed=seed)`` (see :func:`padded_batches`).
@@ -235,21 +271,46 @@ def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epoc
     Xb, Yb, Wb = padded_batches(X, Y, mini_batch_size, epochs, seed)
     P = {k: jnp.asarray(v, dtype=dtype) for k, v in params.items()}
     costs, P = _compiled_run()(
-        P, jnp.asarray(Xb, dtype=dtype), jnp.asarray(Yb, dtype=dtype),
-        jnp.asarray(Wb, dtype=dtype), lr, beta1, beta2, epsilon, eps_root, weight_decay,
-        decoupled=weight_decay > 0)
+        P,
+        jnp.asarray(Xb, dtype=dtype),
+        jnp.asarray(Yb, dtype=dtype),
+        jnp.asarray(Wb, dtype=dtype),
+        lr,
+        beta1,
+        beta2,
+        epsilon,
+        eps_root,
+        weight_decay,
+        decoupled=weight_decay > 0,
+    )
     return np.asarray(costs, dtype=float), {k: np.asarray(v, dtype=float) for k, v in P.items()}
 
 
-def nnlab_adam_run(net: Network, X, Y, lr: float = 0.01, mini_batch_size: int = 64,
-                   epochs: int = 32, seed: int = 0, weight_decay: float = 0.0):
+def nnlab_adam_run(
+    net: Network,
+    X,
+    Y,
+    lr: float = 0.01,
+    mini_batch_size: int = 64,
+    epochs: int = 32,
+    seed: int = 0,
+    weight_decay: float = 0.0,
+):
     """The same run in the course library: ``train(net, …, Adam(lr))`` (``AdamW`` if
     ``weight_decay > 0``). Returns the ``History``; ``net`` is trained in place, and a
     blown-up run stops with ``history.diverged`` instead of raising."""
-    optimizer = (AdamW(lr=lr, weight_decay=weight_decay) if weight_decay > 0
-                 else Adam(lr=lr))
-    return train(net, X, Y, optimizer, epochs=epochs, mini_batch_size=mini_batch_size,
-                 seed=seed, measure_every=epochs, on_divergence="stop")
+    optimizer = AdamW(lr=lr, weight_decay=weight_decay) if weight_decay > 0 else Adam(lr=lr)
+    return train(
+        net,
+        X,
+        Y,
+        optimizer,
+        epochs=epochs,
+        mini_batch_size=mini_batch_size,
+        seed=seed,
+        measure_every=epochs,
+        on_divergence="stop",
+    )
 
 
 # ---------------------------------------------------------------- the comparison
@@ -273,8 +334,14 @@ class Comparison:
 
 
 @lru_cache(maxsize=64)
-def compare_runs(lr: float = 0.01, mini_batch_size: int = 64, precision: str = "float64",
-                 eps_root: float = 0.0, weight_decay: float = 0.0, seed: int = 0) -> Comparison:
+def compare_runs(
+    lr: float = 0.01,
+    mini_batch_size: int = 64,
+    precision: str = "float64",
+    eps_root: float = 0.0,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+) -> Comparison:
     """Train the chapter's network on :func:`moons` for :data:`STEPS` steps in nnlab
     (float64) and in JAX + Optax (``precision``), from the same weights and batches."""
     size = check_int("mini_batch_size", mini_batch_size)
@@ -285,19 +352,24 @@ def compare_runs(lr: float = 0.01, mini_batch_size: int = 64, precision: str = "
     net = chapter_network(seed)
     start = {k: v.copy() for k, v in net.params.items()}
     history = nnlab_adam_run(net, X, Y, lr, size, epochs, seed, weight_decay)
-    costs_jax, params_jax = jax_adam_run(start, X, Y, lr, size, epochs, seed, precision,
-                                         eps_root=eps_root, weight_decay=weight_decay)
+    costs_jax, params_jax = jax_adam_run(
+        start, X, Y, lr, size, epochs, seed, precision, eps_root=eps_root, weight_decay=weight_decay
+    )
     costs_nnlab = np.array(history.costs)
     ok = np.isfinite(costs_jax) & (costs_jax <= MAX_COST)
     n_jax = int(np.argmin(ok)) if not ok.all() else ok.size
     n = min(n_jax, costs_nnlab.size)
     message = history.message
     if n_jax < STEPS:
-        message = (message + "\n" if message else "") + \
-            f"JAX: the cost blew up at step {n_jax} (lr = {lr:g})"
+        message = (
+            message + "\n" if message else ""
+        ) + f"JAX: the cost blew up at step {n_jax} (lr = {lr:g})"
     complete = n == STEPS and not message
-    param_difference = (max(float(np.abs(net.params[k] - params_jax[k]).max()) for k in start)
-                        if complete else float("nan"))
+    param_difference = (
+        max(float(np.abs(net.params[k] - params_jax[k]).max()) for k in start)
+        if complete
+        else float("nan")
+    )
     difference = np.abs(costs_nnlab[:n] - costs_jax[:n])
     for a in (costs_nnlab, costs_jax, difference):
         a.setflags(write=False)
@@ -321,19 +393,32 @@ FLOOR = 1e-18
 """Where an exact 0 is drawn on the log axis of differences (a difference of 0 has no log)."""
 
 
-def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: str = "float64",
-                      eps_root: float = 0.0):
+def frameworks_figure(
+    lr: float = 0.01, mini_batch_size: int = 64, precision: str = "float64", eps_root: float = 0.0
+):
     """Left: the cost per step in nnlab and in JAX + Optax. Right: their difference
     ``|J_nnlab − J_jax|`` per step on a log axis, against the 1e-10 of the text."""
     c = compare_runs(float(lr), int(mini_batch_size), precision, float(eps_root))
-    fig, (ax, ax2) = new_figure(ncols=2, width=10.0, height=3.6, left=0.07, right=0.98,
-                                bottom=0.14, top=0.89, wspace=0.25)
+    fig, (ax, ax2) = new_figure(
+        ncols=2, width=10.0, height=3.6, left=0.07, right=0.98, bottom=0.14, top=0.89, wspace=0.25
+    )
     steps = np.arange(STEPS)
-    ax.plot(steps[:c.costs_nnlab.size], c.costs_nnlab, color="#1f77b4", lw=2.2,
-            label="nnlab (NumPy, float64)")
+    ax.plot(
+        steps[: c.costs_nnlab.size],
+        c.costs_nnlab,
+        color="#1f77b4",
+        lw=2.2,
+        label="nnlab (NumPy, float64)",
+    )
     n_jax = c.difference.size if c.message else STEPS
-    ax.plot(steps[:n_jax], c.costs_jax[:n_jax], color="#ff7f0e", lw=1.2, ls="--",
-            label=f"JAX + Optax ({precision})")
+    ax.plot(
+        steps[:n_jax],
+        c.costs_jax[:n_jax],
+        color="#ff7f0e",
+        lw=1.2,
+        ls="--",
+        label=f"JAX + Optax ({precision})",
+    )
     # plain-text labels: mathtext layout would cost a good part of every redraw
     ax.set_xlabel("step t")
     ax.set_ylabel("mini-batch cost J{t}")
@@ -342,7 +427,7 @@ def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: st
     ax.legend(frameon=False, fontsize=8)
     d = c.difference
     exact = int(np.sum(d == 0))
-    ax2.semilogy(steps[:d.size], np.maximum(d, FLOOR), ".", ms=3, color="#444444")
+    ax2.semilogy(steps[: d.size], np.maximum(d, FLOOR), ".", ms=3, color="#444444")
     ax2.axhline(1e-10, color="#2ca02c", lw=1, ls=":")
     ax2.text(STEPS - 1, 1e-10, "1e-10 ", ha="right", va="bottom", fontsize=8, color="#2ca02c")
     ax2.set_ylim(FLOOR / 3, 10.0)
@@ -351,8 +436,11 @@ def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: st
     ax2.set_xlabel("step t")
     ax2.set_ylabel("|J nnlab − J JAX|")
     worst = f"{c.max_difference:.1e}" if d.size else "–"
-    ax2.set_title(f"largest difference {worst}; {exact} of {d.size} steps identical "
-                  "(drawn at 1e-18)", fontsize=9, y=1.0)
+    ax2.set_title(
+        f"largest difference {worst}; {exact} of {d.size} steps identical (drawn at 1e-18)",
+        fontsize=9,
+        y=1.0,
+    )
     if c.message:
         note_on_axes(ax2, c.message + "\nTry a smaller learning rate.")
     return fig
@@ -360,12 +448,14 @@ def frameworks_figure(lr: float = 0.01, mini_batch_size: int = 64, precision: st
 
 frameworks_explorer = Explorer(
     frameworks_figure,
-    [LogSlider("lr", 0.01, min=1e-3, max=1.0, step=0.25, readout_format=".3f",
-               description="α"),
-     Dropdown("mini_batch_size", 64, options=BATCH_SIZES, description="mini-batch"),
-     Dropdown("precision", "float64", options=PRECISIONS, description="JAX precision"),
-     Dropdown("eps_root", 0.0, options=EPS_ROOTS, description="Optax eps_root")],
-    title="The same Adam run in nnlab and in JAX + Optax, step by step")
+    [
+        LogSlider("lr", 0.01, min=1e-3, max=1.0, step=0.25, readout_format=".3f", description="α"),
+        Dropdown("mini_batch_size", 64, options=BATCH_SIZES, description="mini-batch"),
+        Dropdown("precision", "float64", options=PRECISIONS, description="JAX precision"),
+        Dropdown("eps_root", 0.0, options=EPS_ROOTS, description="Optax eps_root"),
+    ],
+    title="The same Adam run in nnlab and in JAX + Optax, step by step",
+)
 
 
 def frameworks_widget():

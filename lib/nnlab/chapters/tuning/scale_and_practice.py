@@ -8,6 +8,7 @@ averaging coefficient ``β ∈ [beta_low, 0.999]``, either uniformly on the raw 
 the right scale (``log10 α`` uniform; ``log10(1 − β)`` uniform). Each panel shows where
 the draws land and how many fall in each decade, i.e. how the budget is shared.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,7 +55,7 @@ def alpha_decades(low: float):
     """Decade edges covering ``[low, 1]``: ``low, 10^⌈log10 low⌉, …, 1``."""
     low = check_range("low", low, 0, 1, low_open=True, high_open=True)
     first = math.ceil(math.log10(low) - 1e-12)
-    edges = [low] + [10.0 ** k for k in range(first, 1) if 10.0 ** k > low * (1 + 1e-9)]
+    edges = [low] + [10.0**k for k in range(first, 1) if 10.0**k > low * (1 + 1e-9)]
     return np.array(edges)
 
 
@@ -64,7 +65,7 @@ def beta_decades(low: float):
     low = check_range("low", low, 0, BETA_HIGH, high_open=True)
     top = -math.log10(1 - low)  # window 10^top at low
     ks = [k for k in range(1, 4) if k > top + 1e-9]
-    return np.array([low] + [1 - 10.0 ** -k for k in ks])
+    return np.array([low] + [1 - 10.0**-k for k in ks])
 
 
 def _tick_label(v: float) -> str:
@@ -76,8 +77,15 @@ def _decade_panel(ax, values, edges, n, color):
     log axis, with a tick under it for every draw."""
     counts = decade_counts(values, edges)
     lefts, rights = edges[:-1], edges[1:]
-    ax.bar(lefts, counts / n, width=rights - lefts, align="edge", color=color, alpha=0.35,
-           edgecolor=color)
+    ax.bar(
+        lefts,
+        counts / n,
+        width=rights - lefts,
+        align="edge",
+        color=color,
+        alpha=0.35,
+        edgecolor=color,
+    )
     for lo, hi, k in zip(lefts, rights, counts):
         ax.text(np.sqrt(lo * hi), k / n + 0.02, f"{k}", ha="center", fontsize=8)
     ax.plot(values, np.full(len(values), -0.05), "|", color=color, ms=8, alpha=0.7)
@@ -86,8 +94,12 @@ def _decade_panel(ax, values, edges, n, color):
     return counts
 
 
-def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SCALE_OPTIONS[0],
-                 n_trials: int = 50):
+def scale_figure(
+    alpha_low: float = 1e-4,
+    beta_low: float = 0.9,
+    scale: str = SCALE_OPTIONS[0],
+    n_trials: int = 50,
+):
     """Where α and β draws land (ticks) and the share of trials per decade (bars)."""
     on_scale = scale == SCALE_OPTIONS[1]
     n = int(n_trials)
@@ -100,8 +112,10 @@ def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SC
     _decade_panel(ax_a, a, alpha_decades(alpha_low), n, "#1f77b4")
     ax_a.set_xlim(alpha_low / 1.2, 1.2)
     ax_a.set_xlabel("α")
-    ax_a.set_title(f"{n} draws of α in [{alpha_low:.0e}, 1], "
-                   f"{'log scale' if on_scale else 'uniform'}", fontsize=9)
+    ax_a.set_title(
+        f"{n} draws of α in [{alpha_low:.0e}, 1], {'log scale' if on_scale else 'uniform'}",
+        fontsize=9,
+    )
 
     # plot 1 − β on a log axis, reversed so that β grows to the right
     ax_b.set_xscale("log")
@@ -109,19 +123,31 @@ def scale_figure(alpha_low: float = 1e-4, beta_low: float = 0.9, scale: str = SC
     _decade_panel(ax_b, 1 - b, (1 - beta_decades(beta_low))[::-1], n, "#d62728")
     ax_b.set_xlim((1 - beta_low) * 1.2, (1 - BETA_HIGH) / 1.2)
     ax_b.set_xlabel("1 − β   (the average spans ≈ 1/(1 − β) steps)")
-    ax_b.set_title(f"{n} draws of β in [{beta_low:.3g}, {BETA_HIGH}], "
-                   f"{'1 − 10^r' if on_scale else 'uniform'}", fontsize=9)
+    ax_b.set_title(
+        f"{n} draws of β in [{beta_low:.3g}, {BETA_HIGH}], {'1 − 10^r' if on_scale else 'uniform'}",
+        fontsize=9,
+    )
     return fig
 
 
 scale_explorer = Explorer(
     scale_figure,
-    [LogSlider("alpha_low", 1e-4, min=1e-6, max=1e-1, step=1.0, readout_format=".0e",
-               description="lowest α"),
-     FloatSlider("beta_low", 0.9, min=0.0, max=0.99, step=0.01, description="lowest β"),
-     Dropdown("scale", SCALE_OPTIONS[0], options=SCALE_OPTIONS, description="sample"),
-     IntSlider("n_trials", 50, min=10, max=200, step=10, description="trials")],
-    title="Where do the trials land?")
+    [
+        LogSlider(
+            "alpha_low",
+            1e-4,
+            min=1e-6,
+            max=1e-1,
+            step=1.0,
+            readout_format=".0e",
+            description="lowest α",
+        ),
+        FloatSlider("beta_low", 0.9, min=0.0, max=0.99, step=0.01, description="lowest β"),
+        Dropdown("scale", SCALE_OPTIONS[0], options=SCALE_OPTIONS, description="sample"),
+        IntSlider("n_trials", 50, min=10, max=200, step=10, description="trials"),
+    ],
+    title="Where do the trials land?",
+)
 
 
 def scale_widget():

@@ -9,6 +9,7 @@ confident the probabilities are but never which class wins, so the decision regi
 (left) stay put while the confidence map (middle) and the probabilities at one probe
 point (right) change.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -84,11 +85,21 @@ def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MO
 
     conf = tempered_softmax(Z_grid, T).max(axis=0).reshape(xx.shape)
     # no colorbar (it costs as much to draw as a panel): the title gives the two ends
-    ax2.imshow(conf, origin="lower", extent=(xx.min(), xx.max(), yy.min(), yy.max()),
-               vmin=1.0 / C, vmax=1.0, cmap="viridis", aspect="auto")
+    ax2.imshow(
+        conf,
+        origin="lower",
+        extent=(xx.min(), xx.max(), yy.min(), yy.max()),
+        vmin=1.0 / C,
+        vmax=1.0,
+        cmap="viridis",
+        aspect="auto",
+    )
     P_data = tempered_softmax(logits(net, X), T)
-    ax2.set_title(f"confidence max_k ŷ_k at T = {T:.2g} (purple 1/C = {1 / C:.2f}, "
-                  f"yellow 1)\nmean on the data {P_data.max(axis=0).mean():.2f}", fontsize=9)
+    ax2.set_title(
+        f"confidence max_k ŷ_k at T = {T:.2g} (purple 1/C = {1 / C:.2f}, "
+        f"yellow 1)\nmean on the data {P_data.max(axis=0).mean():.2f}",
+        fontsize=9,
+    )
     ax2.set_xticks([])
     ax2.set_yticks([])
     for ax in (ax1, ax2):
@@ -108,11 +119,21 @@ def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MO
 
 softmax_explorer = Explorer(
     softmax_figure,
-    [IntSlider("n_classes", 3, min=2, max=6, description="classes C"),
-     LogSlider("temperature", 1.0, min=0.1, max=10.0, step=0.1, readout_format=".2f",
-               description="temperature T"),
-     Dropdown("model", MODELS[0], options=MODELS, description="model")],
-    title="Softmax on spirals: classes and temperature")
+    [
+        IntSlider("n_classes", 3, min=2, max=6, description="classes C"),
+        LogSlider(
+            "temperature",
+            1.0,
+            min=0.1,
+            max=10.0,
+            step=0.1,
+            readout_format=".2f",
+            description="temperature T",
+        ),
+        Dropdown("model", MODELS[0], options=MODELS, description="model"),
+    ],
+    title="Softmax on spirals: classes and temperature",
+)
 
 
 def softmax_widget():

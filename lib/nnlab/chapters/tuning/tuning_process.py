@@ -9,6 +9,7 @@ other or both hyperparameters matter. Left and middle: where each method's trial
 over the error's contours. Right: the error along the important axis, with a tick for
 every distinct value each method tried and the best error each found.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,15 +30,17 @@ SEARCH_SPACE = {"lr": Param(1e-4, 1.0, "log"), "epsilon": Param(1e-10, 1e-6, "lo
 
 
 # weight of α and of ε in the dev error, for each "which one matters" setting
-IMPORTANCE = {"α matters, ε does not": (1.0, 0.03),
-              "both matter equally": (0.5, 0.5),
-              "ε matters, α does not": (0.03, 1.0)}
+IMPORTANCE = {
+    "α matters, ε does not": (1.0, 0.03),
+    "both matter equally": (0.5, 0.5),
+    "ε matters, α does not": (0.03, 1.0),
+}
 
 
-BEST_R = (-2.14, -8.14)   # log10 of the best α and ε: deliberately between grid lines
+BEST_R = (-2.14, -8.14)  # log10 of the best α and ε: deliberately between grid lines
 
 
-WIDTH = 0.25              # how sharp the valley is, in decades
+WIDTH = 0.25  # how sharp the valley is, in decades
 
 
 def response_surface(lr, epsilon, matters: str = "α matters, ε does not"):
@@ -56,13 +59,12 @@ def response_surface(lr, epsilon, matters: str = "α matters, ε does not"):
             raise ValueError(f"{name} must be > 0 (it is read on a log scale), got min {v.min():g}")
     r1 = np.log10(lr)
     r2 = np.log10(epsilon)
-    miss1 = 1 - np.exp(-((r1 - BEST_R[0]) ** 2) / (2 * WIDTH ** 2))
-    miss2 = 1 - np.exp(-((r2 - BEST_R[1]) ** 2) / (2 * WIDTH ** 2))
+    miss1 = 1 - np.exp(-((r1 - BEST_R[0]) ** 2) / (2 * WIDTH**2))
+    miss2 = 1 - np.exp(-((r2 - BEST_R[1]) ** 2) / (2 * WIDTH**2))
     return 0.05 + 0.4 * (w1 * miss1 + w2 * miss2)
 
 
-def compare_grid_random(n_per_dim: int, matters: str = "α matters, ε does not",
-                        seed: int = 0):
+def compare_grid_random(n_per_dim: int, matters: str = "α matters, ε does not", seed: int = 0):
     """Grid search with ``n_per_dim²`` trials and random search with as many, on
     :func:`response_surface`. Returns ``(grid_results, random_results)`` (best first)."""
     n_per_dim = check_int("n_per_dim", n_per_dim, low=1, high=1000)
@@ -73,8 +75,9 @@ def compare_grid_random(n_per_dim: int, matters: str = "α matters, ε does not"
         return float(response_surface(lr, epsilon, matters))
 
     grid = grid_search(objective, SEARCH_SPACE, n_per_dim)
-    rand = random_search(objective, SEARCH_SPACE, n_per_dim ** 2, seed=seed)
+    rand = random_search(objective, SEARCH_SPACE, n_per_dim**2, seed=seed)
     return grid, rand
+
 
 BUDGETS = (4, 9, 16, 25, 36, 49, 64)
 GRID_COLOR, RANDOM_COLOR = "#1f77b4", "#d62728"
@@ -88,7 +91,7 @@ def surface_grid(matters: str, resolution: int = 80):
     r1 = np.linspace(*SEARCH_SPACE["lr"].r_bounds, resolution)
     r2 = np.linspace(*SEARCH_SPACE["epsilon"].r_bounds, resolution)
     R1, R2 = np.meshgrid(r1, r2)
-    return R1, R2, response_surface(10.0 ** R1, 10.0 ** R2, matters)
+    return R1, R2, response_surface(10.0**R1, 10.0**R2, matters)
 
 
 def important_axis(matters: str) -> str:
@@ -104,11 +107,20 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
     grid, rand = compare_grid_random(k, matters, int(seed))
     R1, R2, E = surface_grid(matters)
     fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.5)
-    for ax, res, name, color in ((ax1, grid, f"grid {k} × {k}", GRID_COLOR),
-                                 (ax2, rand, f"random, {k * k} trials", RANDOM_COLOR)):
+    for ax, res, name, color in (
+        (ax1, grid, f"grid {k} × {k}", GRID_COLOR),
+        (ax2, rand, f"random, {k * k} trials", RANDOM_COLOR),
+    ):
         # imshow, not contourf: a third of the drawing time, same picture
-        ax.imshow(E, origin="lower", extent=(R1.min(), R1.max(), R2.min(), R2.max()),
-                  cmap="Greys_r", aspect="auto", vmin=0.05, vmax=0.45)
+        ax.imshow(
+            E,
+            origin="lower",
+            extent=(R1.min(), R1.max(), R2.min(), R2.max()),
+            cmap="Greys_r",
+            aspect="auto",
+            vmin=0.05,
+            vmax=0.45,
+        )
         r1 = np.log10(res.column("lr"))
         r2 = np.log10(res.column("epsilon"))
         ax.scatter(r1, r2, s=18, color=color, edgecolors="white", linewidths=0.5)
@@ -122,17 +134,36 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
     lo, hi = SEARCH_SPACE[key].r_bounds
     r = np.linspace(lo, hi, 300)
     other = 10.0 ** (BEST_R[1] if key == "lr" else BEST_R[0])
-    profile = (response_surface(10.0 ** r, other, matters) if key == "lr"
-               else response_surface(other, 10.0 ** r, matters))
+    profile = (
+        response_surface(10.0**r, other, matters)
+        if key == "lr"
+        else response_surface(other, 10.0**r, matters)
+    )
     ax3.plot(r, profile, color="#444444", lw=1.2, label="error (other one at its best)")
-    for res, color, y, name in ((grid, GRID_COLOR, 0.50, "grid"),
-                                (rand, RANDOM_COLOR, 0.55, "random")):
+    for res, color, y, name in (
+        (grid, GRID_COLOR, 0.50, "grid"),
+        (rand, RANDOM_COLOR, 0.55, "random"),
+    ):
         tried = np.unique(np.round(np.log10(res.column(key)), 6))
-        ax3.plot(tried, np.full(tried.size, y), "|", ms=9, mew=1.5, color=color,
-                 label=f"{name}: {tried.size} distinct values")
+        ax3.plot(
+            tried,
+            np.full(tried.size, y),
+            "|",
+            ms=9,
+            mew=1.5,
+            color=color,
+            label=f"{name}: {tried.size} distinct values",
+        )
         ax3.axhline(res.best["score"], color=color, ls="--", lw=1)
-        ax3.text(hi, res.best["score"], f"best {name} {res.best['score']:.3f}", color=color,
-                 ha="right", va="bottom", fontsize=7)
+        ax3.text(
+            hi,
+            res.best["score"],
+            f"best {name} {res.best['score']:.3f}",
+            color=color,
+            ha="right",
+            va="bottom",
+            fontsize=7,
+        )
     ax3.axvline(r_best, color="gold", lw=1)
     ax3.set_ylim(0.0, 0.75)
     ax3.set_xlabel("log₁₀ α" if key == "lr" else "log₁₀ ε")
@@ -144,11 +175,18 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
 
 search_explorer = Explorer(
     search_figure,
-    [Dropdown("n_trials", 36, options=BUDGETS, description="budget of trials"),
-     Dropdown("matters", "α matters, ε does not", options=tuple(IMPORTANCE),
-              description="what matters"),
-     IntSlider("seed", 0, min=0, max=9, description="random seed")],
-    title="Grid search or random search, with the same budget")
+    [
+        Dropdown("n_trials", 36, options=BUDGETS, description="budget of trials"),
+        Dropdown(
+            "matters",
+            "α matters, ε does not",
+            options=tuple(IMPORTANCE),
+            description="what matters",
+        ),
+        IntSlider("seed", 0, min=0, max=9, description="random seed"),
+    ],
+    title="Grid search or random search, with the same budget",
+)
 
 
 def search_widget():
