@@ -24,7 +24,7 @@ from sitetools import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE
 
 BIN = Path(sys.executable).parent
 BUILD_CMD = [str(BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(ROOT)]
-BUILD_TIMEOUT = 1500  # s; ~20 notebooks executed on two cores fit well inside
+BUILD_TIMEOUT = 3000  # s; 20 notebooks and the players' frames, beside nbval and JupyterLab
 
 _BOOK_TESTS = ("test_build.py", "test_site.py", "test_links.py", "test_players.py")
 _build: dict = {}
