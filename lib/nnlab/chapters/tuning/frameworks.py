@@ -25,9 +25,11 @@ import numpy as np
 
 from nnlab.checks import (
     MAX_SEED,
+    check_array,
     check_beta,
     check_int,
     check_matrix,
+    check_option,
     check_positive,
     check_range,
     check_seed,
@@ -124,14 +126,32 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     return J + lambd / (2 * m) * sum(jnp.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
 
 
+def _check_params(params):
+    """``params``: a dict ``{"W1", "b1", …}`` of finite real arrays (checked by name)."""
+    if not isinstance(params, dict) or not params:
+        raise ValueError(f"params must be a dict {{'W1': …, 'b1': …}} of arrays, got "
+                         f"{type(params).__name__}")
+    for k, v in params.items():
+        check_array(f"params['{k}']", v)
+    _n_layers(params)
+
+
+def _check_data(params, X, Y):
+    """``X`` of shape ``(n_x, m)`` with ``n_x`` the columns of ``W1``, ``Y`` of shape ``(1, m)``."""
+    X = check_matrix("X", X, rows=np.shape(params["W1"])[1])
+    check_matrix("Y", Y, rows=1, cols=X.shape[1], like="X")
+
+
 def jax_grads(params, X, Y, lambd: float = 0.0) -> dict:
     """``{"dW1": …, "db1": …}`` from ``jax.grad(jax_cost)``, as float64 NumPy arrays.
 
     The same keys and shapes as :meth:`nnlab.model.Network.backward`, so the two can be
     compared entry by entry.
     """
-    _, jnp, _ = jax_modules()
+    _check_params(params)
+    _check_data(params, X, Y)
     check_range("lambd", lambd, 0, None)
+    _, jnp, _ = jax_modules()
     P = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()}
     g = _compiled_grad()(P, jnp.asarray(X, dtype=jnp.float64), jnp.asarray(Y, dtype=jnp.float64),
                          float(lambd))
@@ -221,7 +241,8 @@ def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epoc
     Returns ``(costs, params)``: ``J^{t}`` before each update ``t`` (NumPy float64, NaN/inf
     if the run blew up) and the final parameters as NumPy arrays. ``params`` is not changed.
     """
-    _, jnp, _ = jax_modules()
+    _check_params(params)
+    _check_data(params, X, Y)
     check_positive("lr", lr)
     check_beta("beta1", beta1)
     check_beta("beta2", beta2)
@@ -230,7 +251,7 @@ def jax_adam_run(params, X, Y, lr: float = 0.01, mini_batch_size: int = 64, epoc
     check_range("weight_decay", weight_decay, 0, None)
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    _n_layers(params)
+    _, jnp, _ = jax_modules()
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     Xb, Yb, Wb = padded_batches(X, Y, mini_batch_size, epochs, seed)
     P = {k: jnp.asarray(v, dtype=dtype) for k, v in params.items()}
@@ -246,6 +267,7 @@ def nnlab_adam_run(net: Network, X, Y, lr: float = 0.01, mini_batch_size: int = 
     """The same run in the course library: ``train(net, …, Adam(lr))`` (``AdamW`` if
     ``weight_decay > 0``). Returns the ``History``; ``net`` is trained in place, and a
     blown-up run stops with ``history.diverged`` instead of raising."""
+    check_range("weight_decay", weight_decay, 0, None)
     optimizer = (AdamW(lr=lr, weight_decay=weight_decay) if weight_decay > 0
                  else Adam(lr=lr))
     return train(net, X, Y, optimizer, epochs=epochs, mini_batch_size=mini_batch_size,
@@ -280,6 +302,11 @@ def compare_runs(lr: float = 0.01, mini_batch_size: int = 64, precision: str = "
     size = check_int("mini_batch_size", mini_batch_size)
     if size not in BATCH_SIZES:
         raise ValueError(f"mini_batch_size must be one of {BATCH_SIZES}, got {size}")
+    check_positive("lr", lr)
+    check_option("precision", precision, PRECISIONS)
+    check_range("eps_root", eps_root, 0, None)
+    check_range("weight_decay", weight_decay, 0, None)
+    check_seed("seed", seed)
     epochs = STEPS * size // M
     X, Y = moons()
     net = chapter_network(seed)
