@@ -727,6 +727,7 @@ LEGAL = {
     # None documented as "no limit", "the whole set" or "the default"
     ("train.train", "max_cost"): _NONE, ("train.gradient_descent", "max_cost"): _NONE,
     ("train.train", "mini_batch_size"): _NONE,
+    ("chapters.tuning.frameworks.nnlab_adam_run", "mini_batch_size"): _NONE,  # train's None
     ("chapters.tuning.batch_norm.bn_run", "mini_batch_size"): _NONE,
     ("chapters.optimization.momentum_rmsprop.trajectories", "tol"): _NONE,
     ("chapters.optimization.plateaus.escape_race", "beta_rms"): _NONE,

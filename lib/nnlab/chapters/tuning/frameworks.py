@@ -110,6 +110,11 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     """
     _, jnp, optax = jax_modules()
     import jax
+    values = [X, Y, lambd, weights, *(params.values() if isinstance(params, dict) else ())]
+    if not any(isinstance(v, jax.core.Tracer) for v in values):  # concrete: check first
+        _check_params(params)
+        _check_data(params, X, Y)
+        check_range("lambd", lambd, 0, None)
     L = _n_layers(params)
     A = X
     for l in range(1, L):
@@ -334,6 +339,9 @@ def compare_runs(lr: float = 0.01, mini_batch_size: int = 64, precision: str = "
 def gradient_agreement(seed: int = 0, mini_batch_size: int = 64, lambd: float = 0.0) -> float:
     """Relative difference ``‖g_nnlab − g_jax‖ / (‖g_nnlab‖ + ‖g_jax‖)`` between
     ``Network.backward`` and ``jax.grad`` on the first mini-batch of the chapter's run."""
+    check_seed("seed", seed)
+    check_int("mini_batch_size", mini_batch_size, 1, M)
+    check_range("lambd", lambd, 0, None)
     X, Y = moons()
     X_t, Y_t = random_mini_batches(X, Y, mini_batch_size, seed=seed)[0]
     net = Network(list(LAYERS), seed=seed, lambd=lambd)
