@@ -20,6 +20,7 @@ from nnlab.checks import (
     check_matrix,
     check_range,
     check_same_shape,
+    check_seed,
 )
 
 __all__ = [
@@ -110,7 +111,7 @@ def dropout_forward(A, keep_prob: float, rng):
     backward pass needs. ``rng`` is a ``np.random.Generator`` (or an int seed).
     """
     keep_prob = check_keep_prob("keep_prob", keep_prob)
-    rng = as_rng(rng)
+    rng = as_rng(check_seed("rng", rng, generator=True))
     A = check_matrix("A", A)
     return _dropout_forward(A, keep_prob, rng)
 

@@ -258,7 +258,7 @@ def random_search(
     space = _check_space(space)
     n_trials = check_int("n_trials", n_trials, low=1)
     check_bool("maximize", maximize)
-    rng = as_rng(seed, "seed")
+    rng = as_rng(check_seed("seed", seed, generator=True), "seed")
     columns = {name: p.sample(n_trials, rng) for name, p in space.items()}
     settings = [
         {name: _value(space[name], columns[name][i]) for name in space} for i in range(n_trials)

@@ -26,9 +26,11 @@ import numpy as np
 
 from nnlab.checks import (
     MAX_SEED,
+    check_array,
     check_beta,
     check_int,
     check_matrix,
+    check_option,
     check_positive,
     check_range,
     check_seed,
@@ -130,6 +132,11 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     _, jnp, optax = jax_modules()
     import jax
 
+    values = [X, Y, lambd, weights, *(params.values() if isinstance(params, dict) else ())]
+    if not any(isinstance(v, jax.core.Tracer) for v in values):  # concrete: check first
+        _check_params(params)
+        _check_data(params, X, Y)
+        check_range("lambd", lambd, 0, None)
     L = _n_layers(params)
     A = X
     for l in range(1, L):
@@ -146,14 +153,33 @@ def jax_cost(params, X, Y, lambd: float = 0.0, weights=None):
     return J + lambd / (2 * m) * sum(jnp.sum(params[f"W{l}"] ** 2) for l in range(1, L + 1))
 
 
+def _check_params(params):
+    """``params``: a dict ``{"W1", "b1", …}`` of finite real arrays (checked by name)."""
+    if not isinstance(params, dict) or not params:
+        raise ValueError(
+            f"params must be a dict {{'W1': …, 'b1': …}} of arrays, got {type(params).__name__}"
+        )
+    for k, v in params.items():
+        check_array(f"params['{k}']", v)
+    _n_layers(params)
+
+
+def _check_data(params, X, Y):
+    """``X`` of shape ``(n_x, m)`` with ``n_x`` the columns of ``W1``, ``Y`` of shape ``(1, m)``."""
+    X = check_matrix("X", X, rows=np.shape(params["W1"])[1])
+    check_matrix("Y", Y, rows=1, cols=X.shape[1], like="X")
+
+
 def jax_grads(params, X, Y, lambd: float = 0.0) -> dict:
     """``{"dW1": …, "db1": …}`` from ``jax.grad(jax_cost)``, as float64 NumPy arrays.
 
     The same keys and shapes as :meth:`nnlab.model.Network.backward`, so the two can be
     compared entry by entry.
     """
-    _, jnp, _ = jax_modules()
+    _check_params(params)
+    _check_data(params, X, Y)
     check_range("lambd", lambd, 0, None)
+    _, jnp, _ = jax_modules()
     P = {k: jnp.asarray(v, dtype=jnp.float64) for k, v in params.items()}
     g = _compiled_grad()(
         P, jnp.asarray(X, dtype=jnp.float64), jnp.asarray(Y, dtype=jnp.float64), float(lambd)
@@ -257,7 +283,8 @@ def jax_adam_run(
     Returns ``(costs, params)``: ``J^{t}`` before each update ``t`` (NumPy float64, NaN/inf
     if the run blew up) and the final parameters as NumPy arrays. ``params`` is not changed.
     """
-    _, jnp, _ = jax_modules()
+    _check_params(params)
+    _check_data(params, X, Y)
     check_positive("lr", lr)
     check_beta("beta1", beta1)
     check_beta("beta2", beta2)
@@ -266,7 +293,7 @@ def jax_adam_run(
     check_range("weight_decay", weight_decay, 0, None)
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    _n_layers(params)
+    _, jnp, _ = jax_modules()
     dtype = jnp.float64 if precision == "float64" else jnp.float32
     Xb, Yb, Wb = padded_batches(X, Y, mini_batch_size, epochs, seed)
     P = {k: jnp.asarray(v, dtype=dtype) for k, v in params.items()}
@@ -299,6 +326,7 @@ def nnlab_adam_run(
     """The same run in the course library: ``train(net, …, Adam(lr))`` (``AdamW`` if
     ``weight_decay > 0``). Returns the ``History``; ``net`` is trained in place, and a
     blown-up run stops with ``history.diverged`` instead of raising."""
+    check_range("weight_decay", weight_decay, 0, None)
     optimizer = AdamW(lr=lr, weight_decay=weight_decay) if weight_decay > 0 else Adam(lr=lr)
     return train(
         net,
@@ -347,6 +375,11 @@ def compare_runs(
     size = check_int("mini_batch_size", mini_batch_size)
     if size not in BATCH_SIZES:
         raise ValueError(f"mini_batch_size must be one of {BATCH_SIZES}, got {size}")
+    check_positive("lr", lr)
+    check_option("precision", precision, PRECISIONS)
+    check_range("eps_root", eps_root, 0, None)
+    check_range("weight_decay", weight_decay, 0, None)
+    check_seed("seed", seed)
     epochs = STEPS * size // M
     X, Y = moons()
     net = chapter_network(seed)
@@ -379,6 +412,9 @@ def compare_runs(
 def gradient_agreement(seed: int = 0, mini_batch_size: int = 64, lambd: float = 0.0) -> float:
     """Relative difference ``‖g_nnlab − g_jax‖ / (‖g_nnlab‖ + ‖g_jax‖)`` between
     ``Network.backward`` and ``jax.grad`` on the first mini-batch of the chapter's run."""
+    check_seed("seed", seed)
+    check_int("mini_batch_size", mini_batch_size, 1, M)
+    check_range("lambd", lambd, 0, None)
     X, Y = moons()
     X_t, Y_t = random_mini_batches(X, Y, mini_batch_size, seed=seed)[0]
     net = Network(list(LAYERS), seed=seed, lambd=lambd)
