@@ -180,7 +180,7 @@ def test_babysitting_explorer_between_grid_values_and_builders():
     fig = d.babysitting_explorer.update(lr=0.0031, optimizer="SGD", inputs="raw pixels")
     assert "α = 0.001" in fig.axes[0].get_title()
     for builder in (d.digits_widget, d.regularization_widget, d.search_widget):
-        assert builder().children[-2].value[:4] == b"\x89PNG"
+        assert builder().children[-1].value[:4] == b"\x89PNG"
 
 
 def test_companion_names_its_chapter():
