@@ -420,7 +420,7 @@ def _bad_value(controls: Sequence[Control], values: dict) -> str:
             slack = 1e-9 * (abs(c.max) + abs(c.min))
             if not c.min - slack <= v <= c.max + slack:
                 return f"{name} must be in [{c.min:g}, {c.max:g}] (the control's range), got {v!r}"
-        elif isinstance(c, Dropdown):
+        elif isinstance(c, (Dropdown, ChoiceSlider)):
             if not any(_same_option(v, o) for o in c.options):
                 return f"{name} must be one of {', '.join(map(repr, c.options))}, got {v!r}"
         elif isinstance(c, Checkbox) and not isinstance(v, (bool, np.bool_)):
