@@ -47,7 +47,7 @@ def visits(site, server, browser):
         ctx, page, visit = open_page(browser, server + rel)
         try:
             if re.search(r'http-equiv="refresh"', html, re.I):  # index.html -> root page
-                page.wait_for_url(lambda u: not u.endswith(rel), timeout=10_000)
+                page.wait_for_url(lambda u: not u.endswith(rel), timeout=60_000)
                 page.wait_for_load_state("load")
             if WIDGET_RE.search(html):
                 page.wait_for_selector(".jupyter-widgets img", timeout=30_000)
@@ -67,7 +67,9 @@ def visits(site, server, browser):
             visit.facts["has_players"] = 'class="nnlab-player"' in html
             visit.facts["has_math"] = bool(MATH_RE.search(html))
             visit.facts["has_widgets"] = bool(WIDGET_RE.search(html))
-            page.wait_for_load_state("networkidle", timeout=10_000)
+            # not "networkidle": players keep fetching neighbouring frames ahead of the reader
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(1_500)
         finally:
             ctx.close()
         result[rel] = visit
