@@ -112,7 +112,8 @@ def test_images_loaded(visits):
 
 def test_widgets_render_from_saved_state(visits):
     """Any widget view left on a page (explorers are players, see test_players.py) renders."""
-    for rel, f in visits.items():
+    for rel, v in visits.items():
+        f = v.facts
         if f["has_widgets"]:
             assert f["widgets"] > 0 and f["widget_images_ok"] == f["widget_images"], rel
 
