@@ -26,6 +26,7 @@ scripts would load for nothing; they are dropped there.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -134,7 +135,8 @@ def _drop_unused_widget_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if not scripts or WIDGET_VIEW in (context.get("body") or ""):
         return
-    widget_js = set(app.config.nb_ipywidgets_js or {})
+    # The builder stores a local script under _static/ ("_static/require/require.js").
+    widget_js = {posixpath.join("_static", f) for f in app.config.nb_ipywidgets_js or {}}
 
     def unused(js):
         attrs = getattr(js, "attributes", {}) or {}
