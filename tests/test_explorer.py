@@ -406,6 +406,15 @@ def test_build_carries_the_player_placeholder_next_to_the_widget_view(name):
     assert f'<div class="nnlab-player" data-explorer="{name}">' in bundle["text/html"]
 
 
+def _wait_idle(r, until=lambda: True, timeout=5.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (r._busy or not until()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not r._busy and until(), "the worker did not finish"
+
+
 def test_refresher_draws_only_the_newest_setting_in_a_kernel():
     """Threaded (as in a kernel): requests made while a figure is drawn collapse into one."""
     import threading
@@ -415,20 +424,122 @@ def test_refresher_draws_only_the_newest_setting_in_a_kernel():
 
     shown, gate = [], threading.Event()
 
-    def show(values):
+    def draw(values, cancelled):
         gate.wait(5)
-        shown.append(values["a"])
+        return b"png %d" % values["a"]
 
-    r = Refresher(show, threaded=True)
+    r = Refresher(draw, lambda values, png: shown.append(png), threaded=True)
     r.request({"a": 1})
     time.sleep(0.05)  # the worker is now drawing a = 1
     for a in (2, 3, 4):
         r.request({"a": a})
     gate.set()
-    deadline = time.monotonic() + 5
-    while (r._busy or len(shown) < 2) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert shown == [1, 4]
+    _wait_idle(r, lambda: len(shown) >= 2)
+    assert shown == [b"png 1", b"png 4"]
+
+
+def test_refresher_draws_ahead_and_shows_a_drawn_setting_without_drawing_again():
+    from nnlab.explorer import Refresher
+
+    drawn, shown = [], []
+
+    def draw(values, cancelled):
+        drawn.append(values["a"])
+        return b"png %d" % values["a"]
+
+    def ahead(values, previous):
+        return [{"a": values["a"] - 1}, {"a": values["a"] + 1}]
+
+    r = Refresher(draw, lambda v, png: shown.append(png), ahead=ahead, threaded=True)
+    r.shown({"a": 5}, b"png 5")
+    _wait_idle(r, lambda: len(drawn) == 2)
+    assert drawn == [4, 6]
+    r.request({"a": 6})  # drawn ahead: shown from memory
+    _wait_idle(r, lambda: len(shown) == 1 and len(drawn) == 3)
+    assert shown == [b"png 6"] and drawn == [4, 6, 7]  # then 7 ahead (5 was kept)
+    r.request({"a": 5.0000000000001})  # the browser's arithmetic: the same setting
+    _wait_idle(r, lambda: len(shown) == 2)
+    assert shown[-1] == b"png 5" and drawn == [4, 6, 7]
+
+
+def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
+    import threading
+
+    from nnlab.explorer import Refresher
+
+    started, gate, gave_up, shown = threading.Event(), threading.Event(), [], []
+
+    def draw(values, cancelled):
+        if values["a"] == 1:  # the guess: wait until the reader asks for something else
+            started.set()
+            gate.wait(5)
+            if cancelled():
+                gave_up.append(1)
+                return None
+        return b"png %d" % values["a"]
+
+    r = Refresher(
+        draw,
+        lambda v, png: shown.append(png),
+        ahead=lambda v, p: [{"a": 1}] if v["a"] == 0 else [],
+        threaded=True,
+    )
+    r.shown({"a": 0}, b"png 0")
+    assert started.wait(5)
+    r.request({"a": 9})
+    gate.set()
+    _wait_idle(r, lambda: shown == [b"png 9"])
+    assert gave_up == [1] and r.drawn == 1  # only the requested image was drawn
+
+
+def test_without_a_kernel_nothing_is_drawn_ahead():
+    from nnlab.explorer import Refresher
+
+    drawn = []
+    r = Refresher(
+        lambda v, c: drawn.append(v) or b"x",
+        lambda v, png: None,
+        ahead=lambda v, p: [{"a": 2}],
+        threaded=False,
+    )
+    r.shown({"a": 1}, b"x")
+    r.request({"a": 3})
+    assert drawn == [{"a": 3}]
+
+
+def test_next_settings_are_one_key_press_away_the_last_move_first():
+    from nnlab.explorer import ChoiceSlider, IntSlider, LogSlider
+
+    ex = Explorer(
+        lambda **v: None,
+        [
+            FloatSlider("rate", 0.5, min=0.0, max=1.0, step=0.1),
+            LogSlider("lambd", 1e-2, min=1e-4, max=1.0, step=0.5),
+            IntSlider("depth", 10, min=1, max=10),
+            ChoiceSlider("beta", 0.9, options=(0.5, 0.9, 0.99)),
+            Dropdown("kind", "x", options=["x", "y"]),
+            Checkbox("bias", True, active=lambda v: v["kind"] == "y"),
+        ],
+    )
+    v = ex.defaults()
+    near = ex.next_settings(v)
+    changed = [(n, s[n]) for s in near for n in s if s[n] != v[n]]
+    assert changed == [
+        ("rate", 0.4),
+        ("rate", 0.6),
+        ("lambd", pytest.approx(10**-2.5)),
+        ("lambd", pytest.approx(10**-1.5)),
+        ("depth", 9),  # 10 is the top of its range
+        ("beta", 0.5),
+        ("beta", 0.99),
+    ]
+    assert all(type(s["depth"]) is int for s in near)
+    moved_up = ex.next_settings({**v, "beta": 0.99}, previous=v)
+    assert [s["beta"] for s in moved_up[:1]] == [0.9]  # 0.99 is the top: only down
+    moved_up = ex.next_settings({**v, "rate": 0.6}, previous=v)
+    assert [s["rate"] for s in moved_up[:2]] == [0.7, 0.5]  # up again first
+    moved_down = ex.next_settings({**v, "rate": 0.4}, previous=v)
+    assert [s["rate"] for s in moved_down[:2]] == [0.3, 0.5]
 
 
 def test_inactive_controls_are_greyed_out_and_choice_slider_steps_by_option():

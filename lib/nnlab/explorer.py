@@ -26,9 +26,11 @@ from __future__ import annotations
 import functools
 import html
 import importlib
+import os
 import pkgutil
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,6 +77,11 @@ class Control:
     def make(self):
         raise NotImplementedError
 
+    def neighbours(self, value) -> list:
+        """The values one key press away (down first); none for a dropdown or checkbox,
+        which a reader changes with the mouse."""
+        return []
+
     @property
     def label(self) -> str:
         return self.description or self.name
@@ -89,6 +96,9 @@ class FloatSlider(Control):
 
     def test_values(self):
         return sorted({self.min, self.value, self.max})
+
+    def neighbours(self, value):
+        return _grid_neighbours(value, self.min, self.max, self.step)
 
     def make(self):
         import ipywidgets as w
@@ -118,6 +128,10 @@ class LogSlider(Control):
     def test_values(self):
         return sorted({self.min, self.value, self.max})
 
+    def neighbours(self, value):
+        lo, hi = np.log10(self.min), np.log10(self.max)
+        return [10.0**e for e in _grid_neighbours(np.log10(value), lo, hi, self.step)]
+
     def make(self):
         import ipywidgets as w
 
@@ -143,6 +157,9 @@ class IntSlider(Control):
 
     def test_values(self):
         return sorted({self.min, self.value, self.max})
+
+    def neighbours(self, value):
+        return _grid_neighbours(value, self.min, self.max, self.step)
 
     def make(self):
         import ipywidgets as w
@@ -201,6 +218,12 @@ class ChoiceSlider(Control):
     def test_values(self):
         return sorted({self.options[0], self.value, self.options[-1]})
 
+    def neighbours(self, value):
+        i = next((k for k, o in enumerate(self.options) if _same_option(value, o)), None)
+        if i is None:
+            return []
+        return [self.options[k] for k in (i - 1, i + 1) if 0 <= k < len(self.options)]
+
     def make(self):
         import ipywidgets as w
 
@@ -215,45 +238,136 @@ class ChoiceSlider(Control):
 
 
 class Refresher:
-    """Calls ``show(values)`` for the newest values only.
+    """Shows the newest setting; in a kernel, draws on a worker thread and draws ahead.
+
+    ``draw(values, cancelled) -> bytes | None`` makes the image of a setting (it may give up
+    and return None once ``cancelled()`` is true); ``show(values, image)`` puts it on
+    screen; ``ahead(values, previous) -> [values, ...]`` lists the settings one key press
+    away, the likeliest first.
 
     In a running kernel the drawing happens on one worker thread, so the kernel keeps
-    reading slider messages meanwhile; settings superseded while a figure was being drawn
+    reading slider messages meanwhile: settings superseded while a figure was being drawn
     (quick key presses, a key held down) are skipped instead of drawn one after the other.
-    Without a kernel (tests, scripts) ``show`` runs at once.
+    The last ``keep`` images are kept, and while the reader looks at a figure the worker
+    draws the settings one key press away, so that the next press usually finds its image
+    ready instead of waiting a few hundred milliseconds for matplotlib. A drawing ahead
+    gives way as soon as a real request arrives. Without a kernel (tests, scripts) ``show``
+    runs at once and nothing is drawn ahead.
     """
 
-    def __init__(self, show: Callable[[dict], None], threaded: bool | None = None):
-        self.show = show
+    def __init__(
+        self,
+        draw: Callable[[dict, Callable[[], bool]], bytes | None],
+        show: Callable[[dict, bytes], None],
+        ahead: Callable[[dict, dict | None], list[dict]] | None = None,
+        threaded: bool | None = None,
+        keep: int = 64,
+    ):
+        self.draw, self.show, self.ahead = draw, show, ahead
         self.threaded = _in_kernel() if threaded is None else threaded
+        if os.environ.get("NNLAB_DRAW_AHEAD", "1") == "0":  # benchmarks/bench.py --no-ahead
+            self.ahead = None
+        self.keep = keep
+        self.drawn = 0  # images drawn, ahead or on request (the tests count them)
+        self._images: OrderedDict[tuple, bytes] = OrderedDict()
         self._lock = threading.Lock()
         self._pending: dict | None = None
+        self._guesses: list[dict] = []
+        self._shown: dict | None = None
         self._busy = False
 
     def request(self, values: dict) -> None:
         if not self.threaded:
-            self.show(values)
+            self._show(values)
             return
         with self._lock:
             self._pending = values
+            self._guesses = []
+        self._wake()
+
+    def shown(self, values: dict, image: bytes) -> None:
+        """Record an image put on screen outside the worker (the first one); draw ahead."""
+        self._keep(values, image)
+        self._shown = values
+        if self.threaded and self.ahead is not None:
+            with self._lock:
+                self._guesses = list(self.ahead(values, None))
+            self._wake()
+
+    def _wake(self) -> None:
+        with self._lock:
             if self._busy:
                 return
             self._busy = True
         threading.Thread(target=self._work, daemon=True).start()
 
+    def _show(self, values: dict) -> None:
+        image = self._images.get(_setting_key(values))
+        if image is None:
+            image = self.draw(values, lambda: False)
+            self.drawn += 1
+            self._keep(values, image)
+        self.show(values, image)
+        previous, self._shown = self._shown, values
+        if self.threaded and self.ahead is not None:
+            with self._lock:
+                if self._pending is None:
+                    self._guesses = list(self.ahead(values, previous))
+
+    def _keep(self, values: dict, image: bytes) -> None:
+        with self._lock:
+            self._images[_setting_key(values)] = image
+            self._images.move_to_end(_setting_key(values))
+            while len(self._images) > self.keep:
+                self._images.popitem(last=False)
+
     def _work(self) -> None:
         while True:
             with self._lock:
-                values, self._pending = self._pending, None
+                values, guess = self._pending, None
+                self._pending = None
                 if values is None:
-                    self._busy = False
-                    return
+                    while self._guesses and guess is None:
+                        g = self._guesses.pop(0)
+                        if _setting_key(g) not in self._images:
+                            guess = g
+                    if guess is None:
+                        self._busy = False
+                        return
             try:
-                self.show(values)
+                if values is not None:
+                    self._show(values)
+                    continue
+                image = self.draw(guess, lambda: self._pending is not None)
+                if image is not None:
+                    self.drawn += 1
+                    self._keep(guess, image)
             except Exception:  # a bug in an update must not kill the worker silently
                 import traceback
 
                 traceback.print_exc()
+
+
+def _setting_key(values: dict) -> tuple:
+    """A setting as a dict key. A float is rounded to 10 significant digits: the browser
+    computes a slider's next value (0.9 + 0.01, 10 ** -2.9) in its own arithmetic, which
+    may differ from Python's in the last bit."""
+
+    def rounded(v):
+        if isinstance(v, (float, np.floating)):
+            return float(f"{float(v):.10g}")
+        return v
+
+    return tuple(sorted((k, rounded(v)) for k, v in values.items()))
+
+
+def _grid_neighbours(value, lo, hi, step) -> list:
+    """``value`` one ``step`` down and up on the grid ``lo + k * step`` (as the slider
+    moves), within ``[lo, hi]``."""
+    k = round((value - lo) / step)
+    near = [lo + j * step for j in (k - 1, k + 1)]
+    near = [v for v in near if lo - 1e-9 * step <= v <= hi + 1e-9 * step]
+    return [int(v) if isinstance(value, (int, np.integer)) else round(v, 12) for v in near]
 
 
 def _in_kernel() -> bool:
@@ -328,6 +442,27 @@ class Explorer:
                 unique.append(s)
         return unique
 
+    def next_settings(self, values: dict, previous: dict | None = None) -> list[dict]:
+        """The settings one key press away from ``values``: each slider that is not greyed
+        out one step down and up. The slider moved last (from ``previous``) comes first,
+        the direction it moved in first."""
+        moved = {
+            c.name: values[c.name] > previous[c.name]
+            for c in self.controls
+            if previous
+            and not _same_option(values[c.name], previous.get(c.name))
+            and isinstance(values[c.name], (int, float, np.integer, np.floating))
+        }
+        out = []
+        for c in sorted(self.controls, key=lambda c: c.name not in moved):
+            if c.active is not None and not c.active(values):
+                continue
+            near = c.neighbours(values[c.name])
+            if moved.get(c.name):  # moved up: up again is likelier
+                near = near[::-1]
+            out += [{**values, c.name: v} for v in near]
+        return out
+
     @property
     def key(self) -> str:
         """This explorer's key in :func:`all_explorers` (``"optimization.ewa.ewa_explorer"``)."""
@@ -345,20 +480,26 @@ class Explorer:
         made = {c.name: c.make() for c in self.controls}
         image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
 
-        def show(values):
+        def draw(values, cancelled):
+            fig = self.figure(**values)
+            return None if cancelled() else figure_to_png(fig)
+
+        def show(values, png):
             for c in self.controls:
                 if c.active is not None:
                     made[c.name].disabled = not c.active(values)
-            image.value = self.png(**values)
+            image.value = png
 
-        refresher = Refresher(show)
+        refresher = Refresher(draw, show, ahead=self.next_settings)
 
         def refresh(_change=None):
             refresher.request({n: m.value for n, m in made.items()})
 
         for m in made.values():
             m.observe(refresh, names="value")
-        show({n: m.value for n, m in made.items()})  # the first image, before the cell ends
+        first = {n: m.value for n, m in made.items()}
+        show(first, self.png(**first))  # the first image, before the cell ends
+        refresher.shown(first, image.value)
         boxes = list(made.values())
         wrap = w.Layout(flex_flow="row wrap")  # a narrow notebook wraps, never scrolls
         rows = [
