@@ -32,9 +32,9 @@ Prints three tables (four with ``--lab``) and exits with status 1 if any target 
    ``.venv-lab`` Binder gives): every chapter run, then on every slider of every explorer
    ``--presses`` real key presses right and as many left, ``--pause`` seconds apart (a
    reader looking at the figure), each timed from the keydown to the new image decoded.
-   The kernel draws the settings one key press away while the reader looks
-   (``nnlab.explorer.Refresher``); ``--no-ahead`` turns that off, so that every press to
-   a setting not seen before waits for matplotlib. Targets: median < 150 ms, worst
+   The kernel keeps the images it drew and draws the settings one key press away while
+   the reader looks (``nnlab.explorer.Refresher``); ``--no-cache`` turns both off, so
+   that every press waits for matplotlib, as before. Targets: median < 150 ms, worst
    < 400 ms per explorer.
 """
 
@@ -238,7 +238,7 @@ def bench_widgets(warm=False, only=None, repeat=1):
     return ok
 
 
-def bench_lab(only=None, presses=3, pause=1.0, ahead=True):
+def bench_lab(only=None, presses=3, pause=1.0, cache=True):
     """Key press to new image, per explorer, in JupyterLab (see the module docstring)."""
     import os
     from pathlib import Path
@@ -249,8 +249,8 @@ def bench_lab(only=None, presses=3, pause=1.0, ahead=True):
 
     notebooks = [nb for nb in chapter_notebooks() if not only or only in nb]
     rows, ok = [], True
-    # The kernel inherits the environment: NNLAB_DRAW_AHEAD=0 turns drawing ahead off.
-    os.environ["NNLAB_DRAW_AHEAD"] = "1" if ahead else "0"
+    # The kernel inherits the environment: NNLAB_LIVE_CACHE=0 draws every image when asked.
+    os.environ["NNLAB_LIVE_CACHE"] = "1" if cache else "0"
     with LabServer(lab_env()) as server, sync_playwright() as pw:
         browser = launch_browser(pw)
         if browser is None:
@@ -295,7 +295,7 @@ def bench_lab(only=None, presses=3, pause=1.0, ahead=True):
                 session.close_current()
         session.close()
         browser.close()
-    mode = "drawing ahead" if ahead else "drawing ahead off (NNLAB_DRAW_AHEAD=0)"
+    mode = "images kept and drawn ahead" if cache else "every image drawn when asked (--no-cache)"
     print_table(
         f"Live latency in JupyterLab, key press on a slider to new image (ms), {mode}, "
         f"{pause:g} s between presses; targets median < {LAB_MEDIAN_MS}, worst < {LAB_WORST_MS}",
@@ -487,9 +487,9 @@ def main(argv=None):
         help="--lab: seconds between key presses (a reader looking at the figure)",
     )
     parser.add_argument(
-        "--no-ahead",
+        "--no-cache",
         action="store_true",
-        help="--lab: the kernel draws nothing ahead (every press waits for matplotlib)",
+        help="--lab: the kernel keeps no image and draws none ahead (as before issue 11)",
     )
     parser.add_argument(
         "--players",
@@ -514,7 +514,7 @@ def main(argv=None):
         )
     if args.lab:
         results["JupyterLab latency"] = bench_lab(
-            only=args.only, presses=args.presses, pause=args.pause, ahead=not args.no_ahead
+            only=args.only, presses=args.presses, pause=args.pause, cache=not args.no_cache
         )
     if args.players or args.players_cold:
         results["players"] = bench_players(cold=args.players_cold, only=args.only, site=args.site)

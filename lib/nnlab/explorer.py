@@ -87,6 +87,21 @@ class Control:
         return self.description or self.name
 
 
+def _slider(kind: str, control: Control, **settings):
+    """The ipywidgets slider ``kind`` for ``control``, laid out as every slider of the book
+    (``SLIDER_LAYOUT``) and redrawn on release or key press, not while dragging."""
+    import ipywidgets as w
+
+    return getattr(w, kind)(
+        value=control.value,
+        description=control.label,
+        continuous_update=False,
+        style=DESCRIPTION,
+        layout=w.Layout(**SLIDER_LAYOUT),
+        **settings,
+    )
+
+
 @dataclass
 class FloatSlider(Control):
     min: float = 0.0
@@ -101,18 +116,13 @@ class FloatSlider(Control):
         return _grid_neighbours(value, self.min, self.max, self.step)
 
     def make(self):
-        import ipywidgets as w
-
-        return w.FloatSlider(
-            value=self.value,
+        return _slider(
+            "FloatSlider",
+            self,
             min=self.min,
             max=self.max,
             step=self.step,
-            description=self.label,
             readout_format=self.readout_format,
-            continuous_update=False,
-            style=DESCRIPTION,
-            layout=w.Layout(**SLIDER_LAYOUT),
         )
 
 
@@ -133,19 +143,14 @@ class LogSlider(Control):
         return [10.0**e for e in _grid_neighbours(np.log10(value), lo, hi, self.step)]
 
     def make(self):
-        import ipywidgets as w
-
-        return w.FloatLogSlider(
-            value=self.value,
+        return _slider(
+            "FloatLogSlider",
+            self,
             base=10,
             min=np.log10(self.min),
             max=np.log10(self.max),
             step=self.step,
-            description=self.label,
             readout_format=self.readout_format,
-            continuous_update=False,
-            style=DESCRIPTION,
-            layout=w.Layout(**SLIDER_LAYOUT),
         )
 
 
@@ -162,18 +167,7 @@ class IntSlider(Control):
         return _grid_neighbours(value, self.min, self.max, self.step)
 
     def make(self):
-        import ipywidgets as w
-
-        return w.IntSlider(
-            value=self.value,
-            min=self.min,
-            max=self.max,
-            step=self.step,
-            description=self.label,
-            continuous_update=False,
-            style=DESCRIPTION,
-            layout=w.Layout(**SLIDER_LAYOUT),
-        )
+        return _slider("IntSlider", self, min=self.min, max=self.max, step=self.step)
 
 
 @dataclass
@@ -225,16 +219,8 @@ class ChoiceSlider(Control):
         return [self.options[k] for k in (i - 1, i + 1) if 0 <= k < len(self.options)]
 
     def make(self):
-        import ipywidgets as w
-
-        return w.SelectionSlider(
-            options=[(format(v, self.readout_format), v) for v in self.options],
-            value=self.value,
-            description=self.label,
-            continuous_update=False,
-            style=DESCRIPTION,
-            layout=w.Layout(**SLIDER_LAYOUT),
-        )
+        options = [(format(v, self.readout_format), v) for v in self.options]
+        return _slider("SelectionSlider", self, options=options)
 
 
 class Refresher:
@@ -265,8 +251,8 @@ class Refresher:
     ):
         self.draw, self.show, self.ahead = draw, show, ahead
         self.threaded = _in_kernel() if threaded is None else threaded
-        if os.environ.get("NNLAB_DRAW_AHEAD", "1") == "0":  # benchmarks/bench.py --no-ahead
-            self.ahead = None
+        if os.environ.get("NNLAB_LIVE_CACHE", "1") == "0":  # benchmarks/bench.py --no-cache
+            self.ahead, keep = None, 0
         self.keep = keep
         self.drawn = 0  # images drawn, ahead or on request (the tests count them)
         self._images: OrderedDict[tuple, bytes] = OrderedDict()
@@ -306,7 +292,8 @@ class Refresher:
         if image is None:
             image = self.draw(values, lambda: False)
             self.drawn += 1
-            self._keep(values, image)
+            if self.keep:
+                self._keep(values, image)
         self.show(values, image)
         previous, self._shown = self._shown, values
         if self.threaded and self.ahead is not None:

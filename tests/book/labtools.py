@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,6 +38,15 @@ RAW_MYST = [
     r"^\([\w-]+\)=\s*$",
     r"^:(class|label|nonumber):",
 ]
+
+
+def raw_myst(text: str) -> list[str]:
+    """The lines of ``text`` that are MyST source a reader should never see."""
+    return [
+        line.strip()
+        for line in text.splitlines()
+        if any(re.search(p, line.strip()) for p in RAW_MYST)
+    ]
 
 
 def lab_env() -> Path:
@@ -356,8 +366,23 @@ class LabSession:
     def errors(self) -> list[dict]:
         return self.page.evaluate(_ERRORS)
 
-    def markdown(self) -> list[dict]:
-        return self.page.evaluate(_MARKDOWN)
+    def markdown(self, settle: float = 10.0) -> list[dict]:
+        """Every Markdown cell: rendered or not, and its text as shown. jupyterlab-myst
+        renders a cell some time after JupyterLab has put it on the page (later still far
+        below the view): a cell that shows MyST source is scrolled into view and read again,
+        for up to ``settle`` seconds, before its text is returned as it stands."""
+        deadline = time.monotonic() + settle
+        while True:
+            cells = self.page.evaluate(_MARKDOWN)
+            raw = [c["index"] for c in cells if raw_myst(c["text"])]
+            if not raw or time.monotonic() > deadline:
+                return cells
+            self.page.evaluate(
+                "(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
+                ".node.scrollIntoView({block: 'center'})",
+                raw[0],
+            )
+            self.page.wait_for_timeout(500)
 
     def explorers(self) -> list[dict]:
         return self.page.evaluate(_EXPLORERS)

@@ -18,10 +18,9 @@ Latency is not asserted here (the machine is shared with the rest of ``make test
 
 from __future__ import annotations
 
-import re
 
 import pytest
-from labtools import MIN_TRACK_PX, RAW_MYST, LabServer, LabSession, chapter_notebooks, lab_env
+from labtools import MIN_TRACK_PX, LabServer, LabSession, chapter_notebooks, lab_env, raw_myst
 
 NOTEBOOKS = chapter_notebooks()
 STATIC_NOTE = "On the static page"
@@ -106,9 +105,7 @@ def test_no_raw_myst(visit, request):
     raw = []
     for cell in visit["markdown"]:
         assert cell["rendered"], f"markdown cell {cell['index']} not rendered"
-        for line in cell["text"].splitlines():
-            if any(re.search(p, line.strip()) for p in RAW_MYST):
-                raw.append((cell["index"], line.strip()[:100]))
+        raw += [(cell["index"], line[:100]) for line in raw_myst(cell["text"])]
     assert not raw, raw
 
 
