@@ -18,7 +18,6 @@ Latency is not asserted here (the machine is shared with the rest of ``make test
 
 from __future__ import annotations
 
-
 import pytest
 from labtools import MIN_TRACK_PX, LabServer, LabSession, chapter_notebooks, lab_env, raw_myst
 
