@@ -559,6 +559,13 @@ BASELINES: dict[str, Callable[[], dict]] = {
         "beta": 0.9,
     },
     "nnlab.chapters.optimization.momentum_rmsprop.trajectories": lambda: {},
+    "nnlab.chapters.optimization.momentum_rmsprop.rmsprop_root_s": lambda: {
+        "surface": "elongated quadratic",
+        "path": __import__(
+            "nnlab.chapters.optimization.momentum_rmsprop"
+        ).chapters.optimization.momentum_rmsprop.trajectories()["RMSprop"],
+        "beta": 0.9,
+    },
     "nnlab.chapters.optimization.momentum_rmsprop.outcome": lambda: {
         "path": __import__("nnlab.surfaces").surfaces.run_optimizer(
             __import__("nnlab.surfaces").surfaces.SURFACES["saddle"],

@@ -13,6 +13,7 @@ from nnlab.chapters.optimization.momentum_rmsprop import (
     momentum_optimum,
     outcome,
     rate,
+    rmsprop_root_s,
     steps_grid,
     trajectories,
 )
@@ -88,6 +89,37 @@ def test_outcome_strings_and_divergence_note():
 def test_unknown_surface_is_rejected():
     with pytest.raises(ValueError, match="surface"):
         trajectories("bowl", 0.1, 0.9, 1e-8)
+
+
+def test_root_s_is_the_optimizers_own_state():
+    """√s along RMSprop's path, against the library's RMSprop run step by step."""
+    from nnlab.optimizers import RMSprop
+    from nnlab.surfaces import SURFACES
+
+    path = trajectories("elongated quadratic", 0.1, 0.9, 1e-8)["RMSprop"]
+    root_s = rmsprop_root_s("elongated quadratic", path, 0.9)
+    assert root_s.shape == (path.steps_to_tol, 2)
+    surface = SURFACES["elongated_quadratic"]
+    opt = RMSprop(lr=0.1, beta=0.9, epsilon=1e-8)
+    params = {"w": np.array(path.points[0], dtype=float).reshape(2, 1)}
+    for k in range(5):
+        gx, gy = surface.grad(*params["w"][:, 0])
+        opt.step(params, {"dw": np.array([[gx], [gy]])})
+        np.testing.assert_allclose(root_s[k], np.sqrt(opt.s["w"][:, 0]), rtol=1e-12)
+        np.testing.assert_allclose(params["w"][:, 0], path.points[k + 1], rtol=1e-12)
+    # by hand, the first step: s = (1 - β) g², so √s = √0.1 |g|
+    g0 = np.abs(surface.grad(*path.points[0]))
+    np.testing.assert_allclose(root_s[0], np.sqrt(0.1) * g0, rtol=1e-12)
+
+
+def test_the_epsilon_gauge_moves_with_every_press():
+    """ε ≪ √s leaves every path as it was, so the gauge is what a press of the ε slider
+    changes: its line sits at ε."""
+    for eps in (1e-8, 1e-7, 1e-2):
+        fig = momentum_figure(epsilon=eps)
+        (gauge,) = fig.axes[1].child_axes
+        assert [ln.get_xdata()[0] for ln in gauge.lines] == [eps]
+        assert f"ε = {eps:.0e}" in [t.get_text() for t in gauge.texts]
 
 
 def test_defaults_render():

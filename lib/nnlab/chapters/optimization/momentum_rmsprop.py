@@ -73,10 +73,61 @@ def outcome(path) -> str:
     return f"{path.steps_to_tol} steps"
 
 
+def rmsprop_root_s(surface: str, path, beta: float) -> np.ndarray:
+    """``√s`` of RMSprop along ``path`` (both coordinates, every step until the path gets
+    within ``TOL`` or ends): the denominator ``ε`` is added to. ``s := β s + (1 − β) g²``
+    from ``s = 0``, ``g`` the surface's gradient at each point the step started from."""
+    if not isinstance(surface, str) or surface not in SURFACE_KEYS:
+        raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
+    if not isinstance(path, Path):
+        raise ValueError(f"path must be the Path that run_optimizer returned, got {path!r}")
+    beta = check_range("beta", beta, 0, 1, high_open=True)
+    grad = SURFACES[SURFACE_KEYS[surface]].grad
+    end = path.steps_to_tol or len(path.points) - 1
+    sq, out = np.zeros(2), []
+    for x, y in path.points[:end]:
+        sq = beta * sq + (1 - beta) * np.square(grad(x, y))
+        out.append(np.sqrt(sq))
+    return np.asarray(out).reshape(-1, 2)
+
+
+def _epsilon_gauge(ax, root_s: np.ndarray, epsilon: float):
+    """A strip at the bottom of ``ax``: where ε stands against the √s RMSprop divides by.
+    ε changes RMSprop's path only once it nears √s, so most presses of the ε slider move
+    no curve; the gauge shows why, and moves with every press."""
+    g = ax.inset_axes([0.42, 0.05, 0.55, 0.09])
+    g.set_xscale("log")
+    g.set_xlim(1e-9, 1e2)
+    g.set_yticks([])
+    g.tick_params(axis="x", labelsize=7, pad=1)
+    ok = root_s[np.isfinite(root_s) & (root_s > 0)]
+    lo = hi = None
+    if ok.size:
+        lo, hi = np.percentile(ok, [10, 90])
+        g.axvspan(lo, hi, color=PATH_COLORS["RMSprop"], alpha=0.35, lw=0)
+        g.text(np.sqrt(lo * hi), 0.5, "√s", ha="center", va="center", fontsize=8)
+    g.axvline(epsilon, color="#a40000", lw=2.5)
+    # The label takes about three decades: to the right of the line where that is clear of
+    # the band and of the axis end, else to the left.
+    clear = lo is None or epsilon > hi or epsilon * 1e3 < lo
+    right = epsilon <= 1e-6 or (epsilon < 1e-1 and clear)
+    g.text(
+        epsilon * 1.8 if right else epsilon / 1.8,
+        0.5,
+        f"ε = {epsilon:.0e}",
+        color="#a40000",
+        va="center",
+        ha="left" if right else "right",
+        fontsize=8,
+    )
+    g.set_title("RMSprop's step α·g / (√s + ε): ε against √s", fontsize=8, pad=2)
+
+
 def momentum_figure(
     surface: str = "elongated quadratic", lr: float = 0.1, beta: float = 0.9, epsilon: float = 1e-8
 ):
-    """Left: the three paths on the contours. Right: ``J − J*`` per step (log scale)."""
+    """Left: the four paths on the contours. Right: ``J − J*`` per step (log scale), and a
+    gauge of RMSprop's ε against the ``√s`` it is added to."""
     s = SURFACES[SURFACE_KEYS[surface]]
     paths = trajectories(surface, float(lr), float(beta), float(epsilon))
     fig, (ax1, ax2) = new_figure(2, width=10.0, height=3.8, fixed=True)  # panels placed below
@@ -104,6 +155,7 @@ def momentum_figure(
     ax2.set_ylabel("$J - J^*$")
     ax2.set_title(f"steps to reach $J - J^* < {TOL:g}$ (dashed line)", fontsize=10)
     ax2.legend(frameon=False, fontsize=8, loc="upper right")
+    _epsilon_gauge(ax2, rmsprop_root_s(surface, paths["RMSprop"], beta), float(epsilon))
     diverged = [
         f"{name} diverged at step {p.diverged_at}" for name, p in paths.items() if p.diverged
     ]
