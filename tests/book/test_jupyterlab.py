@@ -25,23 +25,6 @@ NOTEBOOKS = chapter_notebooks()
 STATIC_NOTE = "On the static page"
 MIN_CHANGED_SHARE = 0.001  # of the figure's pixels: a change a reader sees
 
-# Known failures, left open in issue 11 (each still runs; a pass shows as XPASS).
-KNOWN = {
-    ("visibly", "optimization/03_momentum_rmsprop.ipynb"): (
-        "momentum explorer: one press on the ε slider at 1e-8 moves no curve (ε ≪ √s), "
-        "only the title's digits; the figure should show ε next to √s"
-    ),
-    ("raw_myst", "practical/07_gradient_checking.ipynb"): (
-        "seen once in JupyterLab: the first exercise of chapter I.7 showed as directive source"
-    ),
-}
-
-
-def _known(request, test: str, visit_id: str):
-    reason = KNOWN.get((test, visit_id))
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
-
 
 @pytest.fixture(scope="module")
 def lab_session(browser):
@@ -99,8 +82,7 @@ def test_runs_without_errors(visit):
     assert not visit["errors"], visit["errors"]
 
 
-def test_no_raw_myst(visit, request):
-    _known(request, "raw_myst", request.node.callspec.params["visit"])
+def test_no_raw_myst(visit):
     raw = []
     for cell in visit["markdown"]:
         assert cell["rendered"], f"markdown cell {cell['index']} not rendered"
@@ -121,8 +103,7 @@ def test_explorers_are_usable(visit):
         assert not narrow, f"{name}: slider tracks under {MIN_TRACK_PX} px: {narrow}"
 
 
-def test_every_slider_changes_the_figure_visibly(visit, request):
-    _known(request, "visibly", request.node.callspec.params["visit"])
+def test_every_slider_changes_the_figure_visibly(visit):
     bad = [
         (
             p["explorer"],
