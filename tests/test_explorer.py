@@ -492,6 +492,35 @@ def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
     assert gave_up == [1] and r.drawn == 1  # only the requested image was drawn
 
 
+def test_refresher_finishes_a_drawing_ahead_that_the_reader_asks_for():
+    import threading
+
+    from nnlab.explorer import Refresher
+
+    started, gate, shown = threading.Event(), threading.Event(), []
+
+    def draw(values, cancelled):
+        if values["a"] == 1:
+            started.set()
+            gate.wait(5)
+            if cancelled():
+                return None
+        return b"png %d" % values["a"]
+
+    r = Refresher(
+        draw,
+        lambda v, png: shown.append(png),
+        ahead=lambda v, p: [{"a": 1}] if v["a"] == 0 else [],
+        threaded=True,
+    )
+    r.shown({"a": 0}, b"png 0")
+    assert started.wait(5)
+    r.request({"a": 1})  # the very setting being drawn ahead
+    gate.set()
+    _wait_idle(r, lambda: shown == [b"png 1"])
+    assert r.drawn == 1  # drawn once, not given up and drawn again
+
+
 def test_without_a_kernel_nothing_is_drawn_ahead():
     from nnlab.explorer import Refresher
 

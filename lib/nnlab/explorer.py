@@ -301,6 +301,12 @@ class Refresher:
                 if self._pending is None:
                     self._guesses = list(self.ahead(values, previous))
 
+    def _asked_other_than(self, guess: dict) -> bool:
+        """Whether a request for another setting than ``guess`` is waiting (a request for
+        the guess itself lets its drawing finish: it is what the reader asked for)."""
+        pending = self._pending
+        return pending is not None and _setting_key(pending) != _setting_key(guess)
+
     def _keep(self, values: dict, image: bytes) -> None:
         with self._lock:
             self._images[_setting_key(values)] = image
@@ -325,7 +331,7 @@ class Refresher:
                 if values is not None:
                     self._show(values)
                     continue
-                image = self.draw(guess, lambda: self._pending is not None)
+                image = self.draw(guess, lambda: self._asked_other_than(guess))
                 if image is not None:
                     self.drawn += 1
                     self._keep(guess, image)
