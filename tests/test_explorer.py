@@ -462,15 +462,19 @@ def test_refresher_draws_ahead_and_shows_a_drawn_setting_without_drawing_again()
     assert shown[-1] == b"png 5" and drawn == [4, 6, 7]
 
 
-def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
+def _guess_in_progress(asked: int):
+    """A threaded Refresher showing a = 0 whose drawing ahead of a = 1 is held until the
+    reader has asked for ``a = asked``; returns the draw calls, the given-up drawings and
+    the images shown."""
     import threading
 
     from nnlab.explorer import Refresher
 
-    started, gate, gave_up, shown = threading.Event(), threading.Event(), [], []
+    started, gate, calls, gave_up, shown = threading.Event(), threading.Event(), [], [], []
 
     def draw(values, cancelled):
-        if values["a"] == 1:  # the guess: wait until the reader asks for something else
+        calls.append(values["a"])
+        if values["a"] == 1:  # the guess
             started.set()
             gate.wait(5)
             if cancelled():
@@ -486,40 +490,20 @@ def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
     )
     r.shown({"a": 0}, b"png 0")
     assert started.wait(5)
-    r.request({"a": 9})
+    r.request({"a": asked})
     gate.set()
-    _wait_idle(r, lambda: shown == [b"png 9"])
-    assert gave_up == [1] and r.drawn == 1  # only the requested image was drawn
+    _wait_idle(r, lambda: shown == [b"png %d" % asked])
+    return calls, gave_up, shown
+
+
+def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
+    calls, gave_up, _ = _guess_in_progress(asked=9)
+    assert gave_up == [1] and calls == [1, 9]
 
 
 def test_refresher_finishes_a_drawing_ahead_that_the_reader_asks_for():
-    import threading
-
-    from nnlab.explorer import Refresher
-
-    started, gate, shown, calls = threading.Event(), threading.Event(), [], []
-
-    def draw(values, cancelled):
-        calls.append(values["a"])
-        if values["a"] == 1:
-            started.set()
-            gate.wait(5)
-            if cancelled():
-                return None
-        return b"png %d" % values["a"]
-
-    r = Refresher(
-        draw,
-        lambda v, png: shown.append(png),
-        ahead=lambda v, p: [{"a": 1}] if v["a"] == 0 else [],
-        threaded=True,
-    )
-    r.shown({"a": 0}, b"png 0")
-    assert started.wait(5)
-    r.request({"a": 1})  # the very setting being drawn ahead
-    gate.set()
-    _wait_idle(r, lambda: shown == [b"png 1"])
-    assert calls == [1]  # drawn once, not given up and drawn again
+    calls, gave_up, _ = _guess_in_progress(asked=1)
+    assert not gave_up and calls == [1]  # drawn once, not given up and drawn again
 
 
 def test_without_a_kernel_nothing_is_drawn_ahead():
