@@ -52,6 +52,7 @@ from nnlab.optimizers import (
     Optimizer,
     RMSprop,
 )
+from nnlab.schedules import CLOCKS
 from nnlab.surfaces import SURFACES, Surface, run_optimizer
 from nnlab.train import train
 
@@ -364,8 +365,7 @@ def race_on_data(
     m = X.shape[1]
     per_epoch = -(-m // mini_batch_size)  # ⌈m / s⌉ mini-batches
     n_iter = epochs * per_epoch
-    if schedule_every not in ("epoch", "iteration"):
-        raise ValueError(f"schedule_every must be 'epoch' or 'iteration', got {schedule_every!r}")
+    check_option("schedule_every", schedule_every, CLOCKS)
     if n_iter > MAX_INT:
         raise ValueError(
             f"epochs = {epochs} makes {n_iter} iterations of {per_epoch} "

@@ -20,6 +20,9 @@ import numpy as np
 
 from nnlab.checks import check_array, check_int, check_option, check_positive, check_range
 
+# The clocks a schedule can tick with (``schedule_every`` of train and race_on_data).
+CLOCKS = ("epoch", "iteration")
+
 
 def _clock(t):
     t = check_array("t", t, finite=False, allow_empty=True)

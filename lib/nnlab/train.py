@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from nnlab.checks import DivergenceError, check_int, check_positive, check_seed
+from nnlab.checks import DivergenceError, check_int, check_option, check_positive, check_seed
 from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
 from nnlab.optimizers import SGD, Optimizer
 from nnlab.regularization import EarlyStopping
+from nnlab.schedules import CLOCKS
 
 __all__ = ["train", "History", "gradient_descent", "MAX_COST"]
 
@@ -228,8 +229,7 @@ def train(
         check_positive("max_cost", max_cost)
     if schedule is not None and not callable(schedule):
         raise ValueError(f"schedule must be a callable epoch -> lr, got {schedule!r}")
-    if schedule_every not in ("epoch", "iteration"):
-        raise ValueError(f"schedule_every must be 'epoch' or 'iteration', got {schedule_every!r}")
+    check_option("schedule_every", schedule_every, CLOCKS)
     if (X_dev is None) != (Y_dev is None):
         raise ValueError("X_dev and Y_dev must be given together")
     if X_dev is not None:
