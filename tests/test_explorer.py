@@ -406,6 +406,17 @@ def test_build_carries_the_player_placeholder_next_to_the_widget_view(name):
     assert f'<div class="nnlab-player" data-explorer="{name}">' in bundle["text/html"]
 
 
+@pytest.fixture(autouse=True)
+def _no_explorer_moved_yet():
+    """``Refresher.active`` (the explorer moved last) is per process: each test starts
+    without one."""
+    from nnlab.explorer import Refresher
+
+    Refresher.active = None
+    yield
+    Refresher.active = None
+
+
 def _wait_idle(r, until=lambda: True, timeout=5.0):
     import time
 
@@ -416,15 +427,17 @@ def _wait_idle(r, until=lambda: True, timeout=5.0):
 
 
 def test_refresher_draws_only_the_newest_setting_in_a_kernel():
-    """Threaded (as in a kernel): requests made while a figure is drawn collapse into one."""
+    """Threaded (as in a kernel): requests made while a figure is drawn collapse into one,
+    and the figure that was being drawn is not shown after all (a newer one was asked for)."""
     import threading
     import time
 
     from nnlab.explorer import Refresher
 
-    shown, gate = [], threading.Event()
+    shown, gate, calls = [], threading.Event(), []
 
     def draw(values, cancelled):
+        calls.append(values["a"])
         gate.wait(5)
         return b"png %d" % values["a"]
 
@@ -434,8 +447,8 @@ def test_refresher_draws_only_the_newest_setting_in_a_kernel():
     for a in (2, 3, 4):
         r.request({"a": a})
     gate.set()
-    _wait_idle(r, lambda: len(shown) >= 2)
-    assert shown == [b"png 1", b"png 4"]
+    _wait_idle(r, lambda: len(shown) >= 1)
+    assert calls == [1, 4] and shown == [b"png 4"]
 
 
 def test_refresher_draws_ahead_and_shows_a_drawn_setting_without_drawing_again():
@@ -504,6 +517,60 @@ def test_refresher_gives_up_a_drawing_ahead_when_a_request_arrives():
 def test_refresher_finishes_a_drawing_ahead_that_the_reader_asks_for():
     calls, gave_up, _ = _guess_in_progress(asked=1)
     assert not gave_up and calls == [1]  # drawn once, not given up and drawn again
+
+
+def test_refresher_shows_a_kept_image_at_once_while_the_worker_draws():
+    """A request for a kept image does not wait behind a drawing ahead (the thread that
+    receives it shows it), and the drawing that was under way is not shown afterwards."""
+    import threading
+
+    from nnlab.explorer import Refresher
+
+    started, gate, shown = threading.Event(), threading.Event(), []
+
+    def draw(values, cancelled):
+        started.set()
+        gate.wait(5)
+        return b"png %d" % values["a"]
+
+    r = Refresher(
+        draw,
+        lambda v, png: shown.append(png),
+        ahead=lambda v, p: [{"a": 1}] if v["a"] == 0 else [],
+        threaded=True,
+    )
+    r.shown({"a": 0}, b"png 0")
+    assert started.wait(5)  # the worker is drawing a = 1 ahead
+    r.request({"a": 2})  # not kept: waits for the worker
+    r.request({"a": 0})  # kept: shown now, by this thread
+    assert shown == [b"png 0"]
+    gate.set()
+    _wait_idle(r)
+    assert shown == [b"png 0"]  # a = 2 was superseded before it was drawn
+
+
+def test_only_the_explorer_moved_last_draws_ahead():
+    from nnlab.explorer import Refresher
+
+    drawn = {"a": [], "b": []}
+
+    def refresher(name):
+        def draw(values, cancelled):
+            drawn[name].append(values["x"])
+            return b"png"
+
+        return Refresher(
+            draw, lambda v, png: None, ahead=lambda v, p: [{"x": v["x"] + 1}], threaded=True
+        )
+
+    a, b = refresher("a"), refresher("b")
+    b.request({"x": 0})
+    _wait_idle(b, lambda: drawn["b"] == [0, 1])
+    a.shown({"x": 0}, b"png")  # a is not the one the reader moved: it waits
+    _wait_idle(a)
+    assert drawn["a"] == []
+    a.request({"x": 5})
+    _wait_idle(a, lambda: drawn["a"] == [5, 6])
 
 
 def test_without_a_kernel_nothing_is_drawn_ahead():

@@ -233,12 +233,14 @@ class Refresher:
 
     In a running kernel the drawing happens on one worker thread, so the kernel keeps
     reading slider messages meanwhile: settings superseded while a figure was being drawn
-    (quick key presses, a key held down) are skipped instead of drawn one after the other.
-    The last ``keep`` images are kept, and while the reader looks at a figure the worker
-    draws the settings one key press away, so that the next press usually finds its image
-    ready instead of waiting a few hundred milliseconds for matplotlib. A drawing ahead
-    gives way as soon as a real request arrives. Without a kernel (tests, scripts) ``show``
-    runs at once and nothing is drawn ahead.
+    (quick key presses, a key held down) are skipped instead of drawn one after the other,
+    and an image finished after a newer one was shown is not shown. The last ``keep``
+    images are kept, and while the reader looks at a figure the worker draws the settings
+    one key press away, so that the next press usually finds its image ready instead of
+    waiting a few hundred milliseconds for matplotlib: a kept image is shown at once, by
+    the thread that received the request, even while the worker is drawing. A drawing
+    ahead gives way as soon as another setting is asked for. Without a kernel (tests,
+    scripts) every request is drawn and shown at once and nothing is drawn ahead.
     """
 
     def __init__(
@@ -256,45 +258,64 @@ class Refresher:
         self.keep = keep
         self.drawn = 0  # images drawn, ahead or on request (the tests count them)
         self._images: OrderedDict[tuple, bytes] = OrderedDict()
-        self._lock = threading.Lock()
-        self._pending: dict | None = None
+        self._lock = threading.Lock()  # guards everything below
+        self._on_screen = threading.Lock()  # one show at a time, the newest request last
+        self._asked = 0  # requests so far: the newest one is the only one to show
+        self._pending: tuple[int, dict] | None = None
         self._guesses: list[dict] = []
         self._shown: dict | None = None
         self._busy = False
 
+    # The explorer the reader moved last: the others stop drawing ahead (their guesses
+    # would take the CPU from it).
+    active: Refresher | None = None
+
     def request(self, values: dict) -> None:
         if not self.threaded:
-            self._show(values)
+            self._draw_and_show(values, self._asked)
             return
+        Refresher.active = self
         with self._lock:
-            self._pending = values
+            self._asked += 1
+            asked = self._asked
+            image = self._images.get(_setting_key(values))
+            self._pending = None if image is not None else (asked, values)
             self._guesses = []
+        if image is not None:
+            self._show(values, image, asked)
         self._wake()
 
     def shown(self, values: dict, image: bytes) -> None:
         """Record an image put on screen outside the worker (the first one); draw ahead."""
         self._keep(values, image)
-        self._shown = values
-        if self.threaded and self.ahead is not None:
-            with self._lock:
-                self._guesses = list(self.ahead(values, None))
-            self._wake()
+        self._after_show(values)
+        self._wake()
 
     def _wake(self) -> None:
+        if not self.threaded:
+            return
         with self._lock:
-            if self._busy:
+            if self._busy or (self._pending is None and not self._guesses):
                 return
             self._busy = True
         threading.Thread(target=self._work, daemon=True).start()
 
-    def _show(self, values: dict) -> None:
+    def _draw_and_show(self, values: dict, asked: int) -> None:
         image = self._images.get(_setting_key(values))
         if image is None:
             image = self.draw(values, lambda: False)
             self.drawn += 1
-            if self.keep:
-                self._keep(values, image)
-        self.show(values, image)
+            self._keep(values, image)
+        self._show(values, image, asked)
+
+    def _show(self, values: dict, image: bytes, asked: int) -> None:
+        with self._on_screen:
+            if asked != self._asked:  # a newer request came meanwhile
+                return
+            self.show(values, image)
+            self._after_show(values)
+
+    def _after_show(self, values: dict) -> None:
         previous, self._shown = self._shown, values
         if self.threaded and self.ahead is not None:
             with self._lock:
@@ -305,9 +326,11 @@ class Refresher:
         """Whether a request for another setting than ``guess`` is waiting (a request for
         the guess itself lets its drawing finish: it is what the reader asked for)."""
         pending = self._pending
-        return pending is not None and _setting_key(pending) != _setting_key(guess)
+        return pending is not None and _setting_key(pending[1]) != _setting_key(guess)
 
     def _keep(self, values: dict, image: bytes) -> None:
+        if not self.keep:
+            return
         with self._lock:
             self._images[_setting_key(values)] = image
             self._images.move_to_end(_setting_key(values))
@@ -317,9 +340,11 @@ class Refresher:
     def _work(self) -> None:
         while True:
             with self._lock:
-                values, guess = self._pending, None
+                pending, guess = self._pending, None
                 self._pending = None
-                if values is None:
+                if pending is None and Refresher.active not in (None, self):
+                    self._guesses = []
+                if pending is None:
                     while self._guesses and guess is None:
                         g = self._guesses.pop(0)
                         if _setting_key(g) not in self._images:
@@ -328,8 +353,8 @@ class Refresher:
                         self._busy = False
                         return
             try:
-                if values is not None:
-                    self._show(values)
+                if pending is not None:
+                    self._draw_and_show(pending[1], pending[0])
                     continue
                 image = self.draw(guess, lambda: self._asked_other_than(guess))
                 if image is not None:
