@@ -10,6 +10,7 @@ default figure must pass one check of its numbers (``PROPERTIES``, one entry per
 """
 
 import re
+import time
 import warnings
 
 import numpy as np
@@ -549,14 +550,18 @@ def test_refresher_shows_a_kept_image_at_once_while_the_worker_draws():
     assert shown == [b"png 0"]  # a = 2 was superseded before it was drawn
 
 
-def test_only_the_explorer_moved_last_draws_ahead():
+def test_an_explorer_draws_ahead_only_while_the_one_moved_last_is_idle():
+    import threading
+
     from nnlab.explorer import Refresher
 
-    drawn = {"a": [], "b": []}
+    drawn, gate = {"a": [], "b": []}, threading.Event()
 
     def refresher(name):
         def draw(values, cancelled):
             drawn[name].append(values["x"])
+            if name == "b":
+                gate.wait(5)
             return b"png"
 
         return Refresher(
@@ -564,13 +569,13 @@ def test_only_the_explorer_moved_last_draws_ahead():
         )
 
     a, b = refresher("a"), refresher("b")
-    b.request({"x": 0})
+    b.request({"x": 0})  # b, moved last, is drawing
+    a.shown({"x": 0}, b"png")  # a has a guess, but waits for b
+    time.sleep(0.3)
+    assert drawn == {"a": [], "b": [0]}
+    gate.set()
     _wait_idle(b, lambda: drawn["b"] == [0, 1])
-    a.shown({"x": 0}, b"png")  # a is not the one the reader moved: it waits
-    _wait_idle(a)
-    assert drawn["a"] == []
-    a.request({"x": 5})
-    _wait_idle(a, lambda: drawn["a"] == [5, 6])
+    _wait_idle(a, lambda: drawn["a"] == [1])
 
 
 def test_without_a_kernel_nothing_is_drawn_ahead():

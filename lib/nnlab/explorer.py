@@ -30,6 +30,7 @@ import os
 import pkgutil
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -266,8 +267,8 @@ class Refresher:
         self._shown: dict | None = None
         self._busy = False
 
-    # The explorer the reader moved last: the others stop drawing ahead (their guesses
-    # would take the CPU from it).
+    # The explorer the reader moved last: the others draw ahead only while it is idle
+    # (their guesses would take the CPU from it).
     active: Refresher | None = None
 
     def request(self, values: dict) -> None:
@@ -339,11 +340,13 @@ class Refresher:
 
     def _work(self) -> None:
         while True:
+            other = Refresher.active
+            if self._pending is None and other not in (None, self) and other._busy:
+                time.sleep(0.05)
+                continue
             with self._lock:
                 pending, guess = self._pending, None
                 self._pending = None
-                if pending is None and Refresher.active not in (None, self):
-                    self._guesses = []
                 if pending is None:
                     while self._guesses and guess is None:
                         g = self._guesses.pop(0)
