@@ -1,3 +1,5 @@
+import io
+
 import numpy as np
 import pytest
 
@@ -86,3 +88,33 @@ def test_plain_log_axis_labels_a_short_span_in_1_2_5_steps():
     assert shown() == ["0.5", "1"]
     ax.set_ylim(1e-6, 1.0)  # wide spans keep decades
     assert shown()[-3:] == ["0.01", "0.1", "1"]
+
+
+def _formula_figure():
+    fig, (ax,) = new_figure(fixed=True)
+    ax.plot([1, 10, 100], [1e-8, 1e-3, 1.0])
+    ax.set_yscale("log")
+    ax.set_ylabel("$J - J^*$")
+    ax.set_title(r"$\alpha = 0.1$, $\beta_2 = 0.999$")
+    return fig
+
+
+def test_figures_share_parsed_formulas_and_draw_the_same():
+    """Every figure parses mathtext with one parser (matplotlib makes one per figure, so
+    each redraw parsed every formula again); the pixels are matplotlib's own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from nnlab.plots import _MATHTEXT
+
+    def pixels_of(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+    plots.figure_to_png(_formula_figure())
+    before = _MATHTEXT._parse_cached.cache_info()
+    shared = plots.figure_to_png(_formula_figure())
+    after = _MATHTEXT._parse_cached.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits
+    own = _formula_figure()
+    FigureCanvasAgg(own)  # matplotlib's canvas: a parser of its own
+    assert np.array_equal(pixels_of(shared), pixels_of(plots.figure_to_png(own)))
