@@ -17,6 +17,9 @@ PORT ?= 8000
 # cores (multi-threaded OpenBLAS made widget redraws 10x slower under load).
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
+# A notebook executed by the build or nbval has no reader: its explorers keep no images
+# and draw none ahead (nnlab.explorer.Refresher). The JupyterLab test turns it back on.
+export NNLAB_LIVE_CACHE := 0
 # One command for `make book` and the test session, so `make test` after `make book`
 # finds everything in the cache and executes nothing.
 BUILD := $(BIN)/jupyter-book build -W -n --keep-going .

@@ -240,7 +240,6 @@ def bench_widgets(warm=False, only=None, repeat=1):
 
 def bench_lab(only=None, presses=3, pause=1.0, cache=True):
     """Key press to new image, per explorer, in JupyterLab (see the module docstring)."""
-    import os
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "book"))
@@ -249,9 +248,7 @@ def bench_lab(only=None, presses=3, pause=1.0, cache=True):
 
     notebooks = [nb for nb in chapter_notebooks() if not only or only in nb]
     rows, ok = [], True
-    # The kernel inherits the environment: NNLAB_LIVE_CACHE=0 draws every image when asked.
-    os.environ["NNLAB_LIVE_CACHE"] = "1" if cache else "0"
-    with LabServer(lab_env()) as server, sync_playwright() as pw:
+    with LabServer(lab_env(), live_cache=cache) as server, sync_playwright() as pw:
         browser = launch_browser(pw)
         if browser is None:
             print("\nJupyterLab latency: SKIPPED, no chromium.")

@@ -408,11 +408,13 @@ def test_build_carries_the_player_placeholder_next_to_the_widget_view(name):
 
 
 @pytest.fixture(autouse=True)
-def _no_explorer_moved_yet():
+def _no_explorer_moved_yet(monkeypatch):
     """``Refresher.active`` (the explorer moved last) is per process: each test starts
-    without one."""
+    without one, and with images kept (``make test`` sets NNLAB_LIVE_CACHE=0 for the
+    notebooks it executes)."""
     from nnlab.explorer import Refresher
 
+    monkeypatch.delenv("NNLAB_LIVE_CACHE", raising=False)
     Refresher.active = None
     yield
     Refresher.active = None
@@ -576,6 +578,24 @@ def test_an_explorer_draws_ahead_only_while_the_one_moved_last_is_idle():
     gate.set()
     _wait_idle(b, lambda: drawn["b"] == [0, 1])
     _wait_idle(a, lambda: drawn["a"] == [1])
+
+
+def test_with_no_reader_nothing_is_kept_or_drawn_ahead(monkeypatch):
+    from nnlab.explorer import Refresher
+
+    monkeypatch.setenv("NNLAB_LIVE_CACHE", "0")
+    drawn = []
+    r = Refresher(
+        lambda v, c: drawn.append(v["a"]) or b"x",
+        lambda v, png: None,
+        ahead=lambda v, p: [{"a": v["a"] + 1}],
+        threaded=True,
+    )
+    r.shown({"a": 1}, b"x")
+    r.request({"a": 2})
+    _wait_idle(r, lambda: drawn == [2])
+    r.request({"a": 1})  # shown before, but not kept
+    _wait_idle(r, lambda: drawn == [2, 1])
 
 
 def test_without_a_kernel_nothing_is_drawn_ahead():

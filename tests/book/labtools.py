@@ -72,8 +72,11 @@ def _free_port() -> int:
 class LabServer:
     """``jupyter lab`` from ``.venv-lab`` on 127.0.0.1, serving a copy of ``chapters/``."""
 
-    def __init__(self, bin_dir: Path = LAB_BIN):
+    def __init__(self, bin_dir: Path = LAB_BIN, live_cache: bool = True):
         self.bin = bin_dir
+        # A reader is here: explorers keep their images and draw ahead (as on Binder), unless
+        # the benchmark measures the way without (bench.py --no-cache).
+        self.live_cache = live_cache
         self.tmp = Path(tempfile.mkdtemp(prefix="nnlab-lab-"))
         self.root = self.tmp / "chapters"
         shutil.copytree(
@@ -103,6 +106,7 @@ class LabServer:
             "IPYTHONDIR": str(home / "ipython"),
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
+            "NNLAB_LIVE_CACHE": "1" if self.live_cache else "0",
             "PATH": f"{self.bin}:{os.environ.get('PATH', '')}",
         }
         env.pop("VIRTUAL_ENV", None)
