@@ -334,9 +334,10 @@ class Refresher:
     def _keep(self, values: dict, image: bytes) -> None:
         if not self.keep:
             return
+        key = _setting_key(values)
         with self._lock:
-            self._images[_setting_key(values)] = image
-            self._images.move_to_end(_setting_key(values))
+            self._images[key] = image
+            self._images.move_to_end(key)
             while len(self._images) > self.keep:
                 self._images.popitem(last=False)
 

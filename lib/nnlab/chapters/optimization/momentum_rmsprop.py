@@ -26,7 +26,14 @@ from functools import lru_cache
 
 import numpy as np
 
-from nnlab.checks import check_array, check_bool, check_int, check_positive, check_range
+from nnlab.checks import (
+    check_array,
+    check_bool,
+    check_int,
+    check_option,
+    check_positive,
+    check_range,
+)
 from nnlab.explorer import Dropdown, Explorer, FloatSlider, LogSlider
 from nnlab.optimizers import Optimizer
 from nnlab.plots import PATH_COLORS, new_figure, note_on_axes, plot_contours, plot_path
@@ -54,8 +61,7 @@ def trajectories(
     ask for the same runs.
     """
     check_range("beta", beta, 0, 1, high_open=True)
-    if not isinstance(surface, str) or surface not in SURFACE_KEYS:
-        raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
+    check_option("surface", surface, SURFACE_KEYS)
     s = SURFACES[SURFACE_KEYS[surface]]
     # the same α for all three, and the same β for both averages
     opts = make_optimizers(NAMES, lr=lr, beta1=beta, beta_rms=beta, epsilon=epsilon)
@@ -77,8 +83,7 @@ def rmsprop_root_s(surface: str, path, beta: float) -> np.ndarray:
     """``√s`` of RMSprop along ``path`` (both coordinates, every step until the path gets
     within ``TOL`` or ends): the denominator ``ε`` is added to. ``s := β s + (1 − β) g²``
     from ``s = 0``, ``g`` the surface's gradient at each point the step started from."""
-    if not isinstance(surface, str) or surface not in SURFACE_KEYS:
-        raise ValueError(f"surface must be one of {sorted(SURFACE_KEYS)}, got {surface!r}")
+    check_option("surface", surface, SURFACE_KEYS)
     if not isinstance(path, Path):
         raise ValueError(f"path must be the Path that run_optimizer returned, got {path!r}")
     beta = check_range("beta", beta, 0, 1, high_open=True)
