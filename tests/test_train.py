@@ -303,9 +303,9 @@ class _BlowsUp(Network):
 
     calls = 0
 
-    def loss_and_grads(self, X, Y, rng=None, masks=None):
+    def loss_and_grads(self, X, Y, rng=None, masks=None, *, check=True):
         self.calls += 1
-        J, grads = super().loss_and_grads(X, Y, rng=rng, masks=masks)
+        J, grads = super().loss_and_grads(X, Y, rng=rng, masks=masks, check=check)
         return (np.inf if self.calls == 3 else J), grads
 
 
@@ -574,3 +574,49 @@ def test_gradient_descent_reports_the_step_that_blew_up_without_warnings():
     assert len(costs) == diverged_at and np.all(costs <= 1e3)
     with pytest.raises(ValueError, match="lr"):
         gradient_descent(net, X, Y, steps=1, lr=-0.1)
+
+
+def test_train_checks_its_arguments_once_not_at_every_step(monkeypatch):
+    """The checks of X, of the targets and of each update cost more than the arithmetic
+    of a small network: train makes them once (and tests each step's cost and gradients
+    for divergence itself), not at every mini-batch."""
+    from collections import Counter
+
+    from nnlab.optimizers import Optimizer
+
+    calls = Counter()
+    for cls, name in ((Network, "check_X"), (Network, "targets"), (Optimizer, "_check_step")):
+        original = getattr(cls, name)
+
+        def counted(self, *args, _original=original, _name=name, **kwargs):
+            calls[_name] += 1
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, counted)
+    X, Y = _small_moons(40)
+    per_run = []
+    for batch in (4, 2):  # 10, then 20 mini-batches per epoch
+        calls.clear()
+        h = train(Network([2, 3, 1], seed=0), X, Y, Adam(lr=0.01), epochs=5, mini_batch_size=batch)
+        assert len(h.costs) == 5 * 40 // batch
+        per_run.append(dict(calls))
+    # checked once per run and per epoch (the whole-set cost), whatever the batches
+    assert per_run[0] == per_run[1] and per_run[0]["check_X"] > 0
+    assert "_check_step" not in per_run[0]
+
+
+def test_unchecked_steps_train_exactly_like_checked_ones():
+    """``check=False`` in train's loop skips checks only: the same run, step by step, with
+    every call checked gives the very same parameters."""
+    X, Y = _small_moons(40)
+    net = Network([2, 3, 1], seed=0)
+    checked = copy.deepcopy(net)
+    train(net, X, Y, Adam(lr=0.01), epochs=3, mini_batch_size=8, seed=4)
+    opt = Adam(lr=0.01)
+    rng = np.random.default_rng(4)
+    for epoch in range(3):
+        for X_t, Y_t in random_mini_batches(X, Y, 8, seed=4 + epoch):
+            _, grads = checked.loss_and_grads(X_t, Y_t, rng=rng)
+            opt.step(checked.params, grads)
+    for k in net.params:
+        np.testing.assert_array_equal(net.params[k], checked.params[k])

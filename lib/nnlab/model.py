@@ -310,6 +310,10 @@ class Network:
         if update_running is None:
             update_running = training
         update_running = check_bool("update_running", update_running)
+        return self._forward(X, training, rng, masks, P, update_running)
+
+    def _forward(self, X, training, rng, masks, P, update_running):
+        """:meth:`forward` on arguments it has checked."""
         m = X.shape[1]
         cache = {"A0": X, "m": m, "training": training, "params": P}
         A = X
@@ -385,7 +389,12 @@ class Network:
         """``J = (1/m) Σ_i L(ŷ⁽ⁱ⁾, y⁽ⁱ⁾) + penalty``, the cross-entropy taken from the logits
         ``Z[L]`` (see :func:`cross_entropy_from_logits`)."""
         ZL = self._check_cache(cache)[f"Z{self.L}"]
-        Y = self.targets(Y, ZL.shape[1])
+        return self._cost(self.targets(Y, ZL.shape[1]), cache)
+
+    def _cost(self, Y, cache) -> float:
+        """:meth:`cost` of checked targets ``Y`` (from :meth:`targets`) and a cache of
+        :meth:`forward`."""
+        ZL = cache[f"Z{self.L}"]
         P = cache.get("params", self.params)
         penalty = 0.0 if self.lambd == 0 else PENALTIES[self.penalty][0](P, self.lambd, cache["m"])
         return _cross_entropy(ZL, Y, self.output) + penalty
@@ -409,13 +418,17 @@ class Network:
         is linear in ``dZ[L]``, so this is the same as dividing ``dZ[L]`` by ``m``.)
         """
         self._check_cache(cache)
-        P, m, L = cache.get("params", self.params), cache["m"], self.L
-        Y = self.targets(Y, m)
+        Y = self.targets(Y, cache["m"])
         if not cache.get("training", True) and self.batchnorm:
             raise ValueError(
                 "cache must come from a training forward (batch norm's test-mode "
                 "path has no batch statistics to differentiate)"
             )
+        return self._backward(Y, cache)
+
+    def _backward(self, Y, cache) -> dict:
+        """:meth:`backward` of checked targets ``Y`` and a training forward's cache."""
+        P, m, L = cache.get("params", self.params), cache["m"], self.L
         grads = {}
         dZ = cache[f"A{L}"] - Y
         for l in range(L, 0, -1):
@@ -445,12 +458,20 @@ class Network:
         grads[f"dgamma{l}"], grads[f"dbeta{l}"] = dgamma / m, dbeta / m
         return dZ
 
-    def loss_and_grads(self, X, Y, rng=None, masks=None):
-        """One training step's ``(J, grads)``: a training forward, :meth:`cost`, :meth:`backward`."""
-        X = self.check_X(X)
-        self.targets(Y, X.shape[1])
-        _, cache = self.forward(X, training=True, rng=rng, masks=masks)
-        return self.cost(Y, cache), self.backward(Y, cache)
+    def loss_and_grads(self, X, Y, rng=None, masks=None, *, check: bool = True):
+        """One training step's ``(J, grads)``: a training forward, :meth:`cost`, :meth:`backward`.
+
+        ``check=False`` skips checking the arguments, for a training loop that checked
+        ``X`` and turned ``Y`` into :meth:`targets` once, before its first step (the checks
+        cost as much as the arithmetic of a small network)."""
+        if check:
+            X = self.check_X(X)
+            Y = self.targets(Y, X.shape[1])
+            _, cache = self.forward(X, training=True, rng=rng, masks=masks)
+        else:
+            rng = self.rng if rng is None else rng
+            _, cache = self._forward(X, True, rng, masks, self.params, True)
+        return self._cost(Y, cache), self._backward(Y, cache)
 
     def cost_function(self, X, Y, masks=None, training: bool = True):
         """``f(params) -> J`` with everything else frozen, for gradient checking.

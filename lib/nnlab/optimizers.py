@@ -52,7 +52,7 @@ from nnlab.checks import (
 )
 
 #: The largest |gradient| the rules that square it can take (above it, ``dW²`` overflows).
-_MAX_SQUARED_GRAD = 1e150
+MAX_SQUARED_GRAD = 1e150
 
 
 # ---------------------------------------------------------------- argument checks
@@ -65,10 +65,10 @@ def _check_arrays(W, dW, squared: bool = False, **state):
     W = np.asarray(W)
     check_same_shape("dW", dW, W.shape, "W")
     dW = np.asarray(dW)
-    if squared and dW.size and np.max(np.abs(dW)) > _MAX_SQUARED_GRAD:
+    if squared and dW.size and np.max(np.abs(dW)) > MAX_SQUARED_GRAD:
         raise ValueError(
             f"dW has entries up to {np.max(np.abs(dW)):.3g}: the rule squares "
-            f"it, and above {_MAX_SQUARED_GRAD:g} the square overflows"
+            f"it, and above {MAX_SQUARED_GRAD:g} the square overflows"
         )
     out = [W, dW]
     for name, value in state.items():
@@ -280,13 +280,26 @@ class Optimizer:
         self.v = {}
         self.s = {}
 
-    def step(self, params: dict, grads: dict) -> dict:
+    def step(self, params: dict, grads: dict, *, check: bool = True) -> dict:
         """Apply one update to every array of ``params`` in place and return ``params``.
 
         All or nothing: every array and gradient is checked (float arrays that can be
         written in place; gradients of the same keys and shapes, real and finite, and for
         the rules that square them below ``1e150``) before the first one changes, so a
-        bad gradient leaves ``params``, the moments and ``t`` as they were."""
+        bad gradient leaves ``params``, the moments and ``t`` as they were.
+
+        ``check=False`` skips these checks, for a loop that makes them itself at every
+        step (:func:`nnlab.train.train`: gradients from the model, tested finite and
+        below ``1e150``); on a small network they cost more than the update."""
+        if check:
+            self._check_step(params, grads)
+        self.t += 1
+        for key, W in params.items():
+            # a model holds these very arrays, so the new values are copied into them
+            W[...] = self._update(key, W, np.asarray(grads["d" + key]))
+        return params
+
+    def _check_step(self, params: dict, grads: dict) -> None:
         check_same_keys(params, grads)
         for key, W in params.items():
             if not isinstance(W, np.ndarray) or not np.issubdtype(W.dtype, np.floating):
@@ -313,11 +326,6 @@ class Optimizer:
                     f"{self._max_grad:g} the square overflows. The run has diverged: try a "
                     "smaller learning rate"
                 )
-        self.t += 1
-        for key, W in params.items():
-            # a model holds these very arrays, so the new values are copied into them
-            W[...] = self._update(key, W, np.asarray(grads["d" + key]))
-        return params
 
     def _update(self, key: str, W: np.ndarray, dW: np.ndarray) -> np.ndarray:
         """The new ``W`` for parameter ``key``; stores its new moments in ``self.v``/``self.s``."""
@@ -406,7 +414,7 @@ class RMSprop(Optimizer):
     """
 
     _hyper = ("lr", "beta", "epsilon")
-    _max_grad = _MAX_SQUARED_GRAD
+    _max_grad = MAX_SQUARED_GRAD
 
     def __init__(self, lr: float = 0.001, beta: float = 0.9, epsilon: float = 1e-8):
         super().__init__(lr)
@@ -440,7 +448,7 @@ class Adam(Optimizer):
     """
 
     _hyper = ("lr", "beta1", "beta2", "epsilon")
-    _max_grad = _MAX_SQUARED_GRAD
+    _max_grad = MAX_SQUARED_GRAD
 
     def __init__(
         self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, epsilon: float = 1e-8

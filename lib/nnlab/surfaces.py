@@ -269,7 +269,7 @@ def run_optimizer(
     """
     if not isinstance(surface, Surface):
         raise ValueError(f"surface must be a Surface (e.g. SURFACES['saddle']), got {surface!r}")
-    from nnlab.optimizers import Optimizer
+    from nnlab.optimizers import MAX_SQUARED_GRAD, Optimizer
 
     if not isinstance(optimizer, Optimizer):
         raise ValueError(f"optimizer must be an nnlab.optimizers optimizer, got {optimizer!r}")
@@ -287,10 +287,11 @@ def run_optimizer(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for k in range(1, steps + 1):
             gx, gy = surface.grad(w[0, 0], w[1, 0])
-            if not (np.isfinite(gx) and np.isfinite(gy)):
+            # NaN, infinite or too large to square: the checks step would make, made here
+            if not (abs(gx) <= MAX_SQUARED_GRAD and abs(gy) <= MAX_SQUARED_GRAD):
                 diverged_at = k
                 break
-            optimizer.step(params, {"dw": np.array([[float(gx)], [float(gy)]])})
+            optimizer.step(params, {"dw": np.array([[float(gx)], [float(gy)]])}, check=False)
             if not np.all(np.isfinite(w)) or np.any(np.abs(w) > LIMIT):
                 diverged_at = k
                 if np.all(np.isfinite(w)):
