@@ -327,9 +327,16 @@ class Refresher:
 
     def _asked_other_than(self, guess: dict) -> bool:
         """Whether a request for another setting than ``guess`` is waiting (a request for
-        the guess itself lets its drawing finish: it is what the reader asked for)."""
+        the guess itself lets its drawing finish: it is what the reader asked for), or the
+        explorer the reader moved last is drawing."""
         pending = self._pending
-        return pending is not None and _setting_key(pending[1]) != _setting_key(guess)
+        if pending is not None and _setting_key(pending[1]) != _setting_key(guess):
+            return True
+        return self._other_is_busy()
+
+    def _other_is_busy(self) -> bool:
+        other = Refresher.active
+        return other is not None and other is not self and other._busy
 
     def _keep(self, values: dict, image: bytes) -> None:
         if not self.keep:
@@ -343,8 +350,7 @@ class Refresher:
 
     def _work(self) -> None:
         while True:
-            other = Refresher.active
-            if self._pending is None and other not in (None, self) and other._busy:
+            if self._pending is None and self._other_is_busy():
                 time.sleep(0.05)
                 continue
             with self._lock:
@@ -366,6 +372,10 @@ class Refresher:
                 if image is not None:
                     self.drawn += 1
                     self._keep(guess, image)
+                    continue
+                with self._lock:
+                    if self._pending is None:  # gave way to another explorer: later again
+                        self._guesses.insert(0, guess)
             except Exception:  # a bug in an update must not kill the worker silently
                 import traceback
 
