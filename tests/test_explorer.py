@@ -47,6 +47,38 @@ def test_every_setting_renders_without_error_or_warning(name):
             assert isinstance(fig, Figure), f"{name}{setting} returned {type(fig)}"
             png = figure_to_png(fig)
         assert png[:8] == b"\x89PNG\r\n\x1a\n", f"{name}{setting} did not render a PNG"
+        cut = _text_cut_off(fig)
+        assert not cut, f"{name}{setting}: {cut} (fixed margins too narrow?)"
+
+
+def _text_cut_off(fig) -> list[str]:
+    """The panels of a drawn ``fig`` whose labels, ticks or title reach past its edge by
+    more than a pixel (fixed margins do not move to make room, as a layout engine would)."""
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    cut = []
+    for k, ax in enumerate(fig.axes):
+        box = ax.get_tightbbox(renderer)
+        over = {
+            "left": -box.x0,
+            "bottom": -box.y0,
+            "right": box.x1 - width,
+            "top": box.y1 - height,
+        }
+        cut += [
+            f"panel {k} is cut off on the {side} by {px:.0f} px"
+            for side, px in over.items()
+            if px > 1.5
+        ]
+    return cut
+
+
+def test_a_label_past_the_edge_is_found():
+    fig, (ax,) = new_figure(width=4, height=3, left=0.01, right=0.9, bottom=0.2, top=0.9)
+    ax.set_ylabel("a label with no room")
+    figure_to_png(fig)
+    (cut,) = _text_cut_off(fig)
+    assert cut.startswith("panel 0 is cut off on the left by")
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
@@ -557,6 +589,48 @@ def test_an_explorer_draws_ahead_only_while_the_one_moved_last_is_idle():
     gate.set()
     _wait_idle(b, lambda: drawn["b"] == [0, 1])
     _wait_idle(a, lambda: drawn["a"] == [1])
+
+
+def test_a_drawing_ahead_gives_way_when_another_explorer_is_moved():
+    """Two explorers on a page: the reader moves one while the other draws ahead. The
+    drawing ahead is given up at once (it would take half the CPU from the figure asked
+    for) and drawn again once the moved explorer is idle."""
+    import threading
+
+    from nnlab.explorer import Refresher
+
+    started, gate_b, gate_a = threading.Event(), threading.Event(), threading.Event()
+    calls_b, gave_up = [], []
+
+    def draw_b(values, cancelled):
+        calls_b.append(values["x"])
+        if len(calls_b) == 1:  # the first drawing of the guess x = 1 is held
+            started.set()
+            gate_b.wait(5)
+            if cancelled():
+                gave_up.append(values["x"])
+                return None
+        return b"png b"
+
+    b = Refresher(
+        draw_b,
+        lambda v, png: None,
+        ahead=lambda v, p: [{"x": 1}] if v["x"] == 0 else [],
+        threaded=True,
+    )
+    b.shown({"x": 0}, b"png b")
+    assert started.wait(5)
+    a = Refresher(lambda v, c: gate_a.wait(5) and b"png a", lambda v, png: None, threaded=True)
+    a.request({"x": 5})  # the reader moves a, whose figure takes a while
+    gate_b.set()
+    deadline = time.monotonic() + 5
+    while not gave_up and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gave_up == [1] and calls_b == [1]
+    gate_a.set()
+    _wait_idle(a)
+    _wait_idle(b, lambda: calls_b == [1, 1])
+    assert b._images.get((("x", 1),)) == b"png b"
 
 
 def test_with_no_reader_nothing_is_kept_or_drawn_ahead(monkeypatch):

@@ -155,7 +155,7 @@ def decay_figure(
     n_iter = d.lrs.shape[1]
     x = np.arange(n_iter) * DECAY_EPOCHS / n_iter
     fig, (ax, ax2) = new_figure(
-        ncols=2, width=10.0, height=3.6, left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.22
+        ncols=2, width=10.0, height=3.6, left=0.08, right=0.99, bottom=0.13, top=0.92, wspace=0.22
     )
     floor = lr0 * 1e-6  # log axis: draw α = 0 (end of a cosine) at a visible floor
     ax.plot(x, np.maximum(d.lrs[0], floor), color="#d62728", lw=1.6, label=kind)

@@ -137,7 +137,7 @@ def minibatch_figure(mini_batch_size: int = 64, lr: float = 0.3):
     run, message = _run(mini_batch_size, lr)
     batch, _ = _run(M, lr)
     fig, (ax1, ax2, ax3) = new_figure(
-        3, width=10.0, height=3.2, left=0.06, right=0.95, bottom=0.15, top=0.89, wspace=0.354
+        3, width=10.0, height=3.2, left=0.072, right=0.96, bottom=0.15, top=0.89, wspace=0.354
     )
 
     costs = np.asarray(run.costs, dtype=float)

@@ -286,7 +286,9 @@ def _panel(ax, name, prob, lr, color):
 def contours_figure(ratio: float = 10.0, lr: float = 0.015):
     """Left/middle: GD on the raw and normalized bowls. Right: steps against ``α``."""
     prob = scaled_problem(round(float(ratio), 3))
-    fig, (ax_raw, ax_norm, ax_steps) = new_figure(ncols=3, width=11.0, height=3.7)
+    fig, (ax_raw, ax_norm, ax_steps) = new_figure(
+        ncols=3, width=11.0, height=3.7, left=0.05, right=0.995, bottom=0.13, top=0.94, wspace=0.25
+    )
     _panel(ax_raw, "raw", prob["raw"], lr, RAW_COLOR)
     _panel(ax_norm, "normalized", prob["normalized"], lr, NORM_COLOR)
     curves = steps_curves(round(float(ratio), 3))

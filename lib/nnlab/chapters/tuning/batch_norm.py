@@ -149,7 +149,16 @@ def bn_training_figure(batchnorm: bool = True, lr: float = 1.0, mini_batch_size:
     """Cost per epoch for both settings (chosen one bold) and the hidden-layer histograms."""
     lr = float(lr)
     mini_batch_size = int(mini_batch_size)
-    fig, (ax, ax_h) = new_figure(ncols=2, width=10.0, height=3.4)
+    fig, (ax, ax_h) = new_figure(
+        ncols=2,
+        width=10.0,
+        height=3.4,
+        left=0.056,
+        right=0.99,
+        bottom=0.145,
+        top=0.935,
+        wspace=0.065,
+    )
     for bn in (not batchnorm, batchnorm):
         _, h = bn_run(bn, lr, mini_batch_size)
         chosen = bn == batchnorm
@@ -319,7 +328,16 @@ def bn_noise_figure(mini_batch_size: int = 16, momentum: float = 0.9):
     net, stats, Z = noise_run(s)
     layer, unit = UNIT
     z = Z[layer][unit : unit + 1]
-    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.4)
+    fig, (ax1, ax2, ax3) = new_figure(
+        ncols=3,
+        width=11.0,
+        height=3.4,
+        left=0.005,
+        right=0.992,
+        bottom=0.147,
+        top=0.885,
+        wspace=0.226,
+    )
 
     mus, _ = batch_stat_noise(z, s, n_batches=300, seed=0)
     full_mu, full_sd = float(z.mean()), float(z.std())

@@ -105,7 +105,16 @@ def scale_figure(
     n = int(n_trials)
     a = draw(alpha_low, 1.0, "log", on_scale, n, seed=0)
     b = draw(beta_low, BETA_HIGH, "beta", on_scale, n, seed=1)
-    fig, (ax_a, ax_b) = new_figure(ncols=2, width=10.0, height=3.4)
+    fig, (ax_a, ax_b) = new_figure(
+        ncols=2,
+        width=10.0,
+        height=3.4,
+        left=0.057,
+        right=0.99,
+        bottom=0.145,
+        top=0.935,
+        wspace=0.15,
+    )
 
     ax_a.set_xscale("log")
     plain_log_axis(ax_a.xaxis, numticks=8, fmt=_tick_label)

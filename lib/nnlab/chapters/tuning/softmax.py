@@ -76,7 +76,16 @@ def softmax_figure(n_classes: int = 3, temperature: float = 1.0, model: str = MO
     X, Y = spirals(C)
     net, grid, Z_grid = trained_classifier(C, model)
     pts, xx, yy = grid
-    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.5)
+    fig, (ax1, ax2, ax3) = new_figure(
+        ncols=3,
+        width=11.0,
+        height=3.5,
+        left=0.005,
+        right=0.995,
+        bottom=0.14,
+        top=0.887,
+        wspace=0.18,
+    )
 
     labels = Z_grid.argmax(axis=0)  # argmax of Z/T is the argmax of Z for every T > 0
     plot_decision_boundary(ax1, lambda _: labels, X, Y, grid=grid, n_classes=C, s=8)

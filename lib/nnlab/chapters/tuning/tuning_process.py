@@ -106,7 +106,16 @@ def search_figure(n_trials: int = 36, matters: str = "α matters, ε does not", 
     k = int(round(np.sqrt(int(n_trials))))
     grid, rand = compare_grid_random(k, matters, int(seed))
     R1, R2, E = surface_grid(matters)
-    fig, (ax1, ax2, ax3) = new_figure(ncols=3, width=11.0, height=3.5)
+    fig, (ax1, ax2, ax3) = new_figure(
+        ncols=3,
+        width=11.0,
+        height=3.5,
+        left=0.071,
+        right=0.995,
+        bottom=0.14,
+        top=0.936,
+        wspace=0.225,
+    )
     for ax, res, name, color in (
         (ax1, grid, f"grid {k} × {k}", GRID_COLOR),
         (ax2, rand, f"random, {k * k} trials", RANDOM_COLOR),
