@@ -118,3 +118,24 @@ def test_figures_share_parsed_formulas_and_draw_the_same():
     own = _formula_figure()
     FigureCanvasAgg(own)  # matplotlib's canvas: a parser of its own
     assert np.array_equal(pixels_of(shared), pixels_of(plots.figure_to_png(own)))
+
+
+def test_titles_are_not_placed_by_measuring_the_axis_at_every_draw(monkeypatch):
+    """Matplotlib moves a title above any tick label that reaches the top of its panel,
+    measuring the y axis's tick labels at every draw; course figures have no ticks there
+    and put titles at the top: the same pixels, without the measuring."""
+    from matplotlib.axis import YAxis
+
+    measured = []
+    original = YAxis.get_tightbbox
+    monkeypatch.setattr(
+        YAxis, "get_tightbbox", lambda self, *a, **k: measured.append(1) or original(self, *a, **k)
+    )
+    fig, axes = new_figure(ncols=2, fixed=True)
+    extra = fig.add_subplot(3, 3, 5)
+    for ax in (*axes, extra):
+        ax.plot([0, 1], [1, 0])
+        ax.set_title("a title", fontsize=8)
+    png = plots.figure_to_png(fig)
+    assert not measured
+    assert axes[0].title.get_position()[1] == 1.0 and png.startswith(b"\x89PNG")
