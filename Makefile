@@ -64,7 +64,7 @@ book: venv vendor fresh-cache
 	$(BUILD)
 
 test: venv lab-venv vendor browser fresh-cache lint
-	$(BIN)/pytest --nbval-lax -p no:cacheprovider tests chapters
+	$(BIN)/pytest --nbval-lax -p no:cacheprovider -n 2 --dist loadfile tests chapters
 
 serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html

@@ -1,10 +1,10 @@
 """Fixtures for the book tests: one strict build per session, a local server, a browser.
 
 The build (``jupyter-book build -W -n --keep-going .``, the same command as ``make book``,
-so a cached build executes nothing) is started in the background as soon as collection
-is over, and the tests that need the site are moved to the end of the session. On a
-fresh checkout the build executes the notebooks while nbval executes them too, in
-parallel, instead of one after the other.
+so a cached build executes nothing) runs in the background from the start of the session
+(``bookbuild``), and the tests that need the site are moved to the end of the session. On
+a fresh checkout the build executes the notebooks while nbval and JupyterLab execute them
+too, in parallel, instead of one after the other.
 """
 
 from __future__ import annotations
@@ -13,59 +13,37 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
+import bookbuild
 import pytest
-from sitetools import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE
-
-BIN = Path(sys.executable).parent
-BUILD_CMD = [str(BIN / "jupyter-book"), "build", "-W", "-n", "--keep-going", str(ROOT)]
-BUILD_TIMEOUT = 3000  # s; 20 notebooks and the players' frames, beside nbval and JupyterLab
-
-_BOOK_TESTS = ("test_build.py", "test_site.py", "test_links.py", "test_players.py")
-_build: dict = {}
+from playertools import players_of
+from sitetools import CHROMIUM, CHROMIUM_ARGS, SITE, html_pages
 
 
 def _needs_site(item) -> bool:
     path = Path(str(item.path))
-    return path.name in _BOOK_TESTS and path.parent == Path(__file__).parent
+    return path.name in bookbuild.SITE_TESTS and path.parent == Path(__file__).parent
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run the site tests last and start the build now, in the background."""
+    """Run the site tests last; without xdist workers, start the build now, in the
+    background (with them, the controller started it: see ``tests/conftest.py``)."""
     site_items = [i for i in items if _needs_site(i)]
     if not site_items:
         return
     items[:] = [i for i in items if not _needs_site(i)] + site_items
-    if os.environ.get("BOOK_SITE"):  # test a site built elsewhere; no build here
-        return
-    if not config.option.collectonly and "proc" not in _build:
-        (ROOT / "_build").mkdir(exist_ok=True)
-        log = open(ROOT / "_build" / "book-build.log", "w")
-        _build["log_path"] = log.name
-        _build["start"] = time.perf_counter()
-        _build["proc"] = subprocess.Popen(
-            BUILD_CMD, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-        )
+    if not config.option.collectonly and not hasattr(config, "workerinput"):
+        bookbuild.start()
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Do not leave the background build running after an interrupted or -x session."""
-    proc = _build.get("proc")
-    if proc is not None and proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    bookbuild.stop()
 
 
 @pytest.fixture(scope="session")
-def book_build():
+def book_build(request):
     """Wait for the background build; return its exit code, log text and wall time.
 
     With ``BOOK_SITE=<path to an html folder>`` nothing is built and that site is tested
@@ -78,20 +56,14 @@ def book_build():
             "seconds": 0.0,
             "log": log.read_text(errors="replace") if log.exists() else "",
         }
-    if "proc" not in _build:  # e.g. a single test run by node id
-        pytest.fail("the book build was not started (collection hook did not run)")
-    proc = _build["proc"]
+    worker = getattr(request.config, "workerinput", None)  # an xdist worker's
+    started = bookbuild.started() if worker is None else worker.get("book_build", False)
+    if not started:  # e.g. a single test run by node id
+        pytest.fail("the book build was not started (the collection hook did not run)")
     try:
-        proc.wait(timeout=BUILD_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail(f"book build took more than {BUILD_TIMEOUT} s")
-    text = Path(_build["log_path"]).read_text(errors="replace")
-    return {
-        "returncode": proc.returncode,
-        "log": text,
-        "seconds": time.perf_counter() - _build["start"],
-    }
+        return bookbuild.wait()
+    except TimeoutError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
@@ -134,3 +106,13 @@ def browser():
         b = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def player_pages(site) -> dict[str, list[dict]]:
+    pages = {}
+    for page in html_pages(site):
+        found = players_of(page)
+        if found:
+            pages[str(page.relative_to(site))] = found
+    return pages
