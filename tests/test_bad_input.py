@@ -71,6 +71,8 @@ EXEMPT = {
     "nnlab.explorer.Checkbox": "a control declared by the library (checked by test_explorer)",
     "nnlab.explorer.ChoiceSlider": "a control declared by the library (checked by test_explorer)",
     "nnlab.explorer.Refresher": "plumbing of Explorer.build: takes the explorer's own show function",
+    "nnlab.cancellation.cancellable": "plumbing of Explorer.build: takes the Refresher's own "
+    "cancelled() (tests/test_cancellation.py)",
     "nnlab.explorer.Explorer": "probed through Explorer.figure (see METHODS)",
     "nnlab.explorer.all_explorers": "takes no arguments",
     "nnlab.race.join_races": "joins DataRace results that race_on_data made (checks their sizes)",

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnlab.cancellation import Cancelled, cancellable
 from nnlab.checks import DivergenceError
 from nnlab.plots import figure_to_png, message_figure
 
@@ -515,8 +516,11 @@ class Explorer:
         image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
 
         def draw(values, cancelled):
-            fig = self.figure(**values)
-            return None if cancelled() else figure_to_png(fig)
+            try:  # the library's long loops and each panel drawn check cancelled()
+                with cancellable(cancelled):
+                    return figure_to_png(self.figure(**values))
+            except Cancelled:
+                return None
 
         def show(values, png):
             for c in self.controls:

@@ -15,11 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 import matplotlib
 import numpy as np
 from matplotlib import mathtext
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter, NullLocator
 
+from nnlab.cancellation import checkpoint
 from nnlab.checks import check_array, check_int, check_matrix, check_range
 
 CLASS_COLORS = [
@@ -411,10 +413,27 @@ def note_on_axes(ax, text: str):
 PNG_OPTIONS = {"compress_level": 1}
 
 
+class _Checkpoint(Artist):
+    """Drawn last in its panel, draws nothing: a :func:`~nnlab.cancellation.checkpoint`
+    between two panels of a figure being drawn."""
+
+    zorder = float("inf")
+
+    def __init__(self):
+        super().__init__()
+        self.set_in_layout(False)
+
+    def draw(self, renderer):
+        checkpoint()
+
+
 def figure_to_png(fig: Figure) -> bytes:
     """The PNG bytes of ``fig``."""
     if not isinstance(fig, Figure):
         raise ValueError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    for ax in fig.axes:
+        if not any(isinstance(a, _Checkpoint) for a in ax.artists):
+            ax.add_artist(_Checkpoint())
     buf = io.BytesIO()
     with _DRAWING:
         fig.savefig(buf, format="png", pil_kwargs=dict(PNG_OPTIONS))

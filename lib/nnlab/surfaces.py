@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnlab.cancellation import checkpoint
 from nnlab.checks import check_array, check_int, check_number, check_positive, check_range
 
 LIMIT = 1e6
@@ -286,6 +287,8 @@ def run_optimizer(
     # Overflow on the way out of the box is expected and handled below, not warned about.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for k in range(1, steps + 1):
+            if k % 25 == 0:
+                checkpoint()  # an explorer's drawing ahead stops here once superseded
             gx, gy = surface.grad(w[0, 0], w[1, 0])
             # NaN, infinite or too large to square: the checks step would make, made here
             if not (abs(gx) <= MAX_SQUARED_GRAD and abs(gy) <= MAX_SQUARED_GRAD):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nnlab.cancellation import checkpoint
 from nnlab.checks import DivergenceError, check_int, check_option, check_positive, check_seed
 from nnlab.minibatch import random_mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
@@ -317,6 +318,7 @@ def _train(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         history.initial_cost = float(net.loss(X, T))
         for epoch in range(epochs):
+            checkpoint()  # an explorer's drawing ahead stops here once superseded
             if schedule is not None and not per_iteration and epoch % decay_every == 0:
                 alpha = _set_lr(optimizer, schedule(epoch))
             if not per_iteration:
