@@ -326,11 +326,18 @@ def test_a_zero_learning_rate_is_refused_by_the_optimizer():
 
 
 class _FullCostNaN(Network):
-    """A real network whose cost on the whole set is NaN once training has begun."""
+    """A real network whose cost on the whole set (10 examples, mini-batches of 5) is NaN
+    once training has begun."""
 
-    def loss(self, X, Y, training=False):
-        self.loss_calls = getattr(self, "loss_calls", 0) + 1
-        return super().loss(X, Y, training) if self.loss_calls == 1 else float("nan")
+    full_costs = 0
+
+    def _cost(self, Y, cache):
+        J = super()._cost(Y, cache)
+        if cache["m"] == 10:
+            self.full_costs += 1
+            if self.full_costs > 1:
+                return float("nan")
+        return J
 
 
 def test_a_nan_training_set_cost_after_an_epoch_is_divergence():
@@ -603,6 +610,27 @@ def test_train_checks_its_arguments_once_not_at_every_step(monkeypatch):
     # checked once per run and per epoch (the whole-set cost), whatever the batches
     assert per_run[0] == per_run[1] and per_run[0]["check_X"] > 0
     assert "_check_step" not in per_run[0]
+
+
+def test_each_epoch_is_measured_by_one_pass_over_the_training_set(monkeypatch):
+    """J and the accuracy after an epoch come from one test-mode forward pass over the
+    whole set (net.loss then net.accuracy would make two), and are the numbers those
+    two give."""
+    passes = []
+    original = Network._forward
+
+    def counted(self, X, training, *args, **kwargs):
+        passes.append((X.shape[1], training))
+        return original(self, X, training, *args, **kwargs)
+
+    monkeypatch.setattr(Network, "_forward", counted)
+    X, Y = _small_moons(40)
+    net = Network([2, 3, 1], seed=0)
+    h = train(net, X, Y, Adam(lr=0.01), epochs=5, mini_batch_size=8)
+    # the cost before training, then one pass after each of the 5 epochs
+    assert passes.count((40, False)) == 1 + 5
+    assert passes.count((8, True)) == 5 * 5
+    assert h.train_costs[-1] == net.loss(X, Y) and h.train_acc[-1] == net.accuracy(X, Y)
 
 
 def test_unchecked_steps_train_exactly_like_checked_ones():

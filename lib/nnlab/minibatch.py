@@ -36,6 +36,12 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, seed: int = 0):
     Y = check_matrix("Y", Y, cols=X.shape[1], like="X")
     mini_batch_size = check_int("mini_batch_size", mini_batch_size, low=1, high=None)
     seed = check_seed("seed", seed)
+    return _mini_batches(X, Y, mini_batch_size, seed)
+
+
+def _mini_batches(X, Y, mini_batch_size, seed):
+    """:func:`random_mini_batches` of arguments it has checked (``train`` checks them
+    once, not at every epoch)."""
     m = X.shape[1]
     order = np.random.default_rng(seed).permutation(m)
     X_shuffled, Y_shuffled = X[:, order], Y[:, order]

@@ -23,7 +23,7 @@ import numpy as np
 
 from nnlab.cancellation import checkpoint
 from nnlab.checks import DivergenceError, check_int, check_option, check_positive, check_seed
-from nnlab.minibatch import random_mini_batches
+from nnlab.minibatch import _mini_batches
 from nnlab.model import Network, cross_entropy_from_logits
 from nnlab.optimizers import MAX_SQUARED_GRAD, SGD, Optimizer
 from nnlab.regularization import EarlyStopping
@@ -325,8 +325,8 @@ def _train(
                 history.lrs.append(float(optimizer.lr) if alpha else 0.0)
             total = 0.0
             epoch_start = time.perf_counter()
-            for X_t, Y_t in random_mini_batches(X, T, batch, seed=seed + epoch):
-                # X and the targets T were checked once, above: not at every step
+            # X and the targets T were checked once, above: not at every epoch or step
+            for X_t, Y_t in _mini_batches(X, T, batch, seed + epoch):
                 J, grads = net.loss_and_grads(X_t, Y_t, rng=rng, check=False)
                 problem = _cost_problem(J, max_cost) or _grads_problem(grads)
                 if problem:
@@ -354,7 +354,9 @@ def _train(
                 if callback is not None:
                     callback(epoch, net, history)
                 continue
-            J_full = float(net.loss(X, T))
+            # one test-mode pass gives J and the accuracy (net.loss and net.accuracy make one each)
+            cache, train_acc = _test_pass(net, X, T)
+            J_full = float(net._cost(T, cache))
             problem = _cost_problem(J_full, max_cost)
             if problem:
                 history.seconds = time.perf_counter() - start
@@ -363,7 +365,7 @@ def _train(
                 )
             history.train_costs.append(J_full)
             history.measured_epochs.append(epoch)
-            history.train_acc.append(net.accuracy(X, T))
+            history.train_acc.append(train_acc)
             stop = False
             if X_dev is not None:
                 cache, dev_acc = _test_pass(net, X_dev, T_dev)
